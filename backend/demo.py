@@ -1,0 +1,182 @@
+"""Demo data for ``wangqian seed-demo`` and ``make run``: an agency, its accounts, registry properties.
+
+Every ID number is synthetic (region 442000, a made-up sequence) with a correct check digit, so
+the validators accept them and nobody real is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from typing import Any
+
+from miniapp_mock.registry import SandboxRegistry
+from signing_flow.errors import DuplicateKey
+from signing_flow.models import Account, Owner, RegistryProperty, Role, TransferStatus
+from signing_flow.ports import DocumentStore
+from signing_flow.repository import accounts
+from signing_flow.secrets import hash_password
+from signing_flow.usecases.auth import INITIAL_PASSWORD
+from signing_flow.validators import id_check_digit
+
+DEMO_PASSWORD = "Wangqian2026"
+AGENCY_ID = "agency-demo"
+AGENCY_NAME = "中山市示范房地产代理有限公司"
+
+
+def synthetic_id(birth: str, seq: str, region: str = "442000") -> str:
+    first17 = region + birth + seq
+    return first17 + id_check_digit(first17)
+
+
+def _owner(name: str, birth: str, seq: str, region: str = "442000") -> Owner:
+    return Owner(name=name, id_type="resident_id", id_number=synthetic_id(birth, seq, region))
+
+
+DEMO_ACCOUNTS = [
+    # (username, role, display name, agency, password, must change password)
+    ("demo_agency", Role.AGENCY_ADMIN, AGENCY_NAME, AGENCY_ID, DEMO_PASSWORD, False),
+    ("agent_li", Role.PRACTITIONER, "李经纪", AGENCY_ID, DEMO_PASSWORD, False),
+    ("agent_wang", Role.PRACTITIONER, "王经纪", AGENCY_ID, DEMO_PASSWORD, False),
+    ("agent_new", Role.PRACTITIONER, "新经纪", AGENCY_ID, INITIAL_PASSWORD, True),
+    ("center_chen", Role.CENTER_STAFF, "陈（交易中心）", None, DEMO_PASSWORD, False),
+]
+
+_HK_OWNER = Owner(
+    name="陈家明",
+    id_type="hmt_residence_permit",
+    id_number=synthetic_id("19780506", "215", "810000"),
+)
+
+DEMO_PROPERTIES = [
+    RegistryProperty(
+        id="prop-sole",
+        cert_no="粤（2021）中山市不动产权第0123456号",
+        unit_no="442000001001GB00001F00010001",
+        address="中山市石岐街道民族东路 88 号 1 幢 101 房",
+        area_m2="89.50",
+        owners=[_owner("张伟", "19800101", "123")],
+    ),
+    RegistryProperty(
+        id="prop-joint",
+        cert_no="粤（2020）中山市不动产权第0234567号",
+        unit_no="442000002003GB00012F00020305",
+        address="中山市东区博爱六路 22 号 2 幢 305 房",
+        area_m2="120.00",
+        owners=[_owner("李娜", "19850315", "246"), _owner("王强", "19830720", "135")],
+        co_ownership="joint",
+    ),
+    RegistryProperty(
+        id="prop-seized",
+        cert_no="粤（2019）中山市不动产权第0345678号",
+        unit_no="442000003002GB00007F00030802",
+        address="中山市西区富华道 16 号 3 幢 802 房",
+        area_m2="76.20",
+        owners=[_owner("赵敏", "19900909", "328")],
+        seized=True,
+    ),
+    RegistryProperty(
+        id="prop-hk",
+        cert_no="粤（2022）中山市不动产权第0456789号",
+        unit_no="442000004001GB00003F00041201",
+        address="中山市南区城南五路 8 号 4 幢 1201 房",
+        area_m2="98.00",
+        owners=[_HK_OWNER],
+    ),
+    RegistryProperty(
+        id="prop-first-gen",
+        cert_no="粤房地证字第C4567890号",
+        unit_no="442000005004GB00021F00050402",
+        address="中山市火炬开发区康乐大道 3 号 5 幢 402 房",
+        area_m2="65.30",
+        owners=[Owner(name="刘芳", id_type="resident_id", id_number="442000650312128")],
+    ),
+    RegistryProperty(
+        id="prop-accepted",
+        cert_no="粤（2018）中山市不动产权第0567890号",
+        unit_no="442000006001GB00009F00060601",
+        address="中山市小榄镇升平中路 12 号 6 幢 601 房",
+        area_m2="110.80",
+        owners=[_owner("黄磊", "19750611", "452")],
+        transfer_status=TransferStatus.ACCEPTED,
+    ),
+    RegistryProperty(
+        id="prop-sole-2",
+        cert_no="粤（2023）中山市不动产权第0678901号",
+        unit_no="442000007002GB00015F00070203",
+        address="中山市石岐街道悦来南路 5 号 7 幢 203 房",
+        area_m2="82.40",
+        owners=[_owner("周杰", "19881122", "517")],
+    ),
+]
+
+# Buyers for walk-throughs and the phone client: valid, adult, eligible to sign online.
+DEMO_BUYERS = [
+    {
+        "name": "孙丽",
+        "id_type": "resident_id",
+        "id_number": synthetic_id("19920214", "622"),
+        "phone": "13800138001",
+    },
+    {
+        "name": "吴斌",
+        "id_type": "resident_id",
+        "id_number": synthetic_id("19910808", "713"),
+        "phone": "13800138002",
+    },
+]
+
+
+@cache
+def _demo_hash(password: str) -> str:
+    # scrypt is slow on purpose; demo accounts sharing a password may share its hash.
+    return hash_password(password)
+
+
+async def seed_demo(store: DocumentStore) -> dict[str, Any]:
+    """Create what is missing, leave what exists; returns what a script needs to log in."""
+    created = False
+    repo = accounts(store)
+    for username, role, name, agency, password, must_change in DEMO_ACCOUNTS:
+        account = Account(
+            id=f"acct-{username}",
+            username=username,
+            role=role,
+            display_name=name,
+            password_hash=_demo_hash(password),
+            agency_id=agency,
+            must_change_password=must_change,
+        )
+        try:
+            await repo.insert(account)
+            created = True
+        except DuplicateKey:
+            pass
+    registry = SandboxRegistry(store)
+    for prop in DEMO_PROPERTIES:
+        try:
+            await registry.add_property(replace(prop))
+            created = True
+        except DuplicateKey:
+            pass
+    return {
+        "created": created,
+        "logins": [
+            {"username": u, "password": p, "role": r.value, "must_change_password": m}
+            for u, r, _, _, p, m in DEMO_ACCOUNTS
+        ],
+        "properties": [
+            {
+                "id": p.id,
+                "cert_no": p.cert_no,
+                "unit_no": p.unit_no,
+                "address": p.address,
+                "owners": [o.__dict__ for o in p.owners],
+                "co_ownership": p.co_ownership,
+                "seized": p.seized,
+                "transfer_status": p.transfer_status.value,
+            }
+            for p in DEMO_PROPERTIES
+        ],
+        "buyers": DEMO_BUYERS,
+    }

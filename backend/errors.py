@@ -1,0 +1,90 @@
+"""Domain errors → HTTP, in exactly one table, and the middleware that applies it.
+
+Every error response has the shape ``{"error": {"code", "message", "details"}}`` (DESIGN §6),
+including aiohttp's own (unknown route, wrong method, body too large).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from signing_flow import errors as e
+
+log = logging.getLogger("wangqian.http")
+
+# Most specific first: the first class an error is an instance of decides its status.
+STATUS_BY_ERROR: list[tuple[type[e.DomainError], int]] = [
+    (e.MalformedRequest, 400),
+    (e.NotAuthenticated, 401),
+    (e.Forbidden, 403),
+    (e.NotFound, 404),
+    (e.InvalidState, 409),
+    (e.AlreadyExists, 409),
+    (e.VersionConflict, 409),
+    (e.Gone, 410),
+    (e.TooLarge, 413),
+    (e.UnsupportedMediaType, 415),
+    (e.ValidationFailed, 422),
+    (e.TooManyAttempts, 429),
+    (e.DependencyUnavailable, 503),
+]
+
+# aiohttp's own refusals, in our format.
+_HTTP_CODES = {
+    404: ("ROUTE_NOT_FOUND", "没有这个接口 (no such endpoint)"),
+    405: ("METHOD_NOT_ALLOWED", "该接口不支持此方法 (method not allowed)"),
+    413: ("BODY_TOO_LARGE", "请求体过大 (request body too large)"),
+}
+
+
+def status_for(error: e.DomainError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(error, cls):
+            return status
+    return 400
+
+
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> web.Response:
+    headers = {"Retry-After": "1"} if status == 503 else None
+    return web.json_response(
+        {"error": {"code": code, "message": message, "details": details or {}}},
+        status=status,
+        headers=headers,
+        dumps=_dumps,
+    )
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except e.DomainError as err:
+        status = status_for(err)
+        if status >= 500:
+            log.warning(
+                "dependency unavailable on %s %s: %s", request.method, request.path, err.code
+            )
+        return error_response(status, err.code, err.message, err.details)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code, message = _HTTP_CODES.get(exc.status, ("HTTP_ERROR", exc.reason))
+        return error_response(exc.status, code, message)
+    except Exception:
+        # The traceback names code, not request data; bodies are never logged.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "INTERNAL_ERROR", "服务器内部错误 (internal error)")

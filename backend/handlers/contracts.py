@@ -1,0 +1,96 @@
+"""/api/v1/properties and /api/v1/contracts: listing verification, drafting, submitting."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from backend.appkeys import PORTS
+from backend.http import actor_of, parse_body, respond
+from backend.schemas import (
+    ContractCreateRequest,
+    ContractFields,
+    ContractList,
+    ContractOut,
+    ContractSummary,
+    PropertyLookupBody,
+    PropertyOut,
+    TodoItem,
+    TodoList,
+    VerifyPropertyResponse,
+)
+from signing_flow.errors import FieldProblem, ValidationFailed
+from signing_flow.models import ContractStatus
+from signing_flow.usecases import contracts
+from signing_flow.usecases.properties import verify_property
+
+
+async def verify(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    body = await parse_body(request, PropertyLookupBody)
+    prop = await verify_property(request.app[PORTS], actor, body.to_domain())
+    return respond(VerifyPropertyResponse(property=PropertyOut.of(prop)))
+
+
+async def create(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    body = await parse_body(request, ContractCreateRequest)
+    contract = await contracts.create_contract(
+        request.app[PORTS], actor, body.property.to_domain(), body.changes()
+    )
+    return respond(ContractOut.of(contract), status=201)
+
+
+async def read(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    contract = await contracts.get_contract(request.app[PORTS], actor, request.match_info["id"])
+    return respond(ContractOut.of(contract))
+
+
+async def update(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    body = await parse_body(request, ContractFields)
+    contract = await contracts.update_contract(
+        request.app[PORTS], actor, request.match_info["id"], body.changes()
+    )
+    return respond(ContractOut.of(contract))
+
+
+async def delete(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    contract = await contracts.delete_contract(request.app[PORTS], actor, request.match_info["id"])
+    return respond(ContractOut.of(contract))
+
+
+async def submit(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    contract = await contracts.submit_contract(request.app[PORTS], actor, request.match_info["id"])
+    return respond(ContractOut.of(contract))
+
+
+async def list_all(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    query = request.query
+    problems = []
+    status = None
+    if "status" in query:
+        try:
+            status = ContractStatus(query["status"])
+        except ValueError:
+            problems.append(
+                FieldProblem("status", "INVALID", f"one of {[s.value for s in ContractStatus]}")
+            )
+    limit = query.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+        problems.append(FieldProblem("limit", "INVALID", "an integer from 1 to 200"))
+    if problems:
+        raise ValidationFailed(problems)
+    found = await contracts.list_contracts(
+        request.app[PORTS], actor, status=status, number=query.get("number"), limit=int(limit)
+    )
+    return respond(ContractList(items=[ContractSummary.of(c) for c in found]))
+
+
+async def todo(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    found = await contracts.list_todo(request.app[PORTS], actor)
+    return respond(TodoList(items=[TodoItem.of(c) for c in found]))

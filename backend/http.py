@@ -1,0 +1,88 @@
+"""Request parsing and response writing shared by every handler."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from backend.appkeys import PORTS
+from signing_flow.errors import (
+    FieldProblem,
+    MalformedRequest,
+    NotAuthenticated,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from signing_flow.models import Actor
+from signing_flow.usecases.auth import Authenticated, authenticate
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+async def parse_body(request: web.Request, model: type[M]) -> M:
+    """The JSON body as ``model``: 415 for another media type, 400 for broken JSON, 422 with
+    every invalid field for the rest."""
+    if request.content_type != "application/json":
+        raise UnsupportedMediaType(
+            "请求体须为 JSON (send Content-Type: application/json)",
+            details={"content_type": request.content_type},
+        )
+    raw = await request.read()
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedRequest(f"请求体不是有效的 JSON (malformed JSON: {exc})") from exc
+    if not isinstance(data, dict):
+        raise MalformedRequest("请求体须为 JSON 对象 (the body must be a JSON object)")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            [
+                FieldProblem(_path(err["loc"]), err["type"].upper(), err["msg"])
+                for err in exc.errors(include_url=False)
+            ]
+        ) from exc
+
+
+def respond(model: BaseModel, status: int = 200) -> web.Response:
+    return web.Response(
+        body=model.model_dump_json().encode(),
+        status=status,
+        content_type="application/json",
+    )
+
+
+def bearer_token(request: web.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated(
+            "请先登录 (send Authorization: Bearer <token>)", code="NOT_AUTHENTICATED"
+        )
+    return token.strip()
+
+
+async def authenticated(
+    request: web.Request, *, allow_pending_password_change: bool = False
+) -> Authenticated:
+    return await authenticate(
+        request.app[PORTS],
+        bearer_token(request),
+        allow_pending_password_change=allow_pending_password_change,
+    )
+
+
+async def actor_of(request: web.Request) -> Actor:
+    auth = await authenticated(request)
+    return auth.actor(ip=request.remote, user_agent=request.headers.get("User-Agent"))

@@ -1,0 +1,116 @@
+"""Every route, once: the app registers them and the OpenAPI document describes them from here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from backend import schemas as s
+from backend.handlers import auth, contracts, ops
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    request: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    auth: bool = True
+    tag: str = "agent"
+
+
+ROUTES = [
+    Route(
+        "GET",
+        "/healthz",
+        ops.healthz,
+        "存活检查 (liveness)",
+        response=s.Health,
+        auth=False,
+        tag="ops",
+    ),
+    Route(
+        "GET",
+        "/readyz",
+        ops.readyz,
+        "就绪检查：存储可达 (store reachable)",
+        response=s.Health,
+        auth=False,
+        tag="ops",
+    ),
+    Route("GET", "/openapi.json", ops.openapi, "OpenAPI 3.1 document", auth=False, tag="ops"),
+    Route(
+        "POST",
+        "/api/v1/auth/login",
+        auth.login,
+        "登录",
+        s.LoginRequest,
+        s.LoginResponse,
+        auth=False,
+    ),
+    Route(
+        "POST",
+        "/api/v1/auth/password",
+        auth.change_password,
+        "修改密码（首次登录必须修改初始密码）",
+        s.PasswordChangeRequest,
+        s.AccountOut,
+    ),
+    Route("POST", "/api/v1/auth/logout", auth.logout, "退出登录", status=204),
+    Route("GET", "/api/v1/auth/me", auth.me, "当前账号", response=s.AccountOut),
+    Route(
+        "POST",
+        "/api/v1/properties/verify",
+        contracts.verify,
+        "房源验证",
+        s.PropertyLookupBody,
+        s.VerifyPropertyResponse,
+    ),
+    Route(
+        "POST",
+        "/api/v1/contracts",
+        contracts.create,
+        "签订合同（创建草稿）",
+        s.ContractCreateRequest,
+        s.ContractOut,
+        status=201,
+    ),
+    Route(
+        "GET",
+        "/api/v1/contracts",
+        contracts.list_all,
+        "合同列表 (?status=&number=&limit=)",
+        response=s.ContractList,
+    ),
+    Route("GET", "/api/v1/contracts/{id}", contracts.read, "合同详情", response=s.ContractOut),
+    Route(
+        "PATCH",
+        "/api/v1/contracts/{id}",
+        contracts.update,
+        "修改合同（已提交的合同退回草稿）",
+        s.ContractFields,
+        s.ContractOut,
+    ),
+    Route("DELETE", "/api/v1/contracts/{id}", contracts.delete, "删除合同", response=s.ContractOut),
+    Route(
+        "POST",
+        "/api/v1/contracts/{id}/submit",
+        contracts.submit,
+        "提交合同",
+        response=s.ContractOut,
+    ),
+    Route("GET", "/api/v1/todo", contracts.todo, "待办业务", response=s.TodoList),
+]
+
+
+def add_routes(app: web.Application) -> None:
+    for route in ROUTES:
+        app.router.add_route(route.method, route.path, route.handler)

@@ -1,0 +1,374 @@
+"""The production store: MongoDB through PyMongo's native async API (``AsyncMongoClient``).
+
+One collection per entry of ``COLLECTIONS``; a document is stored exactly as given (its ``_id`` is
+the application's string id, never an ObjectId). Unique and plain single-field indexes are created
+by ``open()``. Every write is a single-document operation; nothing here uses transactions, change
+streams, TTL or partial indexes, projections in findAndModify or aggregation, so the same code runs
+on FerretDB 1.x, which the test suite uses.
+
+FerretDB 1.x (checked against 1.24) differs from MongoDB in two ways that matter here, so the store
+asks ``buildInfo`` once at ``open()`` whether it talks to FerretDB and then works around them:
+
+* Its ``update``/``findAndModify`` read the matching document and then write it back by ``_id``
+  without re-checking the filter, so ``replace_one({_id, version})`` is *not* a compare-and-set
+  under concurrency and an ``$inc`` upsert hands out the same number twice. Inserts, on the other
+  hand, are atomic against unique indexes (they are SQLite ``UNIQUE`` constraints). So on FerretDB
+  a compare-and-set first inserts a claim ``<collection>:<id>:<new version>`` into ``cas_claims``
+  (the one writer whose insert succeeds may write, everybody else lost the race), and a sequence
+  number ``n`` is handed out by inserting ``<name>:<n>`` into ``sequence_claims``. On MongoDB the
+  plain single-document operations are used.
+* Its duplicate-key errors name no index (no ``keyPattern``), and a unique-index collision in an
+  update comes back as an ``InternalError`` carrying SQLite's message. The colliding field is then
+  found from the index name in that message, or else by looking for the other document.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from typing import Any, NoReturn
+from urllib.parse import parse_qsl, urlsplit
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import (
+    ConnectionFailure,
+    DuplicateKeyError,
+    InvalidOperation,
+    OperationFailure,
+    PyMongoError,
+)
+
+from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
+from signing_flow.ports import COLLECTIONS, Doc, Where
+
+DEFAULT_DATABASE = "wangqian"
+DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 3000
+DEFAULT_SOCKET_TIMEOUT_MS = 10000
+
+SEQUENCES = "sequences"  # {_id: name, value: last number handed out}
+SEQUENCE_CLAIMS = "sequence_claims"  # FerretDB only: {_id: "<name>:<n>"}
+CAS_CLAIMS = "cas_claims"  # FerretDB only: {_id: "<collection>:<id>:<version>", at: epoch s}
+
+# A claim older than this was left behind by a writer that died between claiming and releasing
+# (a compare-and-set takes milliseconds); it may be taken over.
+STALE_CLAIM_SECONDS = 30.0
+
+_OPERATORS = frozenset({"$eq", "$ne", "$in", "$lt", "$lte", "$gt", "$gte"})
+_FIELD = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
+_SEQUENCE_ATTEMPTS = 10
+
+
+def _check_field(field: str) -> str:
+    if not _FIELD.match(field):
+        raise ValueError(f"unsupported field name {field!r}")
+    return field
+
+
+def _filter(where: Where) -> Doc:
+    """The port's query subset as a MongoDB filter (validated like the SQLite store does)."""
+    query: Doc = {}
+    for field, cond in where.items():
+        _check_field(field)
+        if not isinstance(cond, dict):
+            query[field] = {"$eq": cond}
+            continue
+        ops: Doc = {}
+        for op, value in cond.items():
+            if op not in _OPERATORS:
+                raise ValueError(f"unsupported operator {op!r}")
+            ops[op] = list(value) if op == "$in" else value
+        if ops:  # ``{}`` would be an equality test against an empty document
+            query[field] = ops
+    return query
+
+
+def _lookup(doc: Mapping[str, Any], field: str) -> Any:
+    value: Any = doc
+    for part in field.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _option_names(url: str) -> set[str]:
+    return {key.lower() for key, _ in parse_qsl(urlsplit(url).query)}
+
+
+def _hosts(url: str) -> str:
+    """The host list of a MongoDB URL, without credentials, for messages."""
+    return urlsplit(url).netloc.rpartition("@")[2] or "?"
+
+
+def _unavailable(message: str, exc: BaseException) -> NoReturn:
+    raise DependencyUnavailable(
+        f"{message}: {exc}", code="STORE_UNAVAILABLE", details={"store": "mongodb"}
+    ) from exc
+
+
+@contextmanager
+def _reachable(what: str) -> Iterator[None]:
+    """Map a lost or unreachable server to ``DependencyUnavailable``."""
+    try:
+        yield
+    except ConnectionFailure as exc:  # AutoReconnect, NetworkTimeout, ServerSelectionTimeout, …
+        _unavailable(f"MongoDB did not answer ({what})", exc)
+    except InvalidOperation as exc:  # the client was closed under us
+        _unavailable(f"the store is closed ({what})", exc)
+
+
+def _conflict(collection: str, expected_version: int) -> VersionConflict:
+    return VersionConflict(
+        "记录已被他人修改，请刷新后重试 (the record changed since it was read)",
+        details={"collection": collection, "expected_version": expected_version},
+    )
+
+
+class MongoStore:
+    """``DocumentStore`` on MongoDB (or FerretDB). ``url`` is ``mongodb://host:port/database``."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        server_selection_timeout_ms: int | None = None,
+        socket_timeout_ms: int | None = None,
+    ) -> None:
+        """Timeouts given here win over the URL's options, which win over the defaults (3 s to
+        find a server, 10 s for any one reply)."""
+        self.url = url
+        options = _option_names(url)
+        self._client_options: dict[str, Any] = {}
+        for name, given, default in (
+            ("serverSelectionTimeoutMS", server_selection_timeout_ms, None),
+            ("connectTimeoutMS", server_selection_timeout_ms, None),
+            ("socketTimeoutMS", socket_timeout_ms, DEFAULT_SOCKET_TIMEOUT_MS),
+        ):
+            if given is not None:
+                self._client_options[name] = given
+            elif name.lower() not in options:
+                self._client_options[name] = (
+                    default if default is not None else DEFAULT_SERVER_SELECTION_TIMEOUT_MS
+                )
+        self._client: AsyncMongoClient[Doc] | None = None
+        self._db: AsyncDatabase[Doc] | None = None
+        self.is_ferretdb = False
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        client: AsyncMongoClient[Doc] = AsyncMongoClient(
+            self.url, document_class=dict, appname="wangqian", **self._client_options
+        )
+        try:
+            db = client.get_default_database(DEFAULT_DATABASE)
+            info = await client.admin.command("buildInfo")
+            self.is_ferretdb = "ferretdbVersion" in info
+            for name, spec in COLLECTIONS.items():
+                coll = db[name]
+                for field in spec.unique:
+                    await coll.create_index(
+                        [(_check_field(field), ASCENDING)], unique=True, name=f"{field}_unique"
+                    )
+                for field in spec.indexed:
+                    await coll.create_index([(_check_field(field), ASCENDING)], name=f"{field}_idx")
+        except ConnectionFailure as exc:
+            await client.close()
+            _unavailable(f"cannot reach MongoDB at {_hosts(self.url)}", exc)
+        except BaseException:
+            await client.close()
+            raise
+        self._client, self._db = client, db
+
+    async def close(self) -> None:
+        if self._client is not None:
+            client, self._client, self._db = self._client, None, None
+            await client.close()
+
+    @property
+    def db(self) -> AsyncDatabase[Doc]:
+        if self._db is None:
+            raise DependencyUnavailable("the store is not open", code="STORE_UNAVAILABLE")
+        return self._db
+
+    def _coll(self, name: str) -> AsyncCollection[Doc]:
+        return self.db[name]
+
+    # -- the port -------------------------------------------------------------------------------
+
+    async def insert(self, collection: str, doc: Doc) -> None:
+        coll = self._coll(collection)
+        with _reachable(f"insert into {collection}"):
+            try:
+                await coll.insert_one(dict(doc))  # a copy: insert_one may add fields to its arg
+            except DuplicateKeyError as exc:
+                key = await self._violated_key(collection, doc, exc, inserting=True)
+                raise DuplicateKey(collection, key) from exc
+
+    async def get(self, collection: str, doc_id: str) -> Doc | None:
+        with _reachable(f"read from {collection}"):
+            return await self._coll(collection).find_one({"_id": doc_id})
+
+    async def find(
+        self,
+        collection: str,
+        where: Where,
+        *,
+        sort: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[Doc]:
+        cursor = self._coll(collection).find(_filter(where))
+        if sort:
+            cursor = cursor.sort(_check_field(sort), DESCENDING if descending else ASCENDING)
+        if limit is not None:
+            if limit <= 0:  # MongoDB reads 0 as "no limit" and a negative one as a batch size
+                return []
+            cursor = cursor.limit(limit)
+        with _reachable(f"query {collection}"):
+            return await cursor.to_list()
+
+    async def compare_and_set(self, collection: str, doc: Doc, expected_version: int) -> Doc:
+        new = {**doc, "version": expected_version + 1}
+        if self.is_ferretdb:
+            await self._cas_with_claim(collection, new, expected_version)
+        else:
+            await self._replace(collection, new, expected_version)
+        return new
+
+    async def next_sequence(self, name: str) -> int:
+        if self.is_ferretdb:
+            return await self._claim_sequence(name)
+        coll = self._coll(SEQUENCES)
+        with _reachable("draw a sequence number"):
+            for _ in range(_SEQUENCE_ATTEMPTS):
+                try:
+                    counter = await coll.find_one_and_update(
+                        {"_id": name},
+                        {"$inc": {"value": 1}},
+                        upsert=True,
+                        return_document=ReturnDocument.AFTER,
+                    )
+                except DuplicateKeyError:
+                    continue  # two first draws raced to create the counter: the loser retries
+                if counter is not None:
+                    return int(counter["value"])
+        raise DependencyUnavailable(
+            f"could not draw from sequence {name!r}", code="STORE_UNAVAILABLE"
+        )
+
+    async def ping(self) -> None:
+        client = self._client
+        if client is None:
+            raise DependencyUnavailable("the store is not open", code="STORE_UNAVAILABLE")
+        with _reachable("ping"):
+            await client.admin.command("ping")
+
+    # -- compare-and-set ------------------------------------------------------------------------
+
+    async def _replace(self, collection: str, new: Doc, expected_version: int) -> None:
+        """The write itself: replace the document if it is still at ``expected_version``."""
+        coll = self._coll(collection)
+        with _reachable(f"update {collection}"):
+            try:
+                result = await coll.replace_one(
+                    {"_id": new["_id"], "version": expected_version}, new
+                )
+            except DuplicateKeyError as exc:
+                key = await self._violated_key(collection, new, exc, inserting=False)
+                raise DuplicateKey(collection, key) from exc
+            except OperationFailure as exc:
+                if "UNIQUE constraint failed" not in str(exc):  # FerretDB's unique-index refusal
+                    raise
+                key = await self._violated_key(collection, new, exc, inserting=False)
+                raise DuplicateKey(collection, key) from exc
+        if result.matched_count != 1:
+            raise _conflict(collection, expected_version)
+
+    async def _cas_with_claim(self, collection: str, new: Doc, expected_version: int) -> None:
+        """FerretDB: only the writer whose claim on the new version went in may write it."""
+        claims = self._coll(CAS_CLAIMS)
+        claim_id = f"{collection}:{new['_id']}:{new['version']}"
+        with _reachable(f"update {collection}"):
+            try:
+                await claims.insert_one({"_id": claim_id, "at": time.time()})
+            except DuplicateKeyError as exc:
+                if not await self._take_over_stale_claim(claim_id):
+                    raise _conflict(collection, expected_version) from exc
+            try:
+                await self._replace(collection, new, expected_version)
+            finally:
+                # Once the document moved on, a claim on this version can never win again, so
+                # releasing it keeps cas_claims small. If the release fails, it goes stale.
+                with suppress(PyMongoError):
+                    await claims.delete_one({"_id": claim_id})
+
+    async def _take_over_stale_claim(self, claim_id: str) -> bool:
+        claims = self._coll(CAS_CLAIMS)
+        claim = await claims.find_one({"_id": claim_id})
+        if claim is None or time.time() - float(claim.get("at", 0)) < STALE_CLAIM_SECONDS:
+            return False
+        await claims.delete_one({"_id": claim_id, "at": claim.get("at")})
+        try:
+            await claims.insert_one({"_id": claim_id, "at": time.time()})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    # -- sequences on FerretDB ------------------------------------------------------------------
+
+    async def _claim_sequence(self, name: str) -> int:
+        """FerretDB: ``n`` is ours when the insert of ``<name>:<n>`` went in. The counter document
+        only remembers where to start looking; it may lag behind under concurrency."""
+        counters, claims = self._coll(SEQUENCES), self._coll(SEQUENCE_CLAIMS)
+        with _reachable("draw a sequence number"):
+            counter = await counters.find_one({"_id": name})
+            n = int(counter["value"]) if counter else 0
+            while True:
+                n += 1
+                try:
+                    await claims.insert_one({"_id": f"{name}:{n}"})
+                except DuplicateKeyError:
+                    continue
+                # The counter document is only a hint: losing a race to create it is harmless.
+                with suppress(DuplicateKeyError):
+                    await counters.update_one({"_id": name}, {"$max": {"value": n}}, upsert=True)
+                return n
+
+    # -- duplicate keys -------------------------------------------------------------------------
+
+    async def _violated_key(
+        self, collection: str, doc: Doc, exc: PyMongoError, *, inserting: bool
+    ) -> str:
+        """The field whose unique index refused ``doc``: from MongoDB's ``keyPattern``, from the
+        index name in FerretDB's message, or else by finding the document it collided with."""
+        unique = COLLECTIONS[collection].unique if collection in COLLECTIONS else ()
+        details = getattr(exc, "details", None) or {}
+        pattern = details.get("keyPattern")
+        if isinstance(pattern, Mapping) and pattern:
+            return str(next(iter(pattern)))
+        message = str(details.get("errmsg") or exc)
+        for field in unique:
+            if f"{field}_unique'" in message or f"index: {field}_unique " in message:
+                return field
+        if "index: _id_ " in message:
+            return "_id"
+        try:
+            if inserting and await self._coll(collection).find_one({"_id": doc["_id"]}):
+                return "_id"
+            for field in unique:
+                value = _lookup(doc, field)
+                if value is None:
+                    continue
+                other = await self._coll(collection).find_one(
+                    {field: value, "_id": {"$ne": doc["_id"]}}
+                )
+                if other is not None:
+                    return field
+        except PyMongoError:
+            pass
+        return "_id"

@@ -1,0 +1,183 @@
+"""The embedded store: one SQLite file, one table per collection, JSON documents.
+
+Each table is ``(id, version, body)``; the indexed fields of ``COLLECTIONS`` get expression
+indexes on ``json_extract(body, '$.field')`` so that uniqueness (one active contract per
+property, unique contract numbers) is enforced by SQLite itself.
+
+Calls run on the event loop thread, not in a thread pool: with WAL and ``synchronous=NORMAL`` a
+read or a single-row write takes microseconds, and a hop to a worker thread per query would cost
+more than the query (the status poll does three). ``busy_timeout`` bounds the wait when another
+process holds the write lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
+from signing_flow.ports import COLLECTIONS, Doc, Where
+
+_OPERATORS = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
+
+
+def _column(field: str) -> str:
+    if field == "_id":
+        return "id"
+    if not field.replace("_", "").replace(".", "").isalnum():
+        raise ValueError(f"unsupported field name {field!r}")
+    return f"json_extract(body, '$.{field}')"
+
+
+def _where_sql(where: Where) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for field, cond in where.items():
+        col = _column(field)
+        ops = cond if isinstance(cond, dict) else {"$eq": cond}
+        for op, value in ops.items():
+            if op == "$eq":
+                clauses.append(f"{col} IS ?")
+                params.append(value)
+            elif op == "$ne":
+                clauses.append(f"{col} IS NOT ?")
+                params.append(value)
+            elif op == "$in":
+                values = list(value)
+                if not values:
+                    clauses.append("0")
+                    continue
+                clauses.append(f"{col} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+            elif op in _OPERATORS:
+                clauses.append(f"{col} {_OPERATORS[op]} ?")
+                params.append(value)
+            else:
+                raise ValueError(f"unsupported operator {op!r}")
+    return (" AND ".join(clauses) or "1"), params
+
+
+class SqliteStore:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    @classmethod
+    def from_url(cls, url: str) -> SqliteStore:
+        """``sqlite:///var/wangqian.db`` (relative) or ``sqlite:////abs/path.db``; ``:memory:``."""
+        path = url.removeprefix("sqlite://").removeprefix("/")
+        return cls(path or ":memory:")
+
+    async def open(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+        )
+        for name, spec in COLLECTIONS.items():
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS {name} "
+                "(id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL)"
+            )
+            for field in spec.unique:
+                db.execute(
+                    f"CREATE UNIQUE INDEX IF NOT EXISTS {name}_{field}_unique "
+                    f"ON {name}({_column(field)})"
+                )
+            for field in spec.indexed:
+                db.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name}_{field}_idx ON {name}({_column(field)})"
+                )
+        self._db = db
+
+    async def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise DependencyUnavailable("the store is not open", code="STORE_UNAVAILABLE")
+        return self._db
+
+    async def insert(self, collection: str, doc: Doc) -> None:
+        try:
+            self.db.execute(
+                f"INSERT INTO {collection} (id, version, body) VALUES (?, ?, ?)",
+                (doc["_id"], doc["version"], _dump(doc)),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
+
+    async def get(self, collection: str, doc_id: str) -> Doc | None:
+        row = self.db.execute(f"SELECT body FROM {collection} WHERE id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    async def find(
+        self,
+        collection: str,
+        where: Where,
+        *,
+        sort: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[Doc]:
+        clause, params = _where_sql(where)
+        sql = f"SELECT body FROM {collection} WHERE {clause}"
+        if sort:
+            sql += f" ORDER BY {_column(sort)} {'DESC' if descending else 'ASC'}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [json.loads(row[0]) for row in self.db.execute(sql, params)]
+
+    async def compare_and_set(self, collection: str, doc: Doc, expected_version: int) -> Doc:
+        new = {**doc, "version": expected_version + 1}
+        try:
+            cur = self.db.execute(
+                f"UPDATE {collection} SET version = ?, body = ? WHERE id = ? AND version = ?",
+                (new["version"], _dump(new), doc["_id"], expected_version),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
+        if cur.rowcount != 1:
+            raise VersionConflict(
+                "记录已被他人修改，请刷新后重试 (the record changed since it was read)",
+                details={"collection": collection, "expected_version": expected_version},
+            )
+        return new
+
+    async def next_sequence(self, name: str) -> int:
+        row = self.db.execute(
+            "INSERT INTO sequences (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            (name,),
+        ).fetchone()
+        return int(row[0])
+
+    async def ping(self) -> None:
+        try:
+            self.db.execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise DependencyUnavailable(
+                "the embedded store cannot be read", code="STORE_UNAVAILABLE"
+            ) from exc
+
+
+def _dump(doc: Doc) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _violated_key(collection: str, exc: sqlite3.IntegrityError) -> str:
+    """The field whose unique index refused the write (index names are ``<coll>_<field>_unique``)."""
+    for part in str(exc).replace("'", " ").split():
+        if part.startswith(f"{collection}_") and part.endswith("_unique"):
+            return part[len(collection) + 1 : -len("_unique")]
+    return "_id"

@@ -1,0 +1,219 @@
+"""What a contract must hold before it is submitted (guide §2.2 (三)–(五), DESIGN §5).
+
+``submission_problems`` returns every problem at once; the use case raises them together.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from signing_flow.errors import FieldProblem
+from signing_flow.models import Contract, Owner, Party
+from signing_flow.validators import (
+    RESIDENCE_PERMIT_PREFIXES,
+    check_id_number,
+    check_phone,
+    id15_to_id18,
+    normalize_id_number,
+)
+
+ID_TYPES = {
+    "resident_id": "居民身份证",
+    "hmt_residence_permit": "港澳台居民居住证",
+    "hk_macao_pass": "港澳居民来往内地通行证",
+    "taiwan_pass": "台湾居民来往大陆通行证",
+    "passport": "护照",
+    "foreign_permanent_residence": "外国人永久居留身份证",
+}
+CO_OWNERSHIP = {"joint": "共同共有", "shares": "按份共有"}
+PAYMENT_METHODS = {"lump_sum": "一次性付款", "installment": "分期付款", "mortgage": "贷款付款"}
+BANKS = {"ccb": "中国建设银行（龙存管，线上办理）", "zsrcb": "中山农村商业银行（线下支行办理）"}
+EVALUATION_LEVELS = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
+# 注意事项: each must be acknowledged before submission.
+ACKNOWLEDGEMENTS = {
+    "parties_consent": "买卖双方一致同意办理网签备案（未经双方同意擅自办理属违规行为）",
+    "information_accurate": "已按产权证书核对买卖双方及房屋信息，提交后重要信息不可修改",
+    "deadline_known": "创建合同的下一个自然日内未完成电子签名或备案的，系统将自动删除该合同",
+}
+TOTAL_SHARE_BP = 10000
+
+
+def id_number_problem(id_type: str | None, id_number: str | None) -> str | None:
+    if id_type not in ID_TYPES:
+        return None  # reported on id_type
+    number = normalize_id_number(id_number or "")
+    if id_type in ("resident_id", "hmt_residence_permit"):
+        if reason := check_id_number(number):
+            return reason
+        permit = number.startswith(RESIDENCE_PERMIT_PREFIXES)
+        if id_type == "resident_id" and permit:
+            return "is a residence permit number: use id_type hmt_residence_permit"
+        if id_type == "hmt_residence_permit" and not permit:
+            return "a residence permit number starts with 810000, 820000 or 830000"
+        return None
+    if not (5 <= len(number) <= 20 and number.isalnum()):
+        return "must be 5 to 20 letters or digits"
+    return None
+
+
+def _party_problems(path: str, party: Party) -> list[FieldProblem]:
+    problems = []
+    for name in ("name", "id_type", "id_number", "phone"):
+        if not (getattr(party, name) or "").strip():
+            problems.append(FieldProblem(f"{path}.{name}", "REQUIRED", "必填 (required)"))
+    if party.id_type and party.id_type not in ID_TYPES:
+        problems.append(
+            FieldProblem(f"{path}.id_type", "INVALID", f"must be one of {sorted(ID_TYPES)}")
+        )
+    if party.id_number and (reason := id_number_problem(party.id_type, party.id_number)):
+        problems.append(FieldProblem(f"{path}.id_number", "INVALID", reason))
+    if party.phone and (reason := check_phone(party.phone)):
+        problems.append(FieldProblem(f"{path}.phone", "INVALID", reason))
+    return problems
+
+
+def _owner_key(owner: Owner) -> tuple[str, str]:
+    number = normalize_id_number(owner.id_number)
+    return owner.name.strip(), id15_to_id18(number) if len(number) == 15 else number
+
+
+def _seller_problems(contract: Contract) -> list[FieldProblem]:
+    """The sellers (甲方) are exactly the registered owners, each once."""
+    owners = {_owner_key(o) for o in contract.property.owners}
+    problems = []
+    seen = set()
+    for i, seller in enumerate(contract.sellers):
+        key = ((seller.name or "").strip(), normalize_id_number(seller.id_number or ""))
+        if key not in owners or key in seen:
+            problems.append(
+                FieldProblem(
+                    f"sellers[{i}]",
+                    "NOT_AN_OWNER" if key not in owners else "DUPLICATE",
+                    "卖方须与产权证书登记的产权人一致 (each seller must be a registered owner, once)",
+                )
+            )
+        seen.add(key)
+    for name, _ in sorted(owners - seen):
+        problems.append(
+            FieldProblem("sellers", "OWNER_MISSING", f"产权人 {name} 未列为卖方 (owner missing)")
+        )
+    return problems
+
+
+def _buyer_problems(contract: Contract) -> list[FieldProblem]:
+    problems = []
+    if not contract.buyers:
+        return [FieldProblem("buyers", "REQUIRED", "至少一名买方 (at least one buyer)")]
+    numbers = [normalize_id_number(b.id_number or "") for b in contract.buyers]
+    for i, number in enumerate(numbers):
+        if number and numbers.index(number) != i:
+            problems.append(
+                FieldProblem(
+                    f"buyers[{i}].id_number",
+                    "DUPLICATE",
+                    "每一格只能填写一个人的信息，同一人不能重复 (one person per entry)",
+                )
+            )
+    if len(contract.buyers) == 1:
+        if contract.co_ownership is not None:
+            problems.append(
+                FieldProblem(
+                    "co_ownership", "NOT_APPLICABLE", "买方仅一人时不填共有性质 (one buyer)"
+                )
+            )
+        return problems
+    if contract.co_ownership not in CO_OWNERSHIP:
+        problems.append(
+            FieldProblem(
+                "co_ownership",
+                "REQUIRED",
+                "乙方为多人时须选择共有性质: joint（共同共有）或 shares（按份共有）",
+            )
+        )
+    elif contract.co_ownership == "shares":
+        for i, buyer in enumerate(contract.buyers):
+            if buyer.share_bp is None or not 0 < buyer.share_bp < TOTAL_SHARE_BP:
+                problems.append(
+                    FieldProblem(
+                        f"buyers[{i}].share_bp",
+                        "INVALID",
+                        "按份共有须填写份额 (1–9999 basis points)",
+                    )
+                )
+        total = sum(b.share_bp or 0 for b in contract.buyers)
+        if total != TOTAL_SHARE_BP:
+            problems.append(
+                FieldProblem(
+                    "buyers", "SHARES_SUM", f"份额合计须为 10000 (shares sum to {total}, not 10000)"
+                )
+            )
+    return problems
+
+
+def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
+    """Every missing or invalid field of a contract about to be submitted. ``today`` is the
+    city's date (the delivery date may not lie in the past)."""
+    problems: list[FieldProblem] = []
+    if not contract.sellers:
+        problems.append(FieldProblem("sellers", "REQUIRED", "至少一名卖方 (at least one seller)"))
+    for role, parties in (("sellers", contract.sellers), ("buyers", contract.buyers)):
+        for i, party in enumerate(parties):
+            problems += _party_problems(f"{role}[{i}]", party)
+    problems += _seller_problems(contract)
+    problems += _buyer_problems(contract)
+
+    if contract.price_fen is None:
+        problems.append(FieldProblem("price_fen", "REQUIRED", "必填：成交价（分）(price in fen)"))
+    elif contract.price_fen <= 0:
+        problems.append(FieldProblem("price_fen", "INVALID", "成交价须大于 0 (must be positive)"))
+    if contract.payment_method not in PAYMENT_METHODS:
+        problems.append(
+            FieldProblem("payment_method", "REQUIRED", f"one of {sorted(PAYMENT_METHODS)}")
+        )
+    if contract.delivery_date is None:
+        problems.append(FieldProblem("delivery_date", "REQUIRED", "必填：交付日期 (delivery date)"))
+    elif contract.delivery_date < today:
+        problems.append(
+            FieldProblem("delivery_date", "IN_THE_PAST", "交付日期不能早于今天 (in the past)")
+        )
+
+    for name in ("name", "phone"):
+        if not (getattr(contract.applicant, name) or "").strip():
+            problems.append(FieldProblem(f"applicant.{name}", "REQUIRED", "必填：申请人信息"))
+    if contract.applicant.phone and (reason := check_phone(contract.applicant.phone)):
+        problems.append(FieldProblem("applicant.phone", "INVALID", reason))
+
+    level = contract.evaluation.level
+    if level not in EVALUATION_LEVELS:
+        problems.append(
+            FieldProblem("evaluation.level", "REQUIRED", "好差评 1–5 (非常不满意 … 非常满意)")
+        )
+    elif level <= 2 and not (contract.evaluation.comment or "").strip():
+        problems.append(
+            FieldProblem(
+                "evaluation.comment",
+                "REQUIRED",
+                "评价为不满意时须填写意见 (comment for levels 1–2)",
+            )
+        )
+
+    fund = contract.fund_supervision
+    if fund.enabled is None:
+        problems.append(
+            FieldProblem("fund_supervision.enabled", "REQUIRED", "是否选择监管交易资金 (required)")
+        )
+    elif fund.enabled and fund.bank not in BANKS:
+        problems.append(
+            FieldProblem("fund_supervision.bank", "REQUIRED", f"监管银行: one of {sorted(BANKS)}")
+        )
+    elif not fund.enabled and fund.bank is not None:
+        problems.append(
+            FieldProblem("fund_supervision.bank", "NOT_APPLICABLE", "不监管时不选银行 (no bank)")
+        )
+
+    for key in ACKNOWLEDGEMENTS:
+        if contract.acknowledgements.get(key) is not True:
+            problems.append(
+                FieldProblem(f"acknowledgements.{key}", "REQUIRED", "须确认注意事项 (must be true)")
+            )
+    return problems

@@ -1,0 +1,215 @@
+"""The aggregates and their parts, as plain dataclasses.
+
+Each aggregate (Account, Session, RegistryProperty, Contract) is stored as one document with a
+``version`` used for compare-and-set. ``status`` fields are changed only through the transition
+tables in ``states.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    PRACTITIONER = "practitioner"  # 从业人员: drafts and signs contracts
+    AGENCY_ADMIN = "agency_admin"  # 中介机构账号: manages practitioners, reads all agency contracts
+    CENTER_STAFF = "center_staff"  # 交易管理事务中心: review and window paths
+    SYSTEM = "system"  # scheduled jobs
+
+
+ROLE_LABELS = {
+    Role.PRACTITIONER: "从业人员",
+    Role.AGENCY_ADMIN: "中介机构",
+    Role.CENTER_STAFF: "交易中心工作人员",
+    Role.SYSTEM: "系统",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, and from where (for the audit trail)."""
+
+    account_id: str
+    role: Role
+    agency_id: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+SYSTEM_ACTOR = Actor(account_id="system", role=Role.SYSTEM)
+
+
+@dataclass
+class Account:
+    id: str
+    username: str
+    role: Role
+    display_name: str
+    password_hash: str
+    agency_id: str | None = None
+    must_change_password: bool = True
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    version: int = 0
+
+
+@dataclass
+class Session:
+    """A bearer session; ``id`` is the SHA-256 of the token, never the token."""
+
+    id: str
+    account_id: str
+    created_at: datetime
+    expires_at: datetime
+    revoked: bool = False
+    version: int = 0
+
+
+class TransferStatus(StrEnum):
+    NONE = "none"
+    ACCEPTED = "accepted"  # 不动产已受理
+    TRANSFERRED = "transferred"  # 已过户
+
+
+@dataclass
+class Owner:
+    name: str
+    id_type: str
+    id_number: str
+
+
+@dataclass
+class RegistryProperty:
+    """A property as the real-estate registry (不动产登记) holds it."""
+
+    id: str
+    cert_no: str
+    unit_no: str
+    address: str
+    area_m2: str
+    owners: list[Owner]
+    co_ownership: str | None = None  # None for a sole owner, else "joint" or "shares"
+    seized: bool = False  # 查封
+    transfer_status: TransferStatus = TransferStatus.NONE
+    version: int = 0
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SIGNING = "signing"
+    SIGNED = "signed"
+    FILED = "filed"
+    WINDOW_REVIEW = "window_review"
+    CANCELLING = "cancelling"
+    CANCELLED = "cancelled"
+    DELETED = "deleted"
+
+
+class Channel(StrEnum):
+    ONLINE = "online"  # 存量房合同签订线上
+    OFFLINE = "offline"  # 存量房合同签订线下 (window)
+
+
+class PartyRole(StrEnum):
+    SELLER = "seller"  # 甲方
+    BUYER = "buyer"  # 乙方
+
+
+@dataclass
+class PropertySnapshot:
+    """The registry record as it was when the contract was created."""
+
+    property_id: str
+    cert_no: str
+    unit_no: str
+    address: str
+    area_m2: str
+    owners: list[Owner]
+
+
+@dataclass
+class Party:
+    id: str
+    role: PartyRole
+    name: str | None = None
+    id_type: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    share_bp: int | None = None  # basis points of ownership when co-ownership is by shares
+
+
+@dataclass
+class Applicant:
+    """申请人信息."""
+
+    name: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class Evaluation:
+    """好差评: level 1 (非常不满意) to 5 (非常满意)."""
+
+    level: int | None = None
+    comment: str | None = None
+
+
+@dataclass
+class FundSupervision:
+    """资金监管: escrow with a bank, or a joint waiver statement signed by the parties."""
+
+    enabled: bool | None = None
+    bank: str | None = None  # "ccb" (建设银行 龙存管, online) or "zsrcb" (农商银行, at a branch)
+
+
+@dataclass
+class AuditEvent:
+    seq: int
+    at: datetime
+    actor_id: str
+    actor_role: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    ip: str | None
+    user_agent: str | None
+    prev_hash: str
+    hash: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Contract:
+    id: str
+    number: str
+    status: ContractStatus
+    channel: Channel
+    agency_id: str
+    practitioner_id: str
+    property: PropertySnapshot
+    # Set to the property id while the contract is active and to "released:<id>" afterwards:
+    # a unique index on it is what keeps a property to one active contract in both stores.
+    property_lock: str
+    created_at: datetime
+    updated_at: datetime
+    purge_at: datetime
+    sellers: list[Party] = field(default_factory=list)
+    buyers: list[Party] = field(default_factory=list)
+    co_ownership: str | None = None  # buyers' mode when more than one: "joint" or "shares"
+    price_fen: int | None = None
+    payment_method: str | None = None
+    delivery_date: date | None = None
+    applicant: Applicant = field(default_factory=Applicant)
+    evaluation: Evaluation = field(default_factory=Evaluation)
+    fund_supervision: FundSupervision = field(default_factory=FundSupervision)
+    acknowledgements: dict[str, bool] = field(default_factory=dict)
+    events: list[AuditEvent] = field(default_factory=list)
+    version: int = 0
+
+    def parties(self) -> list[Party]:
+        return [*self.sellers, *self.buyers]

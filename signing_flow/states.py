@@ -1,0 +1,142 @@
+"""The contract's transition table and the one function that applies it.
+
+Nothing else assigns ``Contract.status``. Applying a transition also appends the audit event, so
+that the state change and its record are written by the same compare-and-set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from signing_flow.codec import to_doc
+from signing_flow.errors import InvalidState
+from signing_flow.models import Actor, AuditEvent, Contract
+from signing_flow.models import ContractStatus as S
+
+CONTRACT_LABELS: dict[S, str] = {
+    S.DRAFT: "草稿",
+    S.SUBMITTED: "已提交",
+    S.SIGNING: "电子签名中",
+    S.SIGNED: "已完成签字",
+    S.FILED: "已签约",
+    S.WINDOW_REVIEW: "窗口审核中",
+    S.CANCELLING: "注销中",
+    S.CANCELLED: "已注销",
+    S.DELETED: "已删除",
+}
+
+# (current status) → {action: next status}. DESIGN §4.
+CONTRACT_TRANSITIONS: dict[S, dict[str, S]] = {
+    S.DRAFT: {"edit": S.DRAFT, "submit": S.SUBMITTED, "delete": S.DELETED, "purge": S.DELETED},
+    S.SUBMITTED: {
+        "edit": S.DRAFT,
+        "create_order": S.SIGNING,
+        "window_intake": S.WINDOW_REVIEW,
+        "delete": S.DELETED,
+        "purge": S.DELETED,
+    },
+    S.SIGNING: {
+        "order_cancelled": S.DRAFT,
+        "order_expired": S.SUBMITTED,
+        "all_signed": S.SIGNED,
+        "delete": S.DELETED,
+        "purge": S.DELETED,
+    },
+    S.SIGNED: {"file": S.FILED},
+    S.WINDOW_REVIEW: {"approve": S.FILED, "reject": S.SUBMITTED},
+    S.FILED: {"request_cancellation": S.CANCELLING, "window_cancel": S.CANCELLED},
+    S.CANCELLING: {"order_cancelled": S.FILED, "order_expired": S.FILED, "cancel": S.CANCELLED},
+    S.CANCELLED: {},
+    S.DELETED: {},
+}
+
+# A contract in these states keeps its property: nobody else may contract it.
+ACTIVE_STATUSES = frozenset(
+    {S.DRAFT, S.SUBMITTED, S.SIGNING, S.SIGNED, S.FILED, S.WINDOW_REVIEW, S.CANCELLING}
+)
+# The guide's automatic deletion applies only before the contract is e-signed or filed.
+PURGEABLE_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.SIGNING})
+
+GENESIS_HASH = "0" * 64
+
+
+def allowed_actions(status: S) -> list[str]:
+    return sorted(CONTRACT_TRANSITIONS[status])
+
+
+def ensure_allowed(contract: Contract, action: str) -> S:
+    """The next status for ``action``, or InvalidState naming the current one and what it allows."""
+    target = CONTRACT_TRANSITIONS[contract.status].get(action)
+    if target is None:
+        label = CONTRACT_LABELS[contract.status]
+        raise InvalidState(
+            f"合同当前状态为「{label}」，不能执行 {action} "
+            f"(contract is {contract.status.value}; {action} is not allowed)",
+            current=contract.status.value,
+            allowed=allowed_actions(contract.status),
+            code="CONTRACT_STATE_CONFLICT",
+            extra={"current_state_label": label},
+        )
+    return target
+
+
+def apply_transition(
+    contract: Contract, action: str, actor: Actor, at: datetime, data: dict[str, Any] | None = None
+) -> None:
+    """Move ``contract`` along the table and append the audit event for it."""
+    target = ensure_allowed(contract, action)
+    previous = contract.status
+    contract.status = target
+    contract.updated_at = at
+    if target not in ACTIVE_STATUSES:
+        contract.property_lock = f"released:{contract.id}"
+    record_event(contract, action, actor, at, data, from_status=previous)
+
+
+def record_event(
+    contract: Contract,
+    action: str,
+    actor: Actor,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+    *,
+    from_status: S | None = None,
+) -> AuditEvent:
+    """Append an event chained to the previous one by its hash (tamper-evident trail)."""
+    event = AuditEvent(
+        seq=len(contract.events) + 1,
+        at=at,
+        actor_id=actor.account_id,
+        actor_role=actor.role.value,
+        action=action,
+        from_status=from_status.value if from_status else None,
+        to_status=contract.status.value,
+        ip=actor.ip,
+        user_agent=actor.user_agent,
+        prev_hash=contract.events[-1].hash if contract.events else GENESIS_HASH,
+        hash="",
+        data=data or {},
+    )
+    event.hash = _event_digest(event)
+    contract.events.append(event)
+    return event
+
+
+def _event_digest(event: AuditEvent) -> str:
+    body = to_doc(event)
+    del body["hash"]
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def verify_chain(contract: Contract) -> bool:
+    """True when every event's hash matches its content and links to the one before."""
+    prev = GENESIS_HASH
+    for event in contract.events:
+        if event.prev_hash != prev or event.hash != _event_digest(event):
+            return False
+        prev = event.hash
+    return True

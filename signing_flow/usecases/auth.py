@@ -1,0 +1,175 @@
+"""Login, sessions and passwords (DESIGN §9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from signing_flow.errors import (
+    FieldProblem,
+    Forbidden,
+    NotAuthenticated,
+    TooManyAttempts,
+    ValidationFailed,
+)
+from signing_flow.models import Account, Actor, Session
+from signing_flow.ports import Ports
+from signing_flow.repository import accounts, sessions, with_retries
+from signing_flow.secrets import hash_password, new_token, token_digest, verify_password
+
+INITIAL_PASSWORD = "123456"  # the guide's initial password; it must be changed at first login
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+# Verifying against a real hash when the username is unknown keeps both answers equally slow,
+# so response time does not tell which usernames exist.
+_DUMMY_HASH = hash_password("not-a-password")
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    session: Session
+    account: Account
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    account: Account
+    session: Session
+
+    def actor(self, ip: str | None = None, user_agent: str | None = None) -> Actor:
+        return Actor(
+            account_id=self.account.id,
+            role=self.account.role,
+            agency_id=self.account.agency_id,
+            ip=ip,
+            user_agent=user_agent,
+        )
+
+
+async def login(ports: Ports, username: str, password: str) -> LoginResult:
+    repo = accounts(ports.store)
+    found = await repo.find({"username": username}, limit=1)
+    if not found:
+        verify_password(password, _DUMMY_HASH)
+        raise _bad_credentials()
+    account = found[0]
+    now = ports.clock.now()
+    if account.locked_until is not None and account.locked_until > now:
+        raise TooManyAttempts(
+            "密码错误次数过多，账号已锁定 15 分钟 (too many failed logins; try again later)",
+            code="ACCOUNT_LOCKED",
+            details={"locked_until": account.locked_until.isoformat()},
+        )
+    if not verify_password(password, account.password_hash):
+        await with_retries(lambda: _count_failure(ports, account.id, now))
+        raise _bad_credentials()
+    if account.disabled:
+        raise NotAuthenticated("账号已停用 (this account is disabled)", code="ACCOUNT_DISABLED")
+    if account.failed_logins or account.locked_until:
+        account.failed_logins, account.locked_until = 0, None
+        await repo.save(account)
+    token = new_token()
+    session = Session(
+        id=token_digest(token),
+        account_id=account.id,
+        created_at=now,
+        expires_at=now + timedelta(seconds=ports.session_ttl_seconds),
+    )
+    await sessions(ports.store).insert(session)
+    return LoginResult(token=token, session=session, account=account)
+
+
+async def _count_failure(ports: Ports, account_id: str, now: datetime) -> None:
+    repo = accounts(ports.store)
+    account = await repo.get(account_id)
+    if account is None:
+        return
+    account.failed_logins += 1
+    if account.failed_logins >= MAX_FAILED_LOGINS:
+        account.failed_logins = 0
+        account.locked_until = now + LOCKOUT
+    await repo.save(account)
+
+
+def _bad_credentials() -> NotAuthenticated:
+    return NotAuthenticated(
+        "用户名或密码错误 (wrong username or password)", code="INVALID_CREDENTIALS"
+    )
+
+
+async def authenticate(
+    ports: Ports, token: str, *, allow_pending_password_change: bool = False
+) -> Authenticated:
+    """The account behind a bearer token. An account still on its initial password may only
+    change it (and log out) until it does."""
+    session = await sessions(ports.store).get(token_digest(token))
+    if session is None or session.revoked or session.expires_at <= ports.clock.now():
+        raise NotAuthenticated(
+            "登录已失效，请重新登录 (the session is unknown, expired or ended)",
+            code="SESSION_INVALID",
+        )
+    account = await accounts(ports.store).get(session.account_id)
+    if account is None or account.disabled:
+        raise NotAuthenticated("账号已停用 (this account is disabled)", code="ACCOUNT_DISABLED")
+    if account.must_change_password and not allow_pending_password_change:
+        raise Forbidden(
+            "首次登录请先修改初始密码 (change the initial password first: POST /api/v1/auth/password)",
+            code="PASSWORD_CHANGE_REQUIRED",
+        )
+    return Authenticated(account=account, session=session)
+
+
+async def logout(ports: Ports, auth: Authenticated) -> None:
+    await _revoke(ports, auth.session.id)
+
+
+async def change_password(
+    ports: Ports, auth: Authenticated, old_password: str, new_password: str
+) -> Account:
+    """Set a new password; every other session of the account ends."""
+    problems = []
+    if not verify_password(old_password, auth.account.password_hash):
+        problems.append(FieldProblem("old_password", "MISMATCH", "原密码不正确 (wrong password)"))
+    problems += [FieldProblem("new_password", code, msg) for code, msg in _weaknesses(new_password)]
+    if new_password == old_password:
+        problems.append(
+            FieldProblem("new_password", "UNCHANGED", "新密码不能与原密码相同 (must differ)")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+
+    async def update() -> Account:
+        account = await accounts(ports.store).get(auth.account.id)
+        assert account is not None
+        account.password_hash = hash_password(new_password)
+        account.must_change_password = False
+        await accounts(ports.store).save(account)
+        return account
+
+    account = await with_retries(update)
+    others = await sessions(ports.store).find({"account_id": account.id, "revoked": False})
+    for other in others:
+        if other.id != auth.session.id:
+            await _revoke(ports, other.id)
+    return account
+
+
+def _weaknesses(password: str) -> list[tuple[str, str]]:
+    found = []
+    if len(password) < 8:
+        found.append(("TOO_SHORT", "至少 8 位 (at least 8 characters)"))
+    if not (any(c.isdigit() for c in password) and any(c.isalpha() for c in password)):
+        found.append(("TOO_SIMPLE", "须同时包含字母和数字 (letters and digits)"))
+    return found
+
+
+async def _revoke(ports: Ports, session_id: str) -> None:
+    async def revoke() -> None:
+        repo = sessions(ports.store)
+        session = await repo.get(session_id)
+        if session is not None and not session.revoked:
+            session.revoked = True
+            await repo.save(session)
+
+    await with_retries(revoke)

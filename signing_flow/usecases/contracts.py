@@ -1,0 +1,220 @@
+"""Drafting, editing, submitting and deleting contracts; lists and the to-do list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from signing_flow.contract_rules import submission_problems
+from signing_flow.deadlines import CITY_TZ, purge_deadline
+from signing_flow.errors import DuplicateKey, NotFound, ValidationFailed
+from signing_flow.models import (
+    Actor,
+    Channel,
+    Contract,
+    ContractStatus,
+    Owner,
+    Party,
+    PartyRole,
+    PropertySnapshot,
+    RegistryProperty,
+    Role,
+)
+from signing_flow.ports import Ports
+from signing_flow.repository import contracts
+from signing_flow.secrets import new_id
+from signing_flow.states import apply_transition, ensure_allowed, record_event
+from signing_flow.usecases.properties import (
+    PropertyLookup,
+    ensure_contractable,
+    ensure_practitioner,
+    find_property,
+    property_taken,
+)
+
+# The fields an agent fills in; ``changes`` maps some of them to already-typed values.
+EDITABLE_FIELDS = frozenset(
+    {
+        "channel",
+        "sellers",
+        "buyers",
+        "co_ownership",
+        "price_fen",
+        "payment_method",
+        "delivery_date",
+        "applicant",
+        "evaluation",
+        "fund_supervision",
+        "acknowledgements",
+    }
+)
+# What the to-do list (待办业务) shows, and the next step for each.
+TODO_NEXT_STEP = {
+    ContractStatus.SUBMITTED: "生成电子合同订单",
+    ContractStatus.SIGNING: "等待买卖双方电子签名",
+    ContractStatus.SIGNED: "提交备案",
+    ContractStatus.CANCELLING: "等待买卖双方签署注销",
+}
+
+
+def _apply_changes(contract: Contract, changes: dict[str, Any]) -> None:
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(contract, name, value)
+    contract.sellers = _numbered(contract.sellers, PartyRole.SELLER, "s")
+    contract.buyers = _numbered(contract.buyers, PartyRole.BUYER, "b")
+
+
+def _numbered(parties: list[Party], role: PartyRole, prefix: str) -> list[Party]:
+    return [replace(p, id=f"{prefix}{i}", role=role) for i, p in enumerate(parties, 1)]
+
+
+def _sellers_from_owners(owners: list[Owner]) -> list[Party]:
+    return [
+        Party(id="", role=PartyRole.SELLER, name=o.name, id_type=o.id_type, id_number=o.id_number)
+        for o in owners
+    ]
+
+
+def _snapshot(prop: RegistryProperty) -> PropertySnapshot:
+    return PropertySnapshot(
+        property_id=prop.id,
+        cert_no=prop.cert_no,
+        unit_no=prop.unit_no,
+        address=prop.address,
+        area_m2=prop.area_m2,
+        owners=prop.owners,
+    )
+
+
+async def create_contract(
+    ports: Ports, actor: Actor, lookup: PropertyLookup, changes: dict[str, Any]
+) -> Contract:
+    """签订合同: a draft for a verified property. The sellers default to the registered owners."""
+    ensure_practitioner(actor)
+    prop = await find_property(ports, lookup)
+    await ensure_contractable(ports, prop)
+    now = ports.clock.now()
+    year = now.astimezone(CITY_TZ).year
+    seq = await ports.store.next_sequence(f"contract_number:{year}")
+    contract = Contract(
+        id=new_id(),
+        number=f"CL{year}{seq:07d}",
+        status=ContractStatus.DRAFT,
+        channel=Channel.ONLINE,
+        agency_id=actor.agency_id or "",
+        practitioner_id=actor.account_id,
+        property=_snapshot(prop),
+        property_lock=prop.id,
+        created_at=now,
+        updated_at=now,
+        purge_at=purge_deadline(now),
+        sellers=_sellers_from_owners(prop.owners),
+    )
+    _apply_changes(contract, changes)
+    record_event(contract, "create", actor, now, {"number": contract.number})
+    try:
+        await contracts(ports.store).insert(contract)
+    except DuplicateKey as exc:
+        # Another agent created a contract for this property between our check and our write;
+        # the unique index on property_lock is what decides the race.
+        if exc.key == "property_lock":
+            raise property_taken() from exc
+        raise
+    return contract
+
+
+async def get_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
+    contract = await contracts(ports.store).get(contract_id)
+    if contract is None or not _can_read(actor, contract):
+        raise NotFound("合同不存在 (no such contract)", code="CONTRACT_NOT_FOUND")
+    return contract
+
+
+async def _get_own(ports: Ports, actor: Actor, contract_id: str) -> Contract:
+    """The contract, if ``actor`` is the practitioner who drafted it."""
+    ensure_practitioner(actor)
+    contract = await get_contract(ports, actor, contract_id)
+    if contract.practitioner_id != actor.account_id:
+        raise NotFound("合同不存在 (no such contract)", code="CONTRACT_NOT_FOUND")
+    return contract
+
+
+def _can_read(actor: Actor, contract: Contract) -> bool:
+    if actor.role is Role.CENTER_STAFF:
+        return True
+    if actor.role is Role.AGENCY_ADMIN:
+        return contract.agency_id == actor.agency_id
+    return contract.practitioner_id == actor.account_id
+
+
+def _visible_to(actor: Actor) -> dict[str, Any]:
+    if actor.role is Role.CENTER_STAFF:
+        return {}
+    if actor.role is Role.AGENCY_ADMIN:
+        return {"agency_id": actor.agency_id}
+    return {"practitioner_id": actor.account_id}
+
+
+async def update_contract(
+    ports: Ports, actor: Actor, contract_id: str, changes: dict[str, Any]
+) -> Contract:
+    """Edit a draft; editing a submitted contract returns it to draft (guide §2.2 (九))."""
+    contract = await _get_own(ports, actor, contract_id)
+    _apply_changes(contract, changes)
+    apply_transition(contract, "edit", actor, ports.clock.now(), {"fields": sorted(changes)})
+    await contracts(ports.store).save(contract)
+    return contract
+
+
+async def submit_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
+    """提交: every missing or invalid field is reported at once."""
+    contract = await _get_own(ports, actor, contract_id)
+    now = ports.clock.now()
+    ensure_allowed(contract, "submit")
+    problems = submission_problems(contract, now.astimezone(CITY_TZ).date())
+    if problems:
+        raise ValidationFailed(problems, "合同信息不完整或有误，请修改后再提交 (fix these fields)")
+    apply_transition(contract, "submit", actor, now)
+    await contracts(ports.store).save(contract)
+    return contract
+
+
+async def delete_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
+    """删除: the tombstone stays, the property is free for a new contract."""
+    contract = await _get_own(ports, actor, contract_id)
+    apply_transition(contract, "delete", actor, ports.clock.now())
+    await contracts(ports.store).save(contract)
+    return contract
+
+
+async def list_contracts(
+    ports: Ports,
+    actor: Actor,
+    *,
+    status: ContractStatus | None = None,
+    number: str | None = None,
+    limit: int = 50,
+) -> list[Contract]:
+    where: dict[str, Any] = _visible_to(actor)
+    if status is not None:
+        where["status"] = status.value
+    else:
+        where["status"] = {"$ne": ContractStatus.DELETED.value}
+    if number:
+        where["number"] = number
+    return await contracts(ports.store).find(where, sort="created_at", descending=True, limit=limit)
+
+
+async def list_todo(ports: Ports, actor: Actor) -> list[Contract]:
+    """待办业务: the practitioner's contracts waiting for its next step, oldest first."""
+    ensure_practitioner(actor)
+    return await contracts(ports.store).find(
+        {
+            "practitioner_id": actor.account_id,
+            "status": {"$in": [s.value for s in TODO_NEXT_STEP]},
+        },
+        sort="created_at",
+    )
