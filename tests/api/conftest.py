@@ -41,7 +41,9 @@ class Api:
         return (await self.call("GET", path, expect=expect))[1]
 
     async def post(self, path: str, json: Any = None, expect: int | None = 200) -> Any:
-        return (await self.call("POST", path, json=json if json is not None else {}, expect=expect))[1]
+        return (
+            await self.call("POST", path, json=json if json is not None else {}, expect=expect)
+        )[1]
 
     async def patch(self, path: str, json: Any, expect: int | None = 200) -> Any:
         return (await self.call("PATCH", path, json=json, expect=expect))[1]
@@ -82,8 +84,12 @@ def full_contract_fields(**overrides: Any) -> dict[str, Any]:
     """Every field a submit needs, for the sole-owner demo property, with one buyer."""
     fields: dict[str, Any] = {
         "sellers": [
-            {"name": "张伟", "id_type": "resident_id", "id_number": SOLE["owner_id_number"],
-             "phone": "13900139000"}
+            {
+                "name": "张伟",
+                "id_type": "resident_id",
+                "id_number": SOLE["owner_id_number"],
+                "phone": "13900139000",
+            }
         ],
         "buyers": [DEMO_BUYERS[0]],
         "price_fen": 150_000_000,
