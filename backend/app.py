@@ -9,11 +9,15 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from backend.appkeys import PORTS, SETTINGS, STORE
+from backend.appkeys import CHANGES, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
+from backend.changes import ChangeFeed, NotifyingStore
 from backend.errors import error_middleware
+from backend.qrcodes import QrImageCache
 from backend.routes import add_routes
 from backend.settings import Settings
+from backend.signing_keys import load_signer
 from backend.storage import open_store
+from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from signing_flow.ports import Clock, Ports
 
@@ -28,15 +32,24 @@ class SystemClock:
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
+    app[QR_CACHE] = QrImageCache()
+    app[CHANGES] = ChangeFeed()
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
-        async with open_store(settings.store_url) as store:
+        signer = load_signer(settings.signing_key, settings.key_dir)
+        async with open_store(settings.store_url) as raw_store:
+            store = NotifyingStore(raw_store, app[CHANGES])
             app[STORE] = store
+            app[SIGNER] = signer
             app[PORTS] = Ports(
                 store=store,
                 clock=clock or SystemClock(),
                 registry=SandboxRegistry(store),
-                session_ttl_seconds=settings.session_ttl_seconds,
+                police=SandboxPolice(),
+                face=SandboxFace(),
+                signer=signer,
+                lifetimes=settings.lifetimes,
+                public_base_url=settings.public_base_url.rstrip("/"),
             )
             yield
 

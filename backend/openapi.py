@@ -31,7 +31,7 @@ def openapi_document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:
         op: dict[str, Any] = {"summary": route.summary, "tags": [route.tag]}
-        params = re.findall(r"{(\w+)}", route.path)
+        params = re.findall(r"{(\w+)[^}]*}", route.path)
         if params:
             op["parameters"] = [
                 {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -53,7 +53,8 @@ def openapi_document() -> dict[str, Any]:
         }
         if route.auth:
             op["security"] = [{"bearer": []}]
-        paths.setdefault(route.path, {})[route.method.lower()] = op
+        path = re.sub(r"{(\w+):[^}]*}", r"{\1}", route.path)
+        paths.setdefault(path, {})[route.method.lower()] = op
     return {
         "openapi": "3.1.0",
         "info": {"title": "wangqian 网签 API", "version": "1.0.0"},

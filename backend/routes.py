@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from backend import schemas as s
-from backend.handlers import auth, contracts, ops
+from backend.handlers import auth, contracts, miniapp, ops, signing
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -108,6 +108,128 @@ ROUTES = [
         response=s.ContractOut,
     ),
     Route("GET", "/api/v1/todo", contracts.todo, "待办业务", response=s.TodoList),
+    Route(
+        "POST",
+        "/api/v1/contracts/{id}/signing-orders",
+        signing.create,
+        "生成电子合同订单",
+        response=s.OrderOut,
+        status=201,
+    ),
+    Route(
+        "GET",
+        "/api/v1/signing-orders/{oid}",
+        signing.status,
+        "签名状态 (ETag/If-None-Match → 304; ?wait=S&version=N long-poll)",
+        response=s.OrderOut,
+    ),
+    Route(
+        "GET",
+        "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode",
+        signing.qrcode,
+        "查看二维码：{url, expires_at}",
+        response=s.QrLinkOut,
+    ),
+    Route(
+        "GET",
+        "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode.{fmt:png|svg}",
+        signing.qrcode,
+        "查看二维码：PNG 或 SVG 图片",
+    ),
+    Route(
+        "POST",
+        "/api/v1/signing-orders/{oid}/cancel",
+        signing.cancel,
+        "注销电子合同订单",
+        response=s.OrderOut,
+    ),
+    Route(
+        "POST",
+        "/api/v1/signing-orders/{oid}/submit",
+        signing.submit,
+        "提交（订单已经完成签字后）",
+        response=s.OrderOut,
+    ),
+    Route(
+        "GET",
+        "/api/v1/signing-keys",
+        signing.signing_keys,
+        "平台验签公钥 (receipt verification keys)",
+        response=s.SigningKeys,
+        auth=False,
+        tag="ops",
+    ),
+    Route(
+        "POST",
+        "/mp/v1/sessions",
+        miniapp.open_session,
+        "扫码：二维码令牌换取当事人会话",
+        s.SessionRequest,
+        s.SessionOut,
+        status=201,
+        auth=False,
+        tag="mini-program",
+    ),
+    Route(
+        "GET",
+        "/mp/v1/order",
+        miniapp.order,
+        "当事人的订单与进度",
+        response=s.PartyViewOut,
+        tag="mini-program",
+    ),
+    Route(
+        "GET",
+        "/mp/v1/document",
+        miniapp.document,
+        "待签署的文件及其 SHA-256",
+        response=s.DocumentOut,
+        tag="mini-program",
+    ),
+    Route(
+        "POST",
+        "/mp/v1/review",
+        miniapp.review,
+        "查阅文件（提交所读文件的 SHA-256）",
+        s.ReviewRequest,
+        s.PartyViewOut,
+        tag="mini-program",
+    ),
+    Route(
+        "POST",
+        "/mp/v1/confirm",
+        miniapp.confirm,
+        "确定签署",
+        response=s.PartyViewOut,
+        tag="mini-program",
+    ),
+    Route(
+        "POST",
+        "/mp/v1/police-verification",
+        miniapp.police_verification,
+        "微警认证",
+        s.PoliceVerificationRequest,
+        s.PartyViewOut,
+        tag="mini-program",
+    ),
+    Route(
+        "POST",
+        "/mp/v1/authorize",
+        miniapp.authorize,
+        "确认授权（人脸识别）",
+        s.AuthorizeRequest,
+        s.PartyViewOut,
+        tag="mini-program",
+    ),
+    Route(
+        "POST",
+        "/mp/v1/decline",
+        miniapp.decline,
+        "拒绝签署",
+        s.DeclineRequest,
+        s.PartyViewOut,
+        tag="mini-program",
+    ),
 ]
 
 

@@ -26,11 +26,20 @@ from signing_flow.models import (
     Contract,
     Evaluation,
     FundSupervision,
+    OrderParty,
+    OrderPurpose,
     Party,
     PartyRole,
     RegistryProperty,
+    SigningOrder,
 )
-from signing_flow.states import CONTRACT_LABELS, allowed_actions
+from signing_flow.states import (
+    CONTRACT_LABELS,
+    NEXT_STEP,
+    ORDER_LABELS,
+    PARTY_LABELS,
+    allowed_actions,
+)
 from signing_flow.usecases.contracts import TODO_NEXT_STEP
 from signing_flow.usecases.properties import PropertyLookup
 from signing_flow.validators import mask_id_number
@@ -47,6 +56,10 @@ IdType = Literal[
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+PARTY_ROLE_LABELS = {PartyRole.SELLER: "甲方（卖方）", PartyRole.BUYER: "乙方（买方）"}
+PURPOSE_LABELS = {OrderPurpose.FILING: "网签备案", OrderPurpose.CANCELLATION: "注销网签备案"}
 
 
 # ---- requests ----------------------------------------------------------------------------
@@ -354,7 +367,7 @@ def _party_out(p: Party) -> PartyOut:
     return PartyOut(
         id=p.id,
         role=p.role.value,
-        role_label="甲方（卖方）" if p.role is PartyRole.SELLER else "乙方（买方）",
+        role_label=PARTY_ROLE_LABELS[p.role],
         name=p.name,
         id_type=p.id_type,
         id_type_label=ID_TYPES.get(p.id_type or ""),
@@ -406,3 +419,193 @@ class TodoList(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
+
+
+# ---- signing orders (agent side) ---------------------------------------------------------
+
+
+class ReceiptOut(BaseModel):
+    payload: dict[str, Any]
+    key_id: str
+    alg: str
+    signature: str
+
+
+class PartyProgressOut(BaseModel):
+    party_id: str
+    role: str
+    role_label: str
+    name: str
+    step: str
+    step_label: str
+    step_times: dict[str, datetime]
+    failed_checks: int
+    receipt: ReceiptOut | None
+
+
+class OrderOut(BaseModel):
+    id: str
+    contract_id: str
+    contract_number: str
+    contract_status: str
+    contract_status_label: str
+    purpose: str
+    purpose_label: str
+    status: str
+    status_label: str
+    version: int
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None
+    document_sha256: str
+    parties: list[PartyProgressOut]
+
+    @classmethod
+    def of(cls, c: Contract, o: SigningOrder) -> OrderOut:
+        return cls(
+            id=o.id,
+            contract_id=c.id,
+            contract_number=c.number,
+            contract_status=c.status.value,
+            contract_status_label=CONTRACT_LABELS[c.status],
+            purpose=o.purpose.value,
+            purpose_label=PURPOSE_LABELS[o.purpose],
+            status=o.status.value,
+            status_label=ORDER_LABELS[o.status],
+            version=o.version,
+            created_at=o.created_at,
+            expires_at=o.expires_at,
+            ended_at=o.ended_at,
+            document_sha256=o.document_sha256,
+            parties=[
+                PartyProgressOut(
+                    party_id=p.party_id,
+                    role=p.role.value,
+                    role_label=PARTY_ROLE_LABELS[p.role],
+                    name=p.name,
+                    step=p.step.value,
+                    step_label=PARTY_LABELS[p.step],
+                    step_times=p.step_times,
+                    failed_checks=p.failed_checks,
+                    receipt=ReceiptOut(**p.receipt.__dict__) if p.receipt else None,
+                )
+                for p in o.parties
+            ],
+        )
+
+
+class QrLinkOut(BaseModel):
+    url: str
+    expires_at: datetime
+
+
+class SigningKey(BaseModel):
+    key_id: str
+    alg: str
+    public_key: str = Field(description="raw Ed25519 public key, base64url")
+
+
+class SigningKeys(BaseModel):
+    keys: list[SigningKey]
+
+
+# ---- the mini-program (party side) -------------------------------------------------------
+
+
+class SessionRequest(Body):
+    token: str = Field(min_length=16, max_length=128, description="the token in the QR code URL")
+
+
+class ReviewRequest(Body):
+    document_sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
+
+
+class PoliceVerificationRequest(Body):
+    name: str = Field(min_length=1, max_length=64)
+    id_number: str = Field(min_length=1, max_length=32)
+
+
+class AuthorizeRequest(Body):
+    face_sample: str = Field(
+        min_length=1,
+        max_length=64,
+        description="sandbox: match | mismatch | no_liveness | timeout",
+    )
+
+
+class DeclineRequest(Body):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class OtherPartyOut(BaseModel):
+    role_label: str
+    name: str
+    step_label: str
+
+
+class PartyViewOut(BaseModel):
+    """What one party's session shows: its own progress, the others' names and steps only."""
+
+    order_id: str
+    order_status: str
+    order_status_label: str
+    purpose_label: str
+    contract_number: str
+    property_address: str
+    price_fen: int | None
+    document_sha256: str
+    party_id: str
+    role: str
+    role_label: str
+    name: str
+    id_number_masked: str
+    step: str
+    step_label: str
+    next_step: str | None
+    attempts_left: int
+    receipt: ReceiptOut | None
+    others: list[OtherPartyOut]
+
+    @classmethod
+    def of(cls, c: Contract, o: SigningOrder, p: OrderParty, max_checks: int) -> PartyViewOut:
+        return cls(
+            order_id=o.id,
+            order_status=o.status.value,
+            order_status_label=ORDER_LABELS[o.status],
+            purpose_label=PURPOSE_LABELS[o.purpose],
+            contract_number=c.number,
+            property_address=c.property.address,
+            price_fen=c.price_fen,
+            document_sha256=o.document_sha256,
+            party_id=p.party_id,
+            role=p.role.value,
+            role_label=PARTY_ROLE_LABELS[p.role],
+            name=p.name,
+            id_number_masked=mask_id_number(p.id_number),
+            step=p.step.value,
+            step_label=PARTY_LABELS[p.step],
+            next_step=NEXT_STEP[p.step],
+            attempts_left=max(max_checks - p.failed_checks, 0),
+            receipt=ReceiptOut(**p.receipt.__dict__) if p.receipt else None,
+            others=[
+                OtherPartyOut(
+                    role_label=PARTY_ROLE_LABELS[q.role],
+                    name=q.name,
+                    step_label=PARTY_LABELS[q.step],
+                )
+                for q in o.parties
+                if q.party_id != p.party_id
+            ],
+        )
+
+
+class SessionOut(BaseModel):
+    session_token: str
+    expires_at: datetime
+    view: PartyViewOut
+
+
+class DocumentOut(BaseModel):
+    order_id: str
+    sha256: str
+    text: str

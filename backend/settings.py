@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from signing_flow.ports import Lifetimes
 
 CITY_TIMEZONE = "Asia/Shanghai"  # natural days are Zhongshan's; not configurable on purpose
 
@@ -15,7 +17,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     public_base_url: str = "http://127.0.0.1:8080"  # what QR links point at
-    session_ttl_seconds: int = 12 * 3600
+    lifetimes: Lifetimes = field(default_factory=Lifetimes)
+    signing_key: str | None = None  # base64 Ed25519 private key; else generated under ./var
+    key_dir: str = "var"
     max_body_bytes: int = 1024 * 1024
     sandbox: bool = False
     log_level: str = "INFO"
@@ -30,7 +34,14 @@ class Settings:
             host=host,
             port=port,
             public_base_url=env.get("WANGQIAN_PUBLIC_BASE_URL", f"http://{host}:{port}"),
-            session_ttl_seconds=int(env.get("WANGQIAN_SESSION_TTL", cls.session_ttl_seconds)),
+            lifetimes=Lifetimes(
+                agent_session=int(env.get("WANGQIAN_SESSION_TTL", 12 * 3600)),
+                qr_token=int(env.get("WANGQIAN_QR_TTL", 10 * 60)),
+                party_session=int(env.get("WANGQIAN_PARTY_SESSION_TTL", 30 * 60)),
+                order=int(env.get("WANGQIAN_ORDER_TTL", 24 * 3600)),
+            ),
+            signing_key=env.get("WANGQIAN_SIGNING_KEY"),
+            key_dir=env.get("WANGQIAN_KEY_DIR", cls.key_dir),
             sandbox=env.get("WANGQIAN_SANDBOX", "0").lower() in ("1", "true", "yes", "on"),
             log_level=env.get("WANGQIAN_LOG_LEVEL", cls.log_level).upper(),
         )

@@ -11,6 +11,7 @@ from signing_flow.errors import FieldProblem
 from signing_flow.models import Contract, Owner, Party
 from signing_flow.validators import (
     RESIDENCE_PERMIT_PREFIXES,
+    age_on,
     check_id_number,
     check_phone,
     id15_to_id18,
@@ -217,3 +218,33 @@ def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
                 FieldProblem(f"acknowledgements.{key}", "REQUIRED", "须确认注意事项 (must be true)")
             )
     return problems
+
+
+# Online signing needs an 18-digit GB 11643 number (the police check and face recognition work
+# on it) and an adult; anyone else signs at the window.
+ONLINE_ID_TYPES = ("resident_id", "hmt_residence_permit")
+ADULT_AGE = 18
+
+
+def online_signing_obstacles(contract: Contract, today: date) -> list[dict[str, str]]:
+    """Each party that must sign at the window instead, with the reason."""
+    found = []
+    for party in contract.parties():
+        number = normalize_id_number(party.id_number or "")
+        if party.id_type not in ONLINE_ID_TYPES or check_id_number(number):
+            reason, code = (
+                f"证件类型为{ID_TYPES.get(party.id_type or '', '其他证件')}，无法进行微警认证，"
+                "须到交易中心窗口办理",
+                "NO_18_DIGIT_ID",
+            )
+        elif (age := age_on(number, today)) is not None and age < ADULT_AGE:
+            reason, code = (
+                "未成年人须由父母双方到交易中心窗口办理",
+                "MINOR",
+            )
+        else:
+            continue
+        found.append(
+            {"party_id": party.id, "name": party.name or "", "code": code, "reason": reason}
+        )
+    return found

@@ -140,3 +140,16 @@ class DuplicateKey(Exception):
         super().__init__(f"duplicate key in {collection}: {key}")
         self.collection = collection
         self.key = key
+
+
+class NotEligible(DomainError):
+    """The request is well-formed but this record cannot take this path (online signing for a
+    minor, online cancellation of a contract filed at the window, …); details say why."""
+
+    code = "NOT_ELIGIBLE"
+
+
+class CheckFailed(DomainError):
+    """A party's identity or face check failed; it counts towards the lock-out."""
+
+    code = "CHECK_FAILED"

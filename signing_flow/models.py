@@ -17,6 +17,7 @@ class Role(StrEnum):
     PRACTITIONER = "practitioner"  # 从业人员: drafts and signs contracts
     AGENCY_ADMIN = "agency_admin"  # 中介机构账号: manages practitioners, reads all agency contracts
     CENTER_STAFF = "center_staff"  # 交易管理事务中心: review and window paths
+    PARTY = "party"  # a buyer or seller in the mini-program
     SYSTEM = "system"  # scheduled jobs
 
 
@@ -24,6 +25,7 @@ ROLE_LABELS = {
     Role.PRACTITIONER: "从业人员",
     Role.AGENCY_ADMIN: "中介机构",
     Role.CENTER_STAFF: "交易中心工作人员",
+    Role.PARTY: "买卖双方当事人",
     Role.SYSTEM: "系统",
 }
 
@@ -183,6 +185,85 @@ class AuditEvent:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+class OrderStatus(StrEnum):
+    AWAITING_SIGNATURES = "awaiting_signatures"
+    COMPLETED = "completed"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    DECLINED = "declined"
+    FAILED = "failed"
+
+
+class OrderPurpose(StrEnum):
+    FILING = "filing"  # 网签备案
+    CANCELLATION = "cancellation"  # 存量房合同注销
+
+
+class PartyStep(StrEnum):
+    PENDING = "pending"
+    OPENED = "opened"
+    REVIEWED = "reviewed"
+    CONFIRMED = "confirmed"
+    IDENTITY_VERIFIED = "identity_verified"
+    SIGNED = "signed"
+    DECLINED = "declined"
+    LOCKED = "locked"
+
+
+@dataclass
+class SignatureReceipt:
+    """What the platform signed for one party (DESIGN §7); ``payload`` is signed as canonical JSON."""
+
+    payload: dict[str, Any]
+    key_id: str
+    signature: str
+    alg: str = "Ed25519"
+
+
+@dataclass
+class OrderParty:
+    """One seller's or buyer's progress through the mini-program for one order."""
+
+    party_id: str
+    role: PartyRole
+    name: str
+    id_type: str
+    id_number: str
+    step: PartyStep = PartyStep.PENDING
+    step_times: dict[str, datetime] = field(default_factory=dict)
+    failed_checks: int = 0
+    # The QR token is derived from (order, party, qr_serial) with a server secret, so the same
+    # token can be shown again without storing it; only its hash is kept.
+    qr_serial: int = 0
+    qr_token_hash: str | None = None
+    qr_expires_at: datetime | None = None
+    qr_used: bool = False
+    session_hash: str | None = None
+    session_expires_at: datetime | None = None
+    verified_at: datetime | None = None
+    receipt: SignatureReceipt | None = None
+    decline_reason: str | None = None
+
+
+@dataclass
+class SigningOrder:
+    id: str
+    purpose: OrderPurpose
+    status: OrderStatus
+    created_at: datetime
+    expires_at: datetime
+    document: str
+    document_sha256: str
+    parties: list[OrderParty]
+    version: int = 1  # bumped on every change of the order; the agent's ETag and long-poll key
+    ended_at: datetime | None = None
+    reason: str | None = None
+
+    def party(self, party_id: str) -> OrderParty | None:
+        return next((p for p in self.parties if p.party_id == party_id), None)
+
+
 @dataclass
 class Contract:
     id: str
@@ -208,8 +289,15 @@ class Contract:
     evaluation: Evaluation = field(default_factory=Evaluation)
     fund_supervision: FundSupervision = field(default_factory=FundSupervision)
     acknowledgements: dict[str, bool] = field(default_factory=dict)
+    orders: list[SigningOrder] = field(default_factory=list)
+    open_order_id: str | None = None  # the order awaiting signatures or submission, if any
+    order_expires_at: datetime | None = None  # copied from the open order, for the expiry sweep
+    cancellation_reason: str | None = None
     events: list[AuditEvent] = field(default_factory=list)
     version: int = 0
+
+    def order(self, order_id: str) -> SigningOrder | None:
+        return next((o for o in self.orders if o.id == order_id), None)
 
     def parties(self) -> list[Party]:
         return [*self.sellers, *self.buyers]

@@ -8,7 +8,7 @@ language is the subset both SQLite and MongoDB run with an index: equality and t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -29,9 +29,18 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "accounts": CollectionSpec(unique=("username",), indexed=("agency_id",)),
     "sessions": CollectionSpec(indexed=("account_id",)),
     "registry_properties": CollectionSpec(unique=("cert_no", "unit_no")),
+    # token hash → where the token belongs (contract, order, party); the contract decides validity
+    "tokens": CollectionSpec(),
     "contracts": CollectionSpec(
         unique=("number", "property_lock"),
-        indexed=("practitioner_id", "agency_id", "status", "purge_at", "created_at"),
+        indexed=(
+            "practitioner_id",
+            "agency_id",
+            "status",
+            "purge_at",
+            "created_at",
+            "order_expires_at",
+        ),
     ),
 }
 
@@ -81,6 +90,44 @@ class PropertyRegistry(Protocol):
     async def find_by_unit_no(self, unit_no: str) -> RegistryProperty | None: ...
 
 
+class PoliceVerifier(Protocol):
+    """微警认证: is this a live, unrevoked identity? Raises ``DependencyUnavailable`` when the
+    police service does not answer (the party may retry; no attempt is used)."""
+
+    async def verify(self, name: str, id_number: str) -> str | None:
+        """None when the identity is confirmed, else a failure code (``ID_REVOKED``, …)."""
+
+
+class FaceVerifier(Protocol):
+    """人脸识别: does the face sample belong to the holder of ``id_number``, and is it live?"""
+
+    async def verify(self, id_number: str, sample: str) -> str | None:
+        """None on a match, else a failure code (``FACE_MISMATCH``, ``LIVENESS_FAILED``)."""
+
+
+class Signer(Protocol):
+    """The platform's signing key (Ed25519) and the secret QR tokens are derived from."""
+
+    key_id: str
+
+    def sign(self, message: bytes) -> str:
+        """The signature of ``message``, base64url without padding."""
+
+    def derive_token(self, purpose: str, *parts: str) -> str:
+        """A 256-bit token bound to ``parts``, the same every time for the same parts."""
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """Token and order lifetimes (DESIGN §6), in seconds."""
+
+    agent_session: int = 12 * 3600
+    qr_token: int = 10 * 60
+    qr_rotate_before: int = 60
+    party_session: int = 30 * 60
+    order: int = 24 * 3600
+
+
 @dataclass(frozen=True)
 class Ports:
     """What the use cases take. Built once per app in ``backend.app``'s cleanup context."""
@@ -88,4 +135,8 @@ class Ports:
     store: DocumentStore
     clock: Clock
     registry: PropertyRegistry
-    session_ttl_seconds: int = 12 * 3600
+    police: PoliceVerifier
+    face: FaceVerifier
+    signer: Signer
+    lifetimes: Lifetimes = field(default_factory=Lifetimes)
+    public_base_url: str = "http://127.0.0.1:8080"

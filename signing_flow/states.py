@@ -13,8 +13,10 @@ from typing import Any
 
 from signing_flow.codec import to_doc
 from signing_flow.errors import InvalidState
-from signing_flow.models import Actor, AuditEvent, Contract
+from signing_flow.models import Actor, AuditEvent, Contract, OrderParty, PartyStep, SigningOrder
 from signing_flow.models import ContractStatus as S
+from signing_flow.models import OrderStatus as O
+from signing_flow.models import PartyStep as P
 
 CONTRACT_LABELS: dict[S, str] = {
     S.DRAFT: "草稿",
@@ -41,6 +43,7 @@ CONTRACT_TRANSITIONS: dict[S, dict[str, S]] = {
     S.SIGNING: {
         "order_cancelled": S.DRAFT,
         "order_expired": S.SUBMITTED,
+        "order_failed": S.SUBMITTED,
         "all_signed": S.SIGNED,
         "delete": S.DELETED,
         "purge": S.DELETED,
@@ -48,7 +51,13 @@ CONTRACT_TRANSITIONS: dict[S, dict[str, S]] = {
     S.SIGNED: {"file": S.FILED},
     S.WINDOW_REVIEW: {"approve": S.FILED, "reject": S.SUBMITTED},
     S.FILED: {"request_cancellation": S.CANCELLING, "window_cancel": S.CANCELLED},
-    S.CANCELLING: {"order_cancelled": S.FILED, "order_expired": S.FILED, "cancel": S.CANCELLED},
+    S.CANCELLING: {
+        "order_cancelled": S.FILED,
+        "order_expired": S.FILED,
+        "order_failed": S.FILED,
+        "all_signed": S.CANCELLING,
+        "cancel": S.CANCELLED,
+    },
     S.CANCELLED: {},
     S.DELETED: {},
 }
@@ -140,3 +149,127 @@ def verify_chain(contract: Contract) -> bool:
             return False
         prev = event.hash
     return True
+
+
+# ---- signing orders ------------------------------------------------------------------------
+
+ORDER_LABELS: dict[O, str] = {
+    O.AWAITING_SIGNATURES: "已创建订单，待签字",
+    O.COMPLETED: "订单已经完成签字",
+    O.SUBMITTED: "已提交",
+    O.CANCELLED: "已注销电子合同订单",
+    O.EXPIRED: "订单已过期",
+    O.DECLINED: "当事人拒绝签署",
+    O.FAILED: "认证失败次数过多，订单失效",
+}
+
+ORDER_TRANSITIONS: dict[O, dict[str, O]] = {
+    O.AWAITING_SIGNATURES: {
+        "all_signed": O.COMPLETED,
+        "cancel": O.CANCELLED,
+        "expire": O.EXPIRED,
+        "decline": O.DECLINED,
+        "lock_out": O.FAILED,
+    },
+    O.COMPLETED: {"submit": O.SUBMITTED},
+    O.SUBMITTED: {},
+    O.CANCELLED: {},
+    O.EXPIRED: {},
+    O.DECLINED: {},
+    O.FAILED: {},
+}
+
+# What the contract does when its order ends this way.
+CONTRACT_ACTION_FOR_ORDER_END = {
+    O.CANCELLED: "order_cancelled",
+    O.EXPIRED: "order_expired",
+    O.DECLINED: "order_failed",
+    O.FAILED: "order_failed",
+}
+
+
+def order_conflict(order: SigningOrder, action: str) -> InvalidState:
+    return InvalidState(
+        f"电子合同订单当前状态为「{ORDER_LABELS[order.status]}」，不能执行 {action} "
+        f"(order is {order.status.value})",
+        current=order.status.value,
+        allowed=sorted(ORDER_TRANSITIONS[order.status]),
+        code="ORDER_STATE_CONFLICT",
+        extra={"current_state_label": ORDER_LABELS[order.status]},
+    )
+
+
+def apply_order_transition(order: SigningOrder, action: str, at: datetime) -> None:
+    target = ORDER_TRANSITIONS[order.status].get(action)
+    if target is None:
+        raise order_conflict(order, action)
+    order.status = target
+    order.version += 1
+    if not ORDER_TRANSITIONS[target]:
+        order.ended_at = at
+
+
+# ---- a party's steps inside an order --------------------------------------------------------
+
+PARTY_LABELS: dict[P, str] = {
+    P.PENDING: "待扫码",
+    P.OPENED: "已扫码",
+    P.REVIEWED: "已查阅文件",
+    P.CONFIRMED: "已确定签署",
+    P.IDENTITY_VERIFIED: "微警认证通过",
+    P.SIGNED: "人脸识别通过，已授权",
+    P.DECLINED: "已拒绝签署",
+    P.LOCKED: "认证失败次数过多，已锁定",
+}
+
+# Strictly in this order; decline and lock-out from any step before signing.
+PARTY_TRANSITIONS: dict[P, dict[str, P]] = {
+    P.PENDING: {"open": P.OPENED, "decline": P.DECLINED},
+    P.OPENED: {"review": P.REVIEWED, "decline": P.DECLINED},
+    P.REVIEWED: {"confirm": P.CONFIRMED, "decline": P.DECLINED},
+    P.CONFIRMED: {
+        "police_verification": P.IDENTITY_VERIFIED,
+        "decline": P.DECLINED,
+        "lock_out": P.LOCKED,
+    },
+    P.IDENTITY_VERIFIED: {"authorize": P.SIGNED, "decline": P.DECLINED, "lock_out": P.LOCKED},
+    P.SIGNED: {},
+    P.DECLINED: {},
+    P.LOCKED: {},
+}
+
+# The next thing the party does, by step (what an out-of-order call is told to do instead).
+NEXT_STEP: dict[P, str | None] = {
+    P.PENDING: "open",
+    P.OPENED: "review",
+    P.REVIEWED: "confirm",
+    P.CONFIRMED: "police_verification",
+    P.IDENTITY_VERIFIED: "authorize",
+    P.SIGNED: None,
+    P.DECLINED: None,
+    P.LOCKED: None,
+}
+
+
+def ensure_party_can(party: OrderParty, action: str) -> PartyStep:
+    """The step ``action`` leads to, or OUT_OF_ORDER (409) naming the step to take instead."""
+    target = PARTY_TRANSITIONS[party.step].get(action)
+    if target is None:
+        nxt = NEXT_STEP[party.step]
+        raise InvalidState(
+            f"当前步骤为「{PARTY_LABELS[party.step]}」，"
+            + (f"下一步应为 {nxt}" if nxt else "无需再操作")
+            + f" (step is {party.step.value}; next: {nxt or 'nothing'})",
+            current=party.step.value,
+            allowed=[nxt] if nxt else [],
+            code="OUT_OF_ORDER",
+            extra={"next_step": nxt, "current_state_label": PARTY_LABELS[party.step]},
+        )
+    return target
+
+
+def apply_party_step(order: SigningOrder, party: OrderParty, action: str, at: datetime) -> None:
+    target = ensure_party_can(party, action)
+    party.step = target
+    party.step_times[target.value] = at
+    order.version += 1

@@ -24,6 +24,7 @@ asks ``buildInfo`` once at ``open()`` whether it talks to FerretDB and then work
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -177,6 +178,11 @@ class MongoStore:
                 for field in spec.indexed:
                     await coll.create_index([(_check_field(field), ASCENDING)], name=f"{field}_idx")
         except ConnectionFailure as exc:
+            # Right after a server-selection timeout the client's monitor task is usually in the
+            # middle of its next connection attempt; closing now cancels it there and PyMongo
+            # (4.20) leaks that attempt's socket (a ResourceWarning at the next garbage
+            # collection, an error under ``-W error``). A moment's grace lets the attempt fail.
+            await asyncio.sleep(0.1)
             await client.close()
             _unavailable(f"cannot reach MongoDB at {_hosts(self.url)}", exc)
         except BaseException:

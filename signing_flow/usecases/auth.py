@@ -74,7 +74,7 @@ async def login(ports: Ports, username: str, password: str) -> LoginResult:
         id=token_digest(token),
         account_id=account.id,
         created_at=now,
-        expires_at=now + timedelta(seconds=ports.session_ttl_seconds),
+        expires_at=now + timedelta(seconds=ports.lifetimes.agent_session),
     )
     await sessions(ports.store).insert(session)
     return LoginResult(token=token, session=session, account=account)

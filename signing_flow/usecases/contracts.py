@@ -20,6 +20,7 @@ from signing_flow.models import (
     RegistryProperty,
     Role,
 )
+from signing_flow.orders import end_order
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
 from signing_flow.secrets import new_id
@@ -133,7 +134,7 @@ async def get_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract
     return contract
 
 
-async def _get_own(ports: Ports, actor: Actor, contract_id: str) -> Contract:
+async def get_own_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
     """The contract, if ``actor`` is the practitioner who drafted it."""
     ensure_practitioner(actor)
     contract = await get_contract(ports, actor, contract_id)
@@ -162,7 +163,7 @@ async def update_contract(
     ports: Ports, actor: Actor, contract_id: str, changes: dict[str, Any]
 ) -> Contract:
     """Edit a draft; editing a submitted contract returns it to draft (guide §2.2 (九))."""
-    contract = await _get_own(ports, actor, contract_id)
+    contract = await get_own_contract(ports, actor, contract_id)
     _apply_changes(contract, changes)
     apply_transition(contract, "edit", actor, ports.clock.now(), {"fields": sorted(changes)})
     await contracts(ports.store).save(contract)
@@ -171,7 +172,7 @@ async def update_contract(
 
 async def submit_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
     """提交: every missing or invalid field is reported at once."""
-    contract = await _get_own(ports, actor, contract_id)
+    contract = await get_own_contract(ports, actor, contract_id)
     now = ports.clock.now()
     ensure_allowed(contract, "submit")
     problems = submission_problems(contract, now.astimezone(CITY_TZ).date())
@@ -184,8 +185,12 @@ async def submit_contract(ports: Ports, actor: Actor, contract_id: str) -> Contr
 
 async def delete_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
     """删除: the tombstone stays, the property is free for a new contract."""
-    contract = await _get_own(ports, actor, contract_id)
-    apply_transition(contract, "delete", actor, ports.clock.now())
+    contract = await get_own_contract(ports, actor, contract_id)
+    now = ports.clock.now()
+    open_order = contract.order(contract.open_order_id or "")
+    if contract.status is ContractStatus.SIGNING and open_order is not None:
+        end_order(contract, open_order, "cancel", actor, now)
+    apply_transition(contract, "delete", actor, now)
     await contracts(ports.store).save(contract)
     return contract
 

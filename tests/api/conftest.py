@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from backend.app import create_app
-from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, seed_demo
+from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
 from backend.settings import Settings
 from backend.storage import open_store
 from tests.conftest import FakeClock
@@ -59,12 +60,17 @@ class Api:
 
 
 @pytest.fixture
+def settings(store_url: str, tmp_path: Path) -> Settings:
+    return Settings(store_url=store_url, key_dir=str(tmp_path / "keys"))
+
+
+@pytest.fixture
 async def client(
-    aiohttp_client: ClientFactory, store_url: str, clock: FakeClock
+    aiohttp_client: ClientFactory, settings: Settings, clock: FakeClock
 ) -> AsyncIterator[TestClient[Any, Any]]:
-    async with open_store(store_url) as store:
+    async with open_store(settings.store_url) as store:
         await seed_demo(store)
-    yield await aiohttp_client(create_app(Settings(store_url=store_url), clock=clock))
+    yield await aiohttp_client(create_app(settings, clock=clock))
 
 
 @pytest.fixture
@@ -106,3 +112,58 @@ def full_contract_fields(**overrides: Any) -> dict[str, Any]:
     }
     fields.update(overrides)
     return fields
+
+
+JOINT_PROPERTY = next(p for p in DEMO_PROPERTIES if p.id == "prop-joint")
+TWO_BY_SHARES = {
+    "buyers": [{**DEMO_BUYERS[0], "share_bp": 6000}, {**DEMO_BUYERS[1], "share_bp": 4000}],
+    "co_ownership": "shares",
+}
+
+
+def joint_sellers() -> list[dict[str, Any]]:
+    return [
+        {"name": o.name, "id_type": o.id_type, "id_number": o.id_number, "phone": "13900139000"}
+        for o in JOINT_PROPERTY.owners
+    ]
+
+
+async def submitted_contract(agent: Api, **overrides: Any) -> Any:
+    """Two joint sellers and two buyers by shares, submitted: the handshake's usual start."""
+    lookup = {
+        "cert_no": JOINT_PROPERTY.cert_no,
+        "owner_id_number": JOINT_PROPERTY.owners[0].id_number,
+    }
+    fields = full_contract_fields(sellers=joint_sellers(), **{**TWO_BY_SHARES, **overrides})
+    draft = await agent.post("/api/v1/contracts", {"property": lookup, **fields}, expect=201)
+    return await agent.post(f"/api/v1/contracts/{draft['id']}/submit")
+
+
+class Phone:
+    """One party's phone in the mini-program, over HTTP."""
+
+    def __init__(self, client: TestClient[Any, Any]) -> None:
+        self.api = Api(client)
+
+    async def scan(self, url: str, expect: int = 201) -> Any:
+        token = url.split("token=", 1)[1]
+        body = await self.api.post("/mp/v1/sessions", {"token": token}, expect=expect)
+        if expect == 201:
+            self.api.token = body["session_token"]
+        return body
+
+    async def step(self, name: str, json: Any = None, expect: int = 200) -> Any:
+        return await self.api.post(f"/mp/v1/{name}", json, expect=expect)
+
+    async def sign_through(self, name: str, id_number: str, face: str = "match") -> Any:
+        """Every step from review to authorize, each expected to succeed."""
+        document = await self.api.get("/mp/v1/document")
+        await self.step("review", {"document_sha256": document["sha256"]})
+        await self.step("confirm")
+        await self.step("police-verification", {"name": name, "id_number": id_number})
+        return await self.step("authorize", {"face_sample": face})
+
+
+async def qr_url(agent: Api, order_id: str, party_id: str) -> str:
+    body = await agent.get(f"/api/v1/signing-orders/{order_id}/parties/{party_id}/qrcode")
+    return str(body["url"])

@@ -1,0 +1,60 @@
+"""Wakes long-polls in this process as soon as a contract changes here.
+
+Every successful compare-and-set on a contract goes through ``NotifyingStore``, so handlers,
+use cases and jobs need not remember to notify. Changes made by other processes are seen by the
+long-poll's periodic re-read of the store; nothing depends on this feed for correctness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from signing_flow.ports import Doc, DocumentStore, Where
+
+
+class ChangeFeed:
+    def __init__(self) -> None:
+        self._events: dict[str, asyncio.Event] = {}
+
+    def notify(self, key: str) -> None:
+        event = self._events.pop(key, None)
+        if event is not None:
+            event.set()
+
+    async def wait(self, key: str, seconds: float) -> None:
+        """Return when ``key`` is notified or ``seconds`` pass, whichever is first."""
+        event = self._events.setdefault(key, asyncio.Event())
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await event.wait()
+
+
+class NotifyingStore:
+    """A DocumentStore that tells the feed about every contract it writes."""
+
+    def __init__(self, inner: DocumentStore, feed: ChangeFeed) -> None:
+        self.inner = inner
+        self.feed = feed
+
+    async def insert(self, collection: str, doc: Doc) -> None:
+        await self.inner.insert(collection, doc)
+
+    async def get(self, collection: str, doc_id: str) -> Doc | None:
+        return await self.inner.get(collection, doc_id)
+
+    async def find(self, collection: str, where: Where, **options: Any) -> list[Doc]:
+        return await self.inner.find(collection, where, **options)
+
+    async def compare_and_set(self, collection: str, doc: Doc, expected_version: int) -> Doc:
+        saved = await self.inner.compare_and_set(collection, doc, expected_version)
+        if collection == "contracts":
+            self.feed.notify(doc["_id"])
+        return saved
+
+    async def next_sequence(self, name: str) -> int:
+        return await self.inner.next_sequence(name)
+
+    async def ping(self) -> None:
+        await self.inner.ping()

@@ -1,0 +1,42 @@
+"""QR images (查看二维码), made once per token: an encode costs milliseconds of CPU and agents
+refresh the page. Keyed by the token's hash, so the cache holds no token."""
+
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+
+import qrcode
+import qrcode.image.svg
+
+
+class QrImageCache:
+    def __init__(self, max_entries: int = 2048) -> None:
+        self._images: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._max = max_entries
+        self.encodes = 0  # how many images were actually generated (for tests and the bench)
+
+    def image(self, token_hash: str, url: str, fmt: str) -> bytes:
+        key = (token_hash, fmt)
+        cached = self._images.get(key)
+        if cached is not None:
+            self._images.move_to_end(key)
+            return cached
+        data = _encode(url, fmt)
+        self.encodes += 1
+        self._images[key] = data
+        if len(self._images) > self._max:
+            self._images.popitem(last=False)
+        return data
+
+
+def _encode(url: str, fmt: str) -> bytes:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+    qr.add_data(url)
+    qr.make(fit=True)
+    buf = io.BytesIO()
+    if fmt == "svg":
+        qr.make_image(image_factory=qrcode.image.svg.SvgPathImage).save(buf)
+    else:
+        qr.make_image().save(buf, format="PNG")
+    return buf.getvalue()

@@ -1,0 +1,53 @@
+"""Pure functions on a contract's signing orders, shared by the use cases and the jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from signing_flow.errors import NotFound
+from signing_flow.models import Actor, Contract, OrderStatus, SigningOrder
+from signing_flow.states import (
+    CONTRACT_ACTION_FOR_ORDER_END,
+    apply_order_transition,
+    apply_transition,
+)
+
+
+def contract_id_of(order_id: str) -> str:
+    """Order ids are ``<contract id>-o<n>``, so an order is found without a second index."""
+    return order_id.rpartition("-o")[0]
+
+
+def find_order(contract: Contract, order_id: str) -> SigningOrder:
+    order = contract.order(order_id)
+    if order is None:
+        raise NotFound("电子合同订单不存在 (no such signing order)", code="ORDER_NOT_FOUND")
+    return order
+
+
+def end_order(
+    contract: Contract, order: SigningOrder, action: str, actor: Actor, now: datetime
+) -> None:
+    """Close ``order`` with ``action`` (cancel, expire, decline, lock_out) and move the contract
+    back to where that leaves it; every token and session of the order dies with it."""
+    apply_order_transition(order, action, now)
+    apply_transition(
+        contract,
+        CONTRACT_ACTION_FOR_ORDER_END[order.status],
+        actor,
+        now,
+        {"order_id": order.id, "order_status": order.status.value},
+    )
+    contract.open_order_id = None
+    contract.order_expires_at = None
+
+
+def expire_if_due(contract: Contract, now: datetime, actor: Actor) -> bool:
+    """Expire the open order if its time has passed and nobody has yet. True if it changed."""
+    order = contract.order(contract.open_order_id or "")
+    if order is None or order.status is not OrderStatus.AWAITING_SIGNATURES:
+        return False
+    if now < order.expires_at:
+        return False
+    end_order(contract, order, "expire", actor, now)
+    return True
