@@ -5,33 +5,30 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 from aiohttp import web
 
-from backend.appkeys import CHANGES, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
+from backend.appkeys import CHANGES, CLOCK, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
 from backend.changes import ChangeFeed, NotifyingStore
 from backend.errors import error_middleware
 from backend.qrcodes import QrImageCache
 from backend.routes import add_routes
+from backend.sandbox import MovableClock, SystemClock
 from backend.settings import Settings
 from backend.signing_keys import load_signer
 from backend.storage import open_store
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
+from schedulers.scheduler import build_scheduler
 from signing_flow.ports import Clock, Ports
 
 log = logging.getLogger("wangqian")
 
 
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
+    app[CLOCK] = clock or (MovableClock() if settings.sandbox else SystemClock())
     app[QR_CACHE] = QrImageCache()
     app[CHANGES] = ChangeFeed()
 
@@ -43,7 +40,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             app[SIGNER] = signer
             app[PORTS] = Ports(
                 store=store,
-                clock=clock or SystemClock(),
+                clock=app[CLOCK],
                 registry=SandboxRegistry(store),
                 police=SandboxPolice(),
                 face=SandboxFace(),
@@ -53,6 +50,18 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             )
             yield
 
+    async def scheduled_jobs(app: web.Application) -> AsyncIterator[None]:
+        # Registered after the store, so the jobs stop before the store closes.
+        scheduler = build_scheduler(
+            app[STORE], app[CLOCK], expiry_interval_seconds=settings.expiry_interval_seconds
+        )
+        scheduler.start()
+        log.info("scheduler started (order expiry every %ss)", settings.expiry_interval_seconds)
+        yield
+        scheduler.shutdown(wait=False)
+
     app.cleanup_ctx.append(storage)
-    add_routes(app)
+    if settings.scheduler:
+        app.cleanup_ctx.append(scheduled_jobs)
+    add_routes(app, sandbox=settings.sandbox)
     return app

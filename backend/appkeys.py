@@ -8,7 +8,7 @@ from backend.changes import ChangeFeed
 from backend.qrcodes import QrImageCache
 from backend.settings import Settings
 from backend.signing_keys import Ed25519Signer
-from signing_flow.ports import DocumentStore, Ports
+from signing_flow.ports import Clock, DocumentStore, Ports
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", DocumentStore)
@@ -16,3 +16,4 @@ PORTS = web.AppKey("ports", Ports)
 SIGNER = web.AppKey("signer", Ed25519Signer)
 QR_CACHE = web.AppKey("qr_cache", QrImageCache)
 CHANGES = web.AppKey("changes", ChangeFeed)
+CLOCK = web.AppKey("clock", Clock)

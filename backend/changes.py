@@ -53,6 +53,13 @@ class NotifyingStore:
             self.feed.notify(doc["_id"])
         return saved
 
+    async def compare_and_set_many(self, collection: str, items: list[tuple[Doc, int]]) -> int:
+        written = await self.inner.compare_and_set_many(collection, items)
+        if collection == "contracts":
+            for doc, _ in items:
+                self.feed.notify(doc["_id"])
+        return written
+
     async def next_sequence(self, name: str) -> int:
         return await self.inner.next_sequence(name)
 

@@ -15,11 +15,12 @@ REF = "#/components/schemas/{model}"
 
 
 @cache
-def openapi_document() -> dict[str, Any]:
-    from backend.routes import ROUTES
+def openapi_document(sandbox: bool) -> dict[str, Any]:
+    from backend.routes import routes_for
 
+    routes = routes_for(sandbox)
     keyed: set[tuple[type[BaseModel], JsonSchemaMode]] = {(ErrorResponse, "serialization")}
-    for route in ROUTES:
+    for route in routes:
         if route.request is not None:
             keyed.add((route.request, "validation"))
         if route.response is not None:
@@ -29,7 +30,7 @@ def openapi_document() -> dict[str, Any]:
     )
     error = {"application/json": {"schema": {"$ref": REF.format(model="ErrorResponse")}}}
     paths: dict[str, dict[str, Any]] = {}
-    for route in ROUTES:
+    for route in routes:
         op: dict[str, Any] = {"summary": route.summary, "tags": [route.tag]}
         params = re.findall(r"{(\w+)[^}]*}", route.path)
         if params:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from pydantic import BaseModel
 
+from backend import sandbox
 from backend import schemas as s
 from backend.handlers import auth, contracts, miniapp, ops, signing
 
@@ -25,214 +26,57 @@ class Route:
     status: int = 200
     auth: bool = True
     tag: str = "agent"
+    sandbox: bool = False  # exists only with WANGQIAN_SANDBOX=1
 
 
+# fmt: off
 ROUTES = [
-    Route(
-        "GET",
-        "/healthz",
-        ops.healthz,
-        "存活检查 (liveness)",
-        response=s.Health,
-        auth=False,
-        tag="ops",
-    ),
-    Route(
-        "GET",
-        "/readyz",
-        ops.readyz,
-        "就绪检查：存储可达 (store reachable)",
-        response=s.Health,
-        auth=False,
-        tag="ops",
-    ),
+    # operations
+    Route("GET", "/healthz", ops.healthz, "存活检查 (liveness)", response=s.Health, auth=False, tag="ops"),
+    Route("GET", "/readyz", ops.readyz, "就绪检查：存储可达 (store reachable)", response=s.Health, auth=False, tag="ops"),
     Route("GET", "/openapi.json", ops.openapi, "OpenAPI 3.1 document", auth=False, tag="ops"),
-    Route(
-        "POST",
-        "/api/v1/auth/login",
-        auth.login,
-        "登录",
-        s.LoginRequest,
-        s.LoginResponse,
-        auth=False,
-    ),
-    Route(
-        "POST",
-        "/api/v1/auth/password",
-        auth.change_password,
-        "修改密码（首次登录必须修改初始密码）",
-        s.PasswordChangeRequest,
-        s.AccountOut,
-    ),
+    Route("GET", "/api/v1/signing-keys", signing.signing_keys, "平台验签公钥 (receipt verification keys)", response=s.SigningKeys, auth=False, tag="ops"),
+    # accounts
+    Route("POST", "/api/v1/auth/login", auth.login, "登录", s.LoginRequest, s.LoginResponse, auth=False),
+    Route("POST", "/api/v1/auth/password", auth.change_password, "修改密码（首次登录必须修改初始密码）", s.PasswordChangeRequest, s.AccountOut),
     Route("POST", "/api/v1/auth/logout", auth.logout, "退出登录", status=204),
     Route("GET", "/api/v1/auth/me", auth.me, "当前账号", response=s.AccountOut),
-    Route(
-        "POST",
-        "/api/v1/properties/verify",
-        contracts.verify,
-        "房源验证",
-        s.PropertyLookupBody,
-        s.VerifyPropertyResponse,
-    ),
-    Route(
-        "POST",
-        "/api/v1/contracts",
-        contracts.create,
-        "签订合同（创建草稿）",
-        s.ContractCreateRequest,
-        s.ContractOut,
-        status=201,
-    ),
-    Route(
-        "GET",
-        "/api/v1/contracts",
-        contracts.list_all,
-        "合同列表 (?status=&number=&limit=)",
-        response=s.ContractList,
-    ),
+    # listings and contracts
+    Route("POST", "/api/v1/properties/verify", contracts.verify, "房源验证", s.PropertyLookupBody, s.VerifyPropertyResponse),
+    Route("POST", "/api/v1/contracts", contracts.create, "签订合同（创建草稿）", s.ContractCreateRequest, s.ContractOut, status=201),
+    Route("GET", "/api/v1/contracts", contracts.list_all, "合同列表 (?status=&number=&limit=)", response=s.ContractList),
     Route("GET", "/api/v1/contracts/{id}", contracts.read, "合同详情", response=s.ContractOut),
-    Route(
-        "PATCH",
-        "/api/v1/contracts/{id}",
-        contracts.update,
-        "修改合同（已提交的合同退回草稿）",
-        s.ContractFields,
-        s.ContractOut,
-    ),
+    Route("PATCH", "/api/v1/contracts/{id}", contracts.update, "修改合同（已提交的合同退回草稿）", s.ContractFields, s.ContractOut),
     Route("DELETE", "/api/v1/contracts/{id}", contracts.delete, "删除合同", response=s.ContractOut),
-    Route(
-        "POST",
-        "/api/v1/contracts/{id}/submit",
-        contracts.submit,
-        "提交合同",
-        response=s.ContractOut,
-    ),
+    Route("POST", "/api/v1/contracts/{id}/submit", contracts.submit, "提交合同", response=s.ContractOut),
     Route("GET", "/api/v1/todo", contracts.todo, "待办业务", response=s.TodoList),
-    Route(
-        "POST",
-        "/api/v1/contracts/{id}/signing-orders",
-        signing.create,
-        "生成电子合同订单",
-        response=s.OrderOut,
-        status=201,
-    ),
-    Route(
-        "GET",
-        "/api/v1/signing-orders/{oid}",
-        signing.status,
-        "签名状态 (ETag/If-None-Match → 304; ?wait=S&version=N long-poll)",
-        response=s.OrderOut,
-    ),
-    Route(
-        "GET",
-        "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode",
-        signing.qrcode,
-        "查看二维码：{url, expires_at}",
-        response=s.QrLinkOut,
-    ),
-    Route(
-        "GET",
-        "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode.{fmt:png|svg}",
-        signing.qrcode,
-        "查看二维码：PNG 或 SVG 图片",
-    ),
-    Route(
-        "POST",
-        "/api/v1/signing-orders/{oid}/cancel",
-        signing.cancel,
-        "注销电子合同订单",
-        response=s.OrderOut,
-    ),
-    Route(
-        "POST",
-        "/api/v1/signing-orders/{oid}/submit",
-        signing.submit,
-        "提交（订单已经完成签字后）",
-        response=s.OrderOut,
-    ),
-    Route(
-        "GET",
-        "/api/v1/signing-keys",
-        signing.signing_keys,
-        "平台验签公钥 (receipt verification keys)",
-        response=s.SigningKeys,
-        auth=False,
-        tag="ops",
-    ),
-    Route(
-        "POST",
-        "/mp/v1/sessions",
-        miniapp.open_session,
-        "扫码：二维码令牌换取当事人会话",
-        s.SessionRequest,
-        s.SessionOut,
-        status=201,
-        auth=False,
-        tag="mini-program",
-    ),
-    Route(
-        "GET",
-        "/mp/v1/order",
-        miniapp.order,
-        "当事人的订单与进度",
-        response=s.PartyViewOut,
-        tag="mini-program",
-    ),
-    Route(
-        "GET",
-        "/mp/v1/document",
-        miniapp.document,
-        "待签署的文件及其 SHA-256",
-        response=s.DocumentOut,
-        tag="mini-program",
-    ),
-    Route(
-        "POST",
-        "/mp/v1/review",
-        miniapp.review,
-        "查阅文件（提交所读文件的 SHA-256）",
-        s.ReviewRequest,
-        s.PartyViewOut,
-        tag="mini-program",
-    ),
-    Route(
-        "POST",
-        "/mp/v1/confirm",
-        miniapp.confirm,
-        "确定签署",
-        response=s.PartyViewOut,
-        tag="mini-program",
-    ),
-    Route(
-        "POST",
-        "/mp/v1/police-verification",
-        miniapp.police_verification,
-        "微警认证",
-        s.PoliceVerificationRequest,
-        s.PartyViewOut,
-        tag="mini-program",
-    ),
-    Route(
-        "POST",
-        "/mp/v1/authorize",
-        miniapp.authorize,
-        "确认授权（人脸识别）",
-        s.AuthorizeRequest,
-        s.PartyViewOut,
-        tag="mini-program",
-    ),
-    Route(
-        "POST",
-        "/mp/v1/decline",
-        miniapp.decline,
-        "拒绝签署",
-        s.DeclineRequest,
-        s.PartyViewOut,
-        tag="mini-program",
-    ),
+    # the agent's side of the signing handshake
+    Route("POST", "/api/v1/contracts/{id}/signing-orders", signing.create, "生成电子合同订单", response=s.OrderOut, status=201),
+    Route("GET", "/api/v1/signing-orders/{oid}", signing.status, "签名状态 (ETag/If-None-Match → 304; ?wait=S&version=N long-poll)", response=s.OrderOut),
+    Route("GET", "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode", signing.qrcode, "查看二维码：{url, expires_at}", response=s.QrLinkOut),
+    Route("GET", "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode.{fmt:png|svg}", signing.qrcode, "查看二维码：PNG 或 SVG 图片"),
+    Route("POST", "/api/v1/signing-orders/{oid}/cancel", signing.cancel, "注销电子合同订单", response=s.OrderOut),
+    Route("POST", "/api/v1/signing-orders/{oid}/submit", signing.submit, "提交（订单已经完成签字后）", response=s.OrderOut),
+    # the mini-program (粤信签), one party per session
+    Route("POST", "/mp/v1/sessions", miniapp.open_session, "扫码：二维码令牌换取当事人会话", s.SessionRequest, s.SessionOut, status=201, auth=False, tag="mini-program"),
+    Route("GET", "/mp/v1/order", miniapp.order, "当事人的订单与进度", response=s.PartyViewOut, tag="mini-program"),
+    Route("GET", "/mp/v1/document", miniapp.document, "待签署的文件及其 SHA-256", response=s.DocumentOut, tag="mini-program"),
+    Route("POST", "/mp/v1/review", miniapp.review, "查阅文件（提交所读文件的 SHA-256）", s.ReviewRequest, s.PartyViewOut, tag="mini-program"),
+    Route("POST", "/mp/v1/confirm", miniapp.confirm, "确定签署", response=s.PartyViewOut, tag="mini-program"),
+    Route("POST", "/mp/v1/police-verification", miniapp.police_verification, "微警认证", s.PoliceVerificationRequest, s.PartyViewOut, tag="mini-program"),
+    Route("POST", "/mp/v1/authorize", miniapp.authorize, "确认授权（人脸识别）", s.AuthorizeRequest, s.PartyViewOut, tag="mini-program"),
+    Route("POST", "/mp/v1/decline", miniapp.decline, "拒绝签署", s.DeclineRequest, s.PartyViewOut, tag="mini-program"),
+    # sandbox only
+    Route("POST", "/sandbox/v1/clock", sandbox.move_clock, "沙箱：拨快服务时钟并立即运行到期的任务", sandbox.ClockMove, sandbox.ClockState, auth=False, tag="sandbox", sandbox=True),
+    Route("DELETE", "/sandbox/v1/clock", sandbox.reset_clock, "沙箱：恢复真实时钟", response=sandbox.ClockState, auth=False, tag="sandbox", sandbox=True),
 ]
+# fmt: on
 
 
-def add_routes(app: web.Application) -> None:
-    for route in ROUTES:
+def routes_for(sandbox: bool) -> list[Route]:
+    return [r for r in ROUTES if sandbox or not r.sandbox]
+
+
+def add_routes(app: web.Application, *, sandbox: bool) -> None:
+    for route in routes_for(sandbox):
         app.router.add_route(route.method, route.path, route.handler)

@@ -22,6 +22,8 @@ class Settings:
     key_dir: str = "var"
     max_body_bytes: int = 1024 * 1024
     sandbox: bool = False
+    scheduler: bool = True
+    expiry_interval_seconds: float = 30
     log_level: str = "INFO"
 
     @classmethod
@@ -42,6 +44,12 @@ class Settings:
             ),
             signing_key=env.get("WANGQIAN_SIGNING_KEY"),
             key_dir=env.get("WANGQIAN_KEY_DIR", cls.key_dir),
-            sandbox=env.get("WANGQIAN_SANDBOX", "0").lower() in ("1", "true", "yes", "on"),
+            sandbox=_flag(env.get("WANGQIAN_SANDBOX", "0")),
+            scheduler=_flag(env.get("WANGQIAN_SCHEDULER", "on")),
+            expiry_interval_seconds=float(env.get("WANGQIAN_EXPIRY_INTERVAL", 30)),
             log_level=env.get("WANGQIAN_LOG_LEVEL", cls.log_level).upper(),
         )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")

@@ -69,6 +69,11 @@ class DocumentStore(Protocol):
         ``VersionConflict`` when the version moved on (or the document is gone) and
         ``DuplicateKey`` on a unique-key collision."""
 
+    async def compare_and_set_many(self, collection: str, items: list[tuple[Doc, int]]) -> int:
+        """Compare-and-set each ``(doc, expected_version)`` in one bulk operation (one statement
+        batch, one round trip). Returns how many were written; the others lost to a concurrent
+        change and are left as they are (the caller re-reads them later)."""
+
     async def next_sequence(self, name: str) -> int:
         """An atomic counter: 1, 2, 3, … per name, never repeating, across processes."""
 

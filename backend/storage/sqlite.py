@@ -154,6 +154,27 @@ class SqliteStore:
             )
         return new
 
+    async def compare_and_set_many(self, collection: str, items: list[tuple[Doc, int]]) -> int:
+        rows = [
+            (expected + 1, _dump({**doc, "version": expected + 1}), doc["_id"], expected)
+            for doc, expected in items
+        ]
+        db = self.db
+        # One transaction: one commit for the whole batch instead of one per document.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            written = 0
+            for row in rows:
+                written += db.execute(
+                    f"UPDATE {collection} SET version = ?, body = ? WHERE id = ? AND version = ?",
+                    row,
+                ).rowcount
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return written
+
     async def next_sequence(self, name: str) -> int:
         row = self.db.execute(
             "INSERT INTO sequences (name, value) VALUES (?, 1) "

@@ -61,7 +61,8 @@ class Api:
 
 @pytest.fixture
 def settings(store_url: str, tmp_path: Path) -> Settings:
-    return Settings(store_url=store_url, key_dir=str(tmp_path / "keys"))
+    # No scheduler: tests move the clock and run the jobs themselves.
+    return Settings(store_url=store_url, key_dir=str(tmp_path / "keys"), scheduler=False)
 
 
 @pytest.fixture

@@ -162,3 +162,24 @@ async def test_concurrent_sequence_draws_never_repeat(store: DocumentStore) -> N
 
 async def test_ping_answers_when_the_store_is_up(store: DocumentStore) -> None:
     await store.ping()
+
+
+async def test_a_bulk_compare_and_set_writes_the_current_and_skips_the_stale(
+    store: DocumentStore,
+) -> None:
+    for i in range(3):
+        await store.insert("contracts", contract_doc(f"c{i}", f"N{i}"))
+    docs = [await store.get("contracts", f"c{i}") for i in range(3)]
+    assert all(docs)
+    await store.compare_and_set("contracts", {**docs[1], "status": "moved-on"}, 0)  # type: ignore[dict-item]
+    written = await store.compare_and_set_many(
+        "contracts", [({**d, "status": "deleted"}, 0) for d in docs if d is not None]
+    )
+    assert written == 2
+    statuses = [(await store.get("contracts", f"c{i}") or {}).get("status") for i in range(3)]
+    assert statuses == ["deleted", "moved-on", "deleted"]
+    assert (await store.get("contracts", "c0") or {})["version"] == 1
+
+
+async def test_a_bulk_compare_and_set_of_nothing_writes_nothing(store: DocumentStore) -> None:
+    assert await store.compare_and_set_many("contracts", []) == 0

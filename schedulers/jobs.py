@@ -1,0 +1,140 @@
+"""The scheduled jobs: plain, idempotent async functions of the store and the clock.
+
+Each reads a bounded batch of candidates, decides on each from its current state (doing nothing
+when it already moved on), and writes the batch with one bulk compare-and-set. A contract that
+changed between the read and the write is skipped and seen again by the next batch or run, so
+two processes running the same job at once never apply a change twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from signing_flow.codec import encode_time, from_doc, to_doc
+from signing_flow.errors import DomainError
+from signing_flow.models import SYSTEM_ACTOR, Contract, ContractStatus
+from signing_flow.orders import end_order, expire_if_due
+from signing_flow.ports import Clock, Doc, DocumentStore
+from signing_flow.states import PURGEABLE_STATUSES, apply_transition
+
+log = logging.getLogger("wangqian.jobs")
+
+BATCH_SIZE = 500
+# A run stops after this many batches; whatever is left is the next run's.
+MAX_BATCHES = 200
+
+
+@dataclass
+class JobReport:
+    job: str
+    changed: list[str] = field(default_factory=list)  # numbers of the contracts changed
+    skipped: int = 0  # candidates not changed: moved on, or lost to a concurrent writer
+
+    def __str__(self) -> str:
+        return f"{self.job}: {len(self.changed)} changed, {self.skipped} skipped"
+
+
+def _purge(contract: Contract, clock: Clock) -> bool:
+    """Delete a contract whose natural-day deadline passed (guide §2.2 (三))."""
+    now = clock.now()
+    if contract.status not in PURGEABLE_STATUSES or contract.purge_at > now:
+        return False
+    open_order = contract.order(contract.open_order_id or "")
+    if open_order is not None and not expire_if_due(contract, now, SYSTEM_ACTOR):
+        end_order(contract, open_order, "cancel", SYSTEM_ACTOR, now)
+    apply_transition(
+        contract, "purge", SYSTEM_ACTOR, now, {"deadline": encode_time(contract.purge_at)}
+    )
+    return True
+
+
+def _expire(contract: Contract, clock: Clock) -> bool:
+    return expire_if_due(contract, clock.now(), SYSTEM_ACTOR)
+
+
+Decide = Callable[[Contract, Clock], bool]
+
+
+async def _sweep(
+    store: DocumentStore,
+    clock: Clock,
+    job: str,
+    where: dict[str, Any],
+    decide: Decide,
+    batch_size: int,
+) -> JobReport:
+    report = JobReport(job)
+    seen: set[str] = set()
+    for _ in range(MAX_BATCHES):
+        docs = await store.find("contracts", where, sort="_id", limit=batch_size)
+        fresh = [d for d in docs if d["_id"] not in seen]
+        if not fresh:
+            break
+        writes: list[tuple[Doc, int]] = []
+        for doc in fresh:
+            seen.add(doc["_id"])
+            contract = from_doc(Contract, doc)
+            try:
+                changed = decide(contract, clock)
+            except DomainError:
+                changed = False  # moved on to a state this job does not touch
+            if changed:
+                writes.append((to_doc(contract), doc["version"]))
+        written = await store.compare_and_set_many("contracts", writes)
+        if written == len(writes):
+            report.changed += [d["number"] for d, _ in writes]
+        else:
+            report.changed += await _ours(store, [d for d, _ in writes])
+        report.skipped = len(seen) - len(report.changed)
+        if len(docs) < batch_size:
+            break
+    log.info("%s", report)
+    return report
+
+
+async def _ours(store: DocumentStore, written: list[Doc]) -> list[str]:
+    """After a partly lost bulk write: the numbers of the contracts our write changed, known by
+    their last audit event being the one we appended (its hash covers action and time)."""
+    ours = {d["_id"]: d["events"][-1]["hash"] for d in written}
+    stored = await store.find("contracts", {"_id": {"$in": sorted(ours)}})
+    return [d["number"] for d in stored if d["events"][-1]["hash"] == ours[d["_id"]]]
+
+
+async def purge_stale_contracts(
+    store: DocumentStore, clock: Clock, *, batch_size: int = BATCH_SIZE
+) -> JobReport:
+    """Delete contracts still in draft, submitted or signing after their purge deadline: the
+    tombstone stays, the property is released, an open order is cancelled, one event written."""
+    where = {
+        "status": {"$in": sorted(s.value for s in PURGEABLE_STATUSES)},
+        "purge_at": {"$lte": encode_time(clock.now())},
+    }
+    return await _sweep(store, clock, "purge_stale_contracts", where, _purge, batch_size)
+
+
+async def expire_orders(
+    store: DocumentStore, clock: Clock, *, batch_size: int = BATCH_SIZE
+) -> JobReport:
+    """Expire orders past their expiry: their tokens and sessions die with them and the
+    contract goes back to submitted (or, for a cancellation order, to filed)."""
+    where = {
+        "status": {"$in": [ContractStatus.SIGNING.value, ContractStatus.CANCELLING.value]},
+        "order_expires_at": {"$lte": encode_time(clock.now())},
+    }
+    return await _sweep(store, clock, "expire_orders", where, _expire, batch_size)
+
+
+async def purge_preview(store: DocumentStore, until: str) -> list[Contract]:
+    """What a purge at time ``until`` (encoded) would delete, soonest deadline first."""
+    docs = await store.find(
+        "contracts",
+        {
+            "status": {"$in": sorted(s.value for s in PURGEABLE_STATUSES)},
+            "purge_at": {"$lte": until},
+        },
+        sort="purge_at",
+    )
+    return [from_doc(Contract, d) for d in docs]

@@ -1,0 +1,53 @@
+"""APScheduler 3.11 wiring: when each job runs. The jobs themselves are in ``jobs.py``.
+
+Day-of-week fields use names: APScheduler 3 counts 0 as Monday, cron counts 0 as Sunday.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from schedulers.jobs import expire_orders, purge_stale_contracts
+from signing_flow.deadlines import CITY_TZ
+from signing_flow.ports import Clock, DocumentStore
+
+JOB_DEFAULTS = {
+    "coalesce": True,  # a backlog of missed runs collapses into one
+    "max_instances": 1,  # never two runs of one job in one process
+    "misfire_grace_time": 300,
+}
+
+
+def build_scheduler(
+    store: DocumentStore, clock: Clock, *, expiry_interval_seconds: float = 30
+) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=CITY_TZ, job_defaults=JOB_DEFAULTS)
+    args = [store, clock]
+    scheduler.add_job(
+        expire_orders,
+        "interval",
+        seconds=expiry_interval_seconds,
+        args=args,
+        id="expire_orders",
+        next_run_time=datetime.now(CITY_TZ),
+    )
+    # Deadlines fall at 00:00 Zhongshan time; run just after.
+    scheduler.add_job(
+        purge_stale_contracts,
+        CronTrigger(day_of_week="mon-sun", hour=0, minute=0, second=30, timezone=CITY_TZ),
+        args=args,
+        id="purge_daily",
+    )
+    # A catch-up run at start (a process that was down at midnight) and an hourly safety net.
+    scheduler.add_job(
+        purge_stale_contracts,
+        "interval",
+        hours=1,
+        args=args,
+        id="purge_hourly",
+        next_run_time=datetime.now(CITY_TZ),
+    )
+    return scheduler

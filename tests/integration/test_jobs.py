@@ -1,0 +1,257 @@
+"""The expiry and purge jobs against each store, with a clock the test moves."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from backend.demo import DEMO_BUYERS, DEMO_PROPERTIES, seed_demo
+from backend.signing_keys import Ed25519Signer
+from miniapp_mock.providers import SandboxFace, SandboxPolice
+from miniapp_mock.registry import SandboxRegistry
+from schedulers.jobs import expire_orders, purge_preview, purge_stale_contracts
+from signing_flow.deadlines import CITY_TZ
+from signing_flow.errors import Gone
+from signing_flow.models import Actor, ContractStatus, OrderStatus, Party, PartyRole, Role
+from signing_flow.ports import DocumentStore, Ports
+from signing_flow.repository import contracts
+from signing_flow.usecases import party as party_steps
+from signing_flow.usecases.contracts import create_contract, submit_contract, update_contract
+from signing_flow.usecases.properties import PropertyLookup
+from signing_flow.usecases.signing import create_signing_order, party_qr_link
+from tests.conftest import FakeClock
+
+AGENT = Actor(account_id="acct-agent_li", role=Role.PRACTITIONER, agency_id="agency-demo")
+
+
+@pytest.fixture
+async def ports(store: DocumentStore, clock: FakeClock) -> Ports:
+    await seed_demo(store)
+    return Ports(
+        store=store,
+        clock=clock,
+        registry=SandboxRegistry(store),
+        police=SandboxPolice(),
+        face=SandboxFace(),
+        signer=Ed25519Signer(os.urandom(32)),
+    )
+
+
+def lookup(prop_id: str) -> PropertyLookup:
+    prop = next(p for p in DEMO_PROPERTIES if p.id == prop_id)
+    return PropertyLookup(cert_no=prop.cert_no, owner_id_number=prop.owners[0].id_number)
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=CITY_TZ)  # type: ignore[misc]
+
+
+async def draft(ports: Ports, prop_id: str = "prop-sole") -> str:
+    return (await create_contract(ports, AGENT, lookup(prop_id), {})).id
+
+
+async def status_of(ports: Ports, contract_id: str) -> ContractStatus:
+    contract = await contracts(ports.store).get(contract_id)
+    assert contract is not None
+    return contract.status
+
+
+async def signing_contract(ports: Ports, order_at: datetime | None = None) -> tuple[str, str]:
+    """A sole-owner contract with one buyer, submitted, its order awaiting signatures (the order
+    generated at ``order_at``, if given)."""
+    prop = next(p for p in DEMO_PROPERTIES if p.id == "prop-sole")
+    contract_id = await draft(ports)
+    owner = prop.owners[0]
+    changes: dict[str, Any] = {
+        "sellers": [
+            Party("", PartyRole.SELLER, owner.name, owner.id_type, owner.id_number, "13900139000")
+        ],
+        "buyers": [Party("", PartyRole.BUYER, **DEMO_BUYERS[0])],
+        "price_fen": 100_000_000,
+        "payment_method": "lump_sum",
+        "delivery_date": (ports.clock.now() + timedelta(days=30)).date(),
+        "acknowledgements": {
+            "parties_consent": True,
+            "information_accurate": True,
+            "deadline_known": True,
+        },
+    }
+    from signing_flow.models import Applicant, Evaluation, FundSupervision
+
+    changes |= {
+        "applicant": Applicant("李经纪", "13700137000"),
+        "evaluation": Evaluation(5),
+        "fund_supervision": FundSupervision(True, "ccb"),
+    }
+    await update_contract(ports, AGENT, contract_id, changes)
+    await submit_contract(ports, AGENT, contract_id)
+    if order_at is not None:
+        assert isinstance(ports.clock, FakeClock)
+        ports.clock.set(order_at)
+    _, order = await create_signing_order(ports, AGENT, contract_id)
+    return contract_id, order.id
+
+
+@pytest.mark.parametrize(
+    ("created", "deadline"),
+    [
+        (local(2026, 11, 25, 23, 59), local(2026, 11, 27)),
+        (local(2026, 11, 30, 23, 59), local(2026, 12, 2)),  # month end
+        (local(2026, 12, 31, 23, 59), local(2027, 1, 2)),  # year end
+    ],
+)
+async def test_a_draft_is_purged_exactly_at_midnight_after_the_next_natural_day(
+    ports: Ports, clock: FakeClock, created: datetime, deadline: datetime
+) -> None:
+    clock.set(created)
+    contract_id = await draft(ports)
+    clock.set(deadline - timedelta(seconds=1))
+    assert (await purge_stale_contracts(ports.store, clock)).changed == []
+    assert await status_of(ports, contract_id) is ContractStatus.DRAFT
+    clock.set(deadline)
+    report = await purge_stale_contracts(ports.store, clock)
+    assert len(report.changed) == 1
+    contract = await contracts(ports.store).get(contract_id)
+    assert contract is not None and contract.status is ContractStatus.DELETED
+    assert contract.property_lock == f"released:{contract_id}"
+    assert contract.events[-1].action == "purge" and contract.events[-1].actor_id == "system"
+
+
+async def test_a_purged_property_can_be_contracted_again(ports: Ports, clock: FakeClock) -> None:
+    await draft(ports)
+    clock.advance(days=2)
+    await purge_stale_contracts(ports.store, clock)
+    await draft(ports)
+
+
+async def test_signed_filed_and_window_review_contracts_are_never_purged(
+    ports: Ports, clock: FakeClock
+) -> None:
+    ids = []
+    for prop_id, status in (
+        ("prop-sole", ContractStatus.SIGNED),
+        ("prop-joint", ContractStatus.FILED),
+        ("prop-sole-2", ContractStatus.WINDOW_REVIEW),
+    ):
+        contract_id = await draft(ports, prop_id)
+        repo = contracts(ports.store)
+        contract = await repo.get(contract_id)
+        assert contract is not None
+        contract.status = status  # set directly: only the purge's view of the state matters here
+        await repo.save(contract)
+        ids.append(contract_id)
+    clock.advance(days=30)
+    assert (await purge_stale_contracts(ports.store, clock)).changed == []
+    assert [await status_of(ports, i) for i in ids] == [
+        ContractStatus.SIGNED,
+        ContractStatus.FILED,
+        ContractStatus.WINDOW_REVIEW,
+    ]
+
+
+async def test_purging_a_signing_contract_cancels_its_order_and_kills_its_tokens(
+    ports: Ports, clock: FakeClock
+) -> None:
+    # Generated late on the next day, the order is still open when the deadline comes.
+    contract_id, order_id = await signing_contract(ports, order_at=local(2026, 11, 26, 23, 55))
+    link = await party_qr_link(ports, AGENT, order_id, "s1")
+    session, _ = await party_steps.open_session(
+        ports, link.url.split("token=")[1], party_steps.Requester()
+    )
+    other = await party_qr_link(ports, AGENT, order_id, "b1")
+    clock.set(local(2026, 11, 27))
+    assert len((await purge_stale_contracts(ports.store, clock)).changed) == 1
+    contract = await contracts(ports.store).get(contract_id)
+    assert contract is not None and contract.status is ContractStatus.DELETED
+    order = contract.order(order_id)
+    assert order is not None and order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED)
+    with pytest.raises(Gone):
+        await party_steps.confirm(ports, session, party_steps.Requester())
+    with pytest.raises(Gone):
+        await party_steps.open_session(ports, other.url.split("token=")[1], party_steps.Requester())
+
+
+async def test_two_purges_at_once_delete_each_contract_once(ports: Ports, clock: FakeClock) -> None:
+    ids = [await draft(ports, p) for p in ("prop-sole", "prop-joint", "prop-sole-2", "prop-hk")]
+    clock.advance(days=2)
+    first, second = await asyncio.gather(
+        purge_stale_contracts(ports.store, clock, batch_size=2),
+        purge_stale_contracts(ports.store, clock, batch_size=2),
+    )
+    assert sorted(first.changed + second.changed) == sorted(
+        [(await contracts(ports.store).get(i)).number for i in ids]  # type: ignore[union-attr]
+    )
+    for contract_id in ids:
+        contract = await contracts(ports.store).get(contract_id)
+        assert contract is not None
+        assert [e.action for e in contract.events].count("purge") == 1
+
+
+async def test_a_party_authorizing_while_the_purge_runs_ends_one_way(
+    ports: Ports, clock: FakeClock
+) -> None:
+    # Generated late on the next day, the order is still open when the deadline comes.
+    contract_id, order_id = await signing_contract(ports, order_at=local(2026, 11, 26, 23, 55))
+    link = await party_qr_link(ports, AGENT, order_id, "s1")
+    origin = party_steps.Requester()
+    session, ctx = await party_steps.open_session(ports, link.url.split("token=")[1], origin)
+    await party_steps.review(ports, session, origin, ctx.order.document_sha256)
+    await party_steps.confirm(ports, session, origin)
+    await party_steps.verify_identity(ports, session, origin, ctx.party.name, ctx.party.id_number)
+    clock.set(local(2026, 11, 27))
+    authorized, purged = await asyncio.gather(
+        party_steps.authorize(ports, session, origin, "match"),
+        purge_stale_contracts(ports.store, clock),
+        return_exceptions=True,
+    )
+    contract = await contracts(ports.store).get(contract_id)
+    assert contract is not None and contract.status is ContractStatus.DELETED
+    order = contract.order(order_id)
+    assert order is not None
+    party = order.party("s1")
+    assert party is not None
+    # Either the signature landed first (and the purge then deleted), or it was refused.
+    assert (party.receipt is not None) == (not isinstance(authorized, BaseException))
+    assert not isinstance(purged, BaseException) and len(purged.changed) == 1
+
+
+async def test_an_overdue_order_expires_and_the_contract_returns_to_submitted(
+    ports: Ports, clock: FakeClock
+) -> None:
+    contract_id, order_id = await signing_contract(ports)
+    contract = await contracts(ports.store).get(contract_id)
+    assert contract is not None and contract.order_expires_at is not None
+    clock.set(contract.order_expires_at - timedelta(seconds=1))
+    assert (await expire_orders(ports.store, clock)).changed == []
+    clock.set(contract.order_expires_at)
+    assert len((await expire_orders(ports.store, clock)).changed) == 1
+    contract = await contracts(ports.store).get(contract_id)
+    assert contract is not None and contract.status is ContractStatus.SUBMITTED
+    order = contract.order(order_id)
+    assert order is not None and order.status is OrderStatus.EXPIRED
+    assert (await expire_orders(ports.store, clock)).changed == []
+
+
+async def test_an_order_expires_with_its_contracts_deadline_when_that_comes_first(
+    ports: Ports, clock: FakeClock
+) -> None:
+    contract_id, _ = await signing_contract(ports, order_at=local(2026, 11, 26, 20, 0))
+    contract = await contracts(ports.store).get(contract_id)
+    assert contract is not None
+    assert contract.purge_at == local(2026, 11, 27).astimezone(UTC)
+    assert contract.order_expires_at == contract.purge_at  # not 24 h after 11-26 20:00
+
+
+async def test_the_purge_preview_lists_what_would_go_with_deadlines(
+    ports: Ports, clock: FakeClock
+) -> None:
+    await draft(ports)
+    clock.set(local(2026, 11, 26, 12))
+    soon = await draft(ports, "prop-joint")
+    preview = await purge_preview(ports.store, "2026-11-26T16:00:30.000000+00:00")
+    assert [c.status for c in preview] == [ContractStatus.DRAFT]
+    assert soon not in [c.id for c in preview]
