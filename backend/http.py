@@ -86,3 +86,17 @@ async def authenticated(
 async def actor_of(request: web.Request) -> Actor:
     auth = await authenticated(request)
     return auth.actor(ip=request.remote, user_agent=request.headers.get("User-Agent"))
+
+
+async def read_upload(request: web.Request, limit: int) -> bytes:
+    """A raw upload body (any declared type: the use case sniffs the bytes). Reads at most one
+    byte past ``limit`` so an oversized file is refused without buffering all of it."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = await request.content.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)

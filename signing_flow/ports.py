@@ -31,6 +31,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "registry_properties": CollectionSpec(unique=("cert_no", "unit_no")),
     # token hash → where the token belongs (contract, order, party); the contract decides validity
     "tokens": CollectionSpec(),
+    # uploaded files (signing_flow.uploads.StoredFile), referenced by id from their records
+    "files": CollectionSpec(),
     "contracts": CollectionSpec(
         unique=("number", "property_lock"),
         indexed=(

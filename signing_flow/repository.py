@@ -9,6 +9,7 @@ from signing_flow.codec import from_doc, to_doc
 from signing_flow.errors import VersionConflict
 from signing_flow.models import Account, Contract, RegistryProperty, Session
 from signing_flow.ports import DocumentStore, Where
+from signing_flow.uploads import StoredFile
 
 
 class Versioned(Protocol):
@@ -69,3 +70,7 @@ def contracts(store: DocumentStore) -> Repository[Contract]:
 
 def registry_properties(store: DocumentStore) -> Repository[RegistryProperty]:
     return Repository(store, "registry_properties", RegistryProperty)
+
+
+def files(store: DocumentStore) -> Repository[StoredFile]:
+    return Repository(store, "files", StoredFile)
