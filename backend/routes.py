@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from backend import sandbox
 from backend import schemas as s
-from backend.handlers import auth, contracts, miniapp, ops, signing
+from backend.handlers import auth, contracts, miniapp, ops, signing, window
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -66,8 +66,20 @@ ROUTES = [
     Route("POST", "/mp/v1/police-verification", miniapp.police_verification, "微警认证", s.PoliceVerificationRequest, s.PartyViewOut, tag="mini-program"),
     Route("POST", "/mp/v1/authorize", miniapp.authorize, "确认授权（人脸识别）", s.AuthorizeRequest, s.PartyViewOut, tag="mini-program"),
     Route("POST", "/mp/v1/decline", miniapp.decline, "拒绝签署", s.DeclineRequest, s.PartyViewOut, tag="mini-program"),
+    # cancellation, online (guide §4) and at the window (guide §3, §5)
+    Route("POST", "/api/v1/contracts/{id}/cancellations", window.request_cancellation, "存量房合同注销线上：填写注销原因", s.CancellationRequest, s.ContractOut, status=201),
+    Route("POST", "/api/v1/window/contracts/{id}/case", window.open_case, "窗口受理（备案或注销）", s.WindowCaseRequest, s.ContractOut, status=201, tag="window"),
+    Route("GET", "/api/v1/window/contracts/{id}/forms", window.forms, "可打印的表格", response=s.FormList, tag="window"),
+    Route("GET", "/api/v1/window/contracts/{id}/forms/{form}.html", window.form, "打印表格（HTML）", tag="window"),
+    Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/appearance", window.appearance, "记录当事人到场或委托情况", s.AppearanceRequest, s.ContractOut, tag="window"),
+    Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/documents/{kind}", window.party_document, "上传当事人材料（photo | power_of_attorney | minor_guarantee | kinship_proof；PDF/PNG/JPEG）", response=s.ContractOut, tag="window"),
+    Route("POST", "/api/v1/window/contracts/{id}/signed-pages", window.signed_pages, "上传签章页（PDF/PNG/JPEG）", response=s.ContractOut, tag="window"),
+    Route("POST", "/api/v1/window/contracts/{id}/submit", window.submit, "提交审核", response=s.ContractOut, tag="window"),
+    Route("POST", "/api/v1/window/contracts/{id}/approve", window.approve, "审核通过", response=s.ContractOut, tag="window"),
+    Route("POST", "/api/v1/window/contracts/{id}/reject", window.reject, "审核退回", s.RejectRequest, s.ContractOut, tag="window"),
     # sandbox only
     Route("POST", "/sandbox/v1/clock", sandbox.move_clock, "沙箱：拨快服务时钟并立即运行到期的任务", sandbox.ClockMove, sandbox.ClockState, auth=False, tag="sandbox", sandbox=True),
+    Route("PUT", "/sandbox/v1/registry/properties/{pid}/transfer-status", sandbox.set_transfer_status, "沙箱：登记簿标记房屋已受理/已过户", s.TransferStatusRequest, status=204, auth=False, tag="sandbox", sandbox=True),
     Route("DELETE", "/sandbox/v1/clock", sandbox.reset_clock, "沙箱：恢复真实时钟", response=sandbox.ClockState, auth=False, tag="sandbox", sandbox=True),
 ]
 # fmt: on

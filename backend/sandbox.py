@@ -13,8 +13,11 @@ from pydantic import BaseModel, Field
 
 from backend.appkeys import CLOCK, STORE
 from backend.http import parse_body, respond
+from backend.schemas import TransferStatusRequest
+from miniapp_mock.registry import SandboxRegistry
 from schedulers.jobs import expire_orders, purge_stale_contracts
-from signing_flow.errors import FieldProblem, ValidationFailed
+from signing_flow.errors import FieldProblem, NotFound, ValidationFailed
+from signing_flow.models import TransferStatus
 
 
 class SystemClock:
@@ -84,3 +87,15 @@ async def reset_clock(request: web.Request) -> web.Response:
     assert isinstance(clock, MovableClock)
     clock.offset = timedelta(0)
     return await _state(request)
+
+
+async def set_transfer_status(request: web.Request) -> web.Response:
+    """The registry accepting (不动产已受理) or completing (已过户) a property's transfer."""
+    body = await parse_body(request, TransferStatusRequest)
+    try:
+        await SandboxRegistry(request.app[STORE]).set_transfer_status(
+            request.match_info["pid"], TransferStatus(body.transfer_status)
+        )
+    except KeyError as exc:
+        raise NotFound("登记簿中没有该房屋 (no such property)", code="PROPERTY_NOT_FOUND") from exc
+    return web.Response(status=204)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from signing_flow.codec import to_doc
 from signing_flow.contract_rules import (
     BANKS,
     CO_OWNERSHIP,
@@ -42,6 +43,7 @@ from signing_flow.states import (
 )
 from signing_flow.usecases.contracts import TODO_NEXT_STEP
 from signing_flow.usecases.properties import PropertyLookup
+from signing_flow.usecases.window import AppearanceInput
 from signing_flow.validators import mask_id_number
 
 IdType = Literal[
@@ -299,6 +301,9 @@ class ContractOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     purge_at: datetime | None = Field(description="未完成电子签名或备案时自动删除的时间")
+    filed_via: str | None
+    cancellation_reason: str | None
+    window_case: dict[str, Any] | None
     version: int
     events: list[EventOut]
 
@@ -346,6 +351,9 @@ class ContractOut(BaseModel):
             created_at=c.created_at,
             updated_at=c.updated_at,
             purge_at=c.purge_at,
+            filed_via=c.filed_via.value if c.filed_via else None,
+            cancellation_reason=c.cancellation_reason,
+            window_case=to_doc(c.window_case) if c.window_case else None,
             version=c.version,
             events=[
                 EventOut(
@@ -609,3 +617,44 @@ class DocumentOut(BaseModel):
     order_id: str
     sha256: str
     text: str
+
+
+# ---- cancellation and the window ---------------------------------------------------------
+
+
+class CancellationRequest(Body):
+    reason: str = Field(min_length=1, max_length=500, description="注销原因")
+
+
+class WindowCaseRequest(Body):
+    purpose: Literal["filing", "cancellation"]
+    reason: str | None = Field(default=None, max_length=500, description="注销原因 (cancellation)")
+
+
+class AppearanceRequest(Body):
+    """How the party took part: ``appeared`` in person with ``id_checked``, or by a proxy
+    with a notarised power of attorney naming this matter; both parents for a minor."""
+
+    appeared: bool = False
+    id_checked: bool = False
+    proxy_name: str | None = Field(default=None, max_length=64)
+    proxy_id_number: str | None = Field(default=None, max_length=32)
+    poa_notarised: bool = False
+    poa_names_matter: bool = False
+    father_present: bool = False
+    mother_present: bool = False
+
+    def to_domain(self) -> AppearanceInput:
+        return AppearanceInput(**self.model_dump())
+
+
+class RejectRequest(Body):
+    reason: str = Field(min_length=1, max_length=500, description="退回原因")
+
+
+class TransferStatusRequest(Body):
+    transfer_status: Literal["none", "accepted", "transferred"]
+
+
+class FormList(BaseModel):
+    forms: dict[str, str] = Field(description="form key → title; GET …/forms/{key}.html prints it")

@@ -264,6 +264,48 @@ class SigningOrder:
         return next((p for p in self.parties if p.party_id == party_id), None)
 
 
+class WindowDocument(StrEnum):
+    """What staff upload for one party at the window (guide §3.2 (六), §5)."""
+
+    PHOTO = "photo"  # 现场照片采集 (cancellation)
+    POWER_OF_ATTORNEY = "power_of_attorney"  # 经公证的委托书
+    MINOR_GUARANTEE = "minor_guarantee"  # 未成年人保证书
+    KINSHIP_PROOF = "kinship_proof"  # 户口本或出生证明
+
+
+@dataclass
+class Appearance:
+    """How one party took part at the window: in person with a valid ID, or through a proxy."""
+
+    party_id: str
+    appeared: bool = False
+    id_checked: bool = False  # 有效身份证件原件 seen
+    proxy_name: str | None = None
+    proxy_id_number: str | None = None
+    poa_notarised: bool = False
+    poa_names_matter: bool = False  # the notarised POA names this very matter
+    father_present: bool = False
+    mother_present: bool = False
+    documents: dict[str, str] = field(default_factory=dict)  # WindowDocument → file id
+
+
+@dataclass
+class WindowCase:
+    """A filing or cancellation handled by center staff at the window."""
+
+    purpose: OrderPurpose
+    opened_by: str
+    opened_at: datetime
+    appearances: list[Appearance]
+    in_review: bool = False
+    signed_pages: list[str] = field(default_factory=list)  # file ids
+    reason: str | None = None  # the cancellation's reason
+    rejection: str | None = None  # the last review's reason for sending it back
+
+    def appearance(self, party_id: str) -> Appearance | None:
+        return next((a for a in self.appearances if a.party_id == party_id), None)
+
+
 @dataclass
 class Contract:
     id: str
@@ -293,6 +335,8 @@ class Contract:
     open_order_id: str | None = None  # the order awaiting signatures or submission, if any
     order_expires_at: datetime | None = None  # copied from the open order, for the expiry sweep
     cancellation_reason: str | None = None
+    filed_via: Channel | None = None  # how it was filed: decides how it may be cancelled
+    window_case: WindowCase | None = None
     events: list[AuditEvent] = field(default_factory=list)
     version: int = 0
 

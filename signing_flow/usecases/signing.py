@@ -49,11 +49,17 @@ class QrLink:
 
 
 async def create_signing_order(
-    ports: Ports, actor: Actor, contract_id: str, purpose: OrderPurpose = OrderPurpose.FILING
+    ports: Ports, actor: Actor, contract_id: str
 ) -> tuple[Contract, SigningOrder]:
-    """生成电子合同订单: one entry per seller and buyer, the document fixed by its SHA-256."""
+    """生成电子合同订单: one entry per seller and buyer, the document fixed by its SHA-256. For
+    a contract being cancelled (注销中) the document is the cancellation statement."""
     contract = await get_own_contract(ports, actor, contract_id)
     now = ports.clock.now()
+    purpose = (
+        OrderPurpose.CANCELLATION
+        if contract.status is ContractStatus.CANCELLING
+        else OrderPurpose.FILING
+    )
     if contract.channel is not Channel.ONLINE:
         raise NotEligible(
             "线下合同须到交易中心窗口办理签约 (an offline contract is signed at the window)",
@@ -61,13 +67,8 @@ async def create_signing_order(
         )
     if purpose is OrderPurpose.FILING:
         apply_transition(contract, "create_order", actor, now)
-    elif contract.status is not ContractStatus.CANCELLING or contract.open_order_id:
-        raise InvalidState(
-            "只有注销中且没有进行中订单的合同可以生成注销订单",
-            current=contract.status.value,
-            allowed=[],
-            code="CONTRACT_STATE_CONFLICT",
-        )
+    elif contract.open_order_id:
+        raise order_conflict(find_order(contract, contract.open_order_id), "create_order")
     obstacles = online_signing_obstacles(contract, now.astimezone(CITY_TZ).date())
     if obstacles:
         raise NotEligible(
@@ -220,8 +221,11 @@ async def submit_signing_order(
     order = find_order(contract, order_id)
     now = ports.clock.now()
     apply_order_transition(order, "submit", now)
-    action = "file" if order.purpose is OrderPurpose.FILING else "cancel"
-    apply_transition(contract, action, actor, now, {"order_id": order.id})
+    if order.purpose is OrderPurpose.FILING:
+        apply_transition(contract, "file", actor, now, {"order_id": order.id})
+        contract.filed_via = Channel.ONLINE
+    else:
+        apply_transition(contract, "cancel", actor, now, {"order_id": order.id})
     contract.open_order_id = None
     contract.order_expires_at = None
     await contracts(ports.store).save(contract)

@@ -1,0 +1,76 @@
+"""Printable forms for the window (HTML print views, in Chinese): what staff print for the
+parties to sign at the counter (guide §3.2 (六), §5)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from signing_flow.contract_rules import ID_TYPES
+from signing_flow.documents import WAIVER_STATEMENT, render_sale_contract
+from signing_flow.models import Contract, Party
+
+FORMS = {
+    "filing-application": "线下办理存量房买卖合同备案申请表",
+    "contract": "广东省房地产买卖合同",
+    "fund-waiver": "自愿放弃存量房交易资金监管的共同声明",
+    "cancellation-application": "线下办理存量房买卖合同备案注销申请表",
+    "termination-agreement": "存量房买卖合同终止协议",
+}
+
+_STYLE = (
+    "body{font-family:'SimSun','Songti SC',serif;max-width:780px;margin:2em auto;line-height:1.7}"
+    "h1{text-align:center;font-size:1.5em}table{border-collapse:collapse;width:100%}"
+    "td,th{border:1px solid #000;padding:4px 8px;text-align:left}pre{white-space:pre-wrap;"
+    "font-family:inherit}.sign{margin-top:3em}@media print{body{margin:0}}"
+)
+
+
+def available_forms(contract: Contract) -> list[str]:
+    """The fund-supervision waiver only exists when the parties chose no fund supervision."""
+    return [
+        key for key in FORMS if key != "fund-waiver" or contract.fund_supervision.enabled is False
+    ]
+
+
+def _party_rows(parties: list[Party], role: str) -> str:
+    return "".join(
+        f"<tr><td>{role}</td><td>{escape(p.name or '')}</td>"
+        f"<td>{escape(ID_TYPES.get(p.id_type or '', p.id_type or ''))}</td>"
+        f"<td>{escape(p.id_number or '')}</td><td>{escape(p.phone or '')}</td>"
+        "<td></td></tr>"
+        for p in parties
+    )
+
+
+def render_form(contract: Contract, key: str) -> str:
+    title = FORMS[key]
+    c = contract
+    head = (
+        f"<p>合同编号：{escape(c.number)}</p>"
+        f"<p>房屋坐落：{escape(c.property.address)}</p>"
+        f"<p>不动产权证号：{escape(c.property.cert_no)}　不动产单元号：{escape(c.property.unit_no)}</p>"
+    )
+    parties = (
+        "<table><tr><th>身份</th><th>姓名</th><th>证件类型</th><th>证件号码</th><th>电话</th>"
+        "<th>签字</th></tr>"
+        + _party_rows(c.sellers, "甲方（卖方）")
+        + _party_rows(c.buyers, "乙方（买方）")
+        + "</table>"
+    )
+    if key == "contract":
+        body = f"<pre>{escape(render_sale_contract(c))}</pre>"
+    elif key == "fund-waiver":
+        body = f"<p>{escape(WAIVER_STATEMENT)}</p>{parties}"
+    elif key == "termination-agreement":
+        reason = c.window_case.reason if c.window_case else c.cancellation_reason
+        body = (
+            f"<p>买卖双方经协商一致，同意终止上述存量房买卖合同。终止原因：{escape(reason or '')}</p>"
+            + parties
+        )
+    else:
+        body = parties
+    return (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{_STYLE}</style></head><body><h1>{title}</h1>{head}{body}"
+        '<p class="sign">经办人：＿＿＿＿＿＿　日期：＿＿＿＿年＿＿月＿＿日</p></body></html>'
+    )
