@@ -185,10 +185,11 @@ class FerretDBServer:
 
 
 def _unavailable(reason: str) -> NoReturn:
-    message = f"MongoDB runs skipped: {reason}"
     if os.environ.get(ENV_REQUIRE) == "1":
-        pytest.fail(f"{message} (and {ENV_REQUIRE}=1)", pytrace=False)
-    pytest.skip(message)
+        pytest.fail(
+            f"MongoDB runs required ({ENV_REQUIRE}=1) but impossible: {reason}", pytrace=False
+        )
+    pytest.skip(f"MongoDB runs skipped: {reason}")
 
 
 def _new_data_dir(request: pytest.FixtureRequest, name: str) -> Path:

@@ -2,9 +2,9 @@
 
 One collection per entry of ``COLLECTIONS``; a document is stored exactly as given (its ``_id`` is
 the application's string id, never an ObjectId). Unique and plain single-field indexes are created
-by ``open()``. Every write is a single-document operation; nothing here uses transactions, change
-streams, TTL or partial indexes, projections in findAndModify or aggregation, so the same code runs
-on FerretDB 1.x, which the test suite uses.
+by ``open()``. Every write is a single-document operation (``compare_and_set_many`` is an unordered
+bulk of them); nothing here uses transactions, change streams, TTL or partial indexes, projections
+in findAndModify or aggregation, so the same code runs on FerretDB 1.x, which the test suite uses.
 
 FerretDB 1.x (checked against 1.24) differs from MongoDB in two ways that matter here, so the store
 asks ``buildInfo`` once at ``open()`` whether it talks to FerretDB and then works around them:
@@ -14,9 +14,10 @@ asks ``buildInfo`` once at ``open()`` whether it talks to FerretDB and then work
   under concurrency and an ``$inc`` upsert hands out the same number twice. Inserts, on the other
   hand, are atomic against unique indexes (they are SQLite ``UNIQUE`` constraints). So on FerretDB
   a compare-and-set first inserts a claim ``<collection>:<id>:<new version>`` into ``cas_claims``
-  (the one writer whose insert succeeds may write, everybody else lost the race), and a sequence
-  number ``n`` is handed out by inserting ``<name>:<n>`` into ``sequence_claims``. On MongoDB the
-  plain single-document operations are used.
+  (the one writer whose insert succeeds may write; the others lost the race, and are told so once
+  the winner's write is visible, as on MongoDB), and a sequence number ``n`` is handed out by
+  inserting ``<name>:<n>`` into ``sequence_claims``. On MongoDB the plain single-document
+  operations are used and these collections stay empty.
 * Its duplicate-key errors name no index (no ``keyPattern``), and a unique-index collision in an
   update comes back as an ``InternalError`` carrying SQLite's message. The colliding field is then
   found from the index name in that message, or else by looking for the other document.
@@ -32,10 +33,11 @@ from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 from urllib.parse import parse_qsl, urlsplit
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import (
+    BulkWriteError,
     ConnectionFailure,
     DuplicateKeyError,
     InvalidOperation,
@@ -57,6 +59,9 @@ CAS_CLAIMS = "cas_claims"  # FerretDB only: {_id: "<collection>:<id>:<version>",
 # A claim older than this was left behind by a writer that died between claiming and releasing
 # (a compare-and-set takes milliseconds); it may be taken over.
 STALE_CLAIM_SECONDS = 30.0
+# How long a compare-and-set that found the claim taken waits for the holder to finish.
+CLAIM_WAIT_SECONDS = 2.0
+CLAIM_POLL_SECONDS = 0.005
 
 _OPERATORS = frozenset({"$eq", "$ne", "$in", "$lt", "$lte", "$gt", "$gte"})
 _FIELD = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
@@ -142,19 +147,21 @@ class MongoStore:
         """Timeouts given here win over the URL's options, which win over the defaults (3 s to
         find a server, 10 s for any one reply)."""
         self.url = url
-        options = _option_names(url)
+        in_url = _option_names(url)
+        timeouts = {
+            "serverSelectionTimeoutMS": (
+                server_selection_timeout_ms,
+                DEFAULT_SERVER_SELECTION_TIMEOUT_MS,
+            ),
+            "connectTimeoutMS": (server_selection_timeout_ms, DEFAULT_SERVER_SELECTION_TIMEOUT_MS),
+            "socketTimeoutMS": (socket_timeout_ms, DEFAULT_SOCKET_TIMEOUT_MS),
+        }
         self._client_options: dict[str, Any] = {}
-        for name, given, default in (
-            ("serverSelectionTimeoutMS", server_selection_timeout_ms, None),
-            ("connectTimeoutMS", server_selection_timeout_ms, None),
-            ("socketTimeoutMS", socket_timeout_ms, DEFAULT_SOCKET_TIMEOUT_MS),
-        ):
+        for name, (given, default) in timeouts.items():
             if given is not None:
                 self._client_options[name] = given
-            elif name.lower() not in options:
-                self._client_options[name] = (
-                    default if default is not None else DEFAULT_SERVER_SELECTION_TIMEOUT_MS
-                )
+            elif name.lower() not in in_url:
+                self._client_options[name] = default
         self._client: AsyncMongoClient[Doc] | None = None
         self._db: AsyncDatabase[Doc] | None = None
         self.is_ferretdb = False
@@ -246,6 +253,35 @@ class MongoStore:
             await self._replace(collection, new, expected_version)
         return new
 
+    async def compare_and_set_many(self, collection: str, items: list[tuple[Doc, int]]) -> int:
+        """One unordered bulk write of ``replace_one({_id, version: expected})``: every item that
+        can be written is, the stale ones are skipped. A unique-key collision of any item raises
+        ``DuplicateKey`` after the others were written (MongoDB has no all-or-nothing batch
+        without a transaction)."""
+        if not items:
+            return 0
+        news = [({**doc, "version": expected + 1}, expected) for doc, expected in items]
+        if self.is_ferretdb:
+            return await self._cas_many_with_claims(collection, news)
+        coll = self._coll(collection)
+        requests = [
+            ReplaceOne({"_id": new["_id"], "version": expected}, new) for new, expected in news
+        ]
+        with _reachable(f"update {collection}"):
+            try:
+                result = await coll.bulk_write(requests, ordered=False)
+            except BulkWriteError as exc:
+                errors = exc.details.get("writeErrors") or []
+                duplicates = [e for e in errors if e.get("code") == 11000]
+                if not duplicates or len(duplicates) != len(errors):
+                    raise
+                first = duplicates[0]
+                key = await self._violated_key(
+                    collection, news[int(first["index"])][0], first, inserting=False
+                )
+                raise DuplicateKey(collection, key) from exc
+        return int(result.matched_count)
+
     async def next_sequence(self, name: str) -> int:
         if self.is_ferretdb:
             return await self._claim_sequence(name)
@@ -300,11 +336,7 @@ class MongoStore:
         claims = self._coll(CAS_CLAIMS)
         claim_id = f"{collection}:{new['_id']}:{new['version']}"
         with _reachable(f"update {collection}"):
-            try:
-                await claims.insert_one({"_id": claim_id, "at": time.time()})
-            except DuplicateKeyError as exc:
-                if not await self._take_over_stale_claim(claim_id):
-                    raise _conflict(collection, expected_version) from exc
+            await self._claim(collection, new["_id"], claim_id, expected_version)
             try:
                 await self._replace(collection, new, expected_version)
             finally:
@@ -312,6 +344,47 @@ class MongoStore:
                 # releasing it keeps cas_claims small. If the release fails, it goes stale.
                 with suppress(PyMongoError):
                     await claims.delete_one({"_id": claim_id})
+
+    async def _cas_many_with_claims(self, collection: str, news: list[tuple[Doc, int]]) -> int:
+        """FerretDB: the bulk compare-and-set as one claimed compare-and-set per item."""
+        written, duplicate = 0, None
+        for new, expected in news:
+            try:
+                await self._cas_with_claim(collection, new, expected)
+            except VersionConflict:
+                continue
+            except DuplicateKey as exc:
+                duplicate = duplicate or exc
+                continue
+            written += 1
+        if duplicate is not None:
+            raise duplicate
+        return written
+
+    async def _claim(
+        self, collection: str, doc_id: Any, claim_id: str, expected_version: int
+    ) -> None:
+        """Take the claim, or raise ``VersionConflict`` once the competing write is visible.
+
+        A lost claim does not fail at once: the holder may still be writing, and a caller that
+        re-read the document now would see the old version and lose again (on MongoDB a lost
+        compare-and-set means the winner's write is already there). So wait until the document
+        moved on (conflict) or the holder gave the claim up without writing (claim it again)."""
+        claims = self._coll(CAS_CLAIMS)
+        deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+        while True:
+            try:
+                await claims.insert_one({"_id": claim_id, "at": time.time()})
+                return
+            except DuplicateKeyError as exc:
+                current = await self._coll(collection).find_one({"_id": doc_id})
+                if current is None or current.get("version") != expected_version:
+                    raise _conflict(collection, expected_version) from exc
+                if await self._take_over_stale_claim(claim_id):
+                    return
+                if time.monotonic() > deadline:
+                    raise _conflict(collection, expected_version) from exc
+            await asyncio.sleep(CLAIM_POLL_SECONDS)
 
     async def _take_over_stale_claim(self, claim_id: str) -> bool:
         claims = self._coll(CAS_CLAIMS)
@@ -348,33 +421,34 @@ class MongoStore:
     # -- duplicate keys -------------------------------------------------------------------------
 
     async def _violated_key(
-        self, collection: str, doc: Doc, exc: PyMongoError, *, inserting: bool
+        self, collection: str, doc: Doc, error: PyMongoError | Mapping[str, Any], *, inserting: bool
     ) -> str:
         """The field whose unique index refused ``doc``: from MongoDB's ``keyPattern``, from the
-        index name in FerretDB's message, or else by finding the document it collided with."""
+        index name in FerretDB's message, or else by finding the document it collided with.
+        ``error`` is the exception, or one entry of a bulk write's ``writeErrors``."""
         unique = COLLECTIONS[collection].unique if collection in COLLECTIONS else ()
-        details = getattr(exc, "details", None) or {}
+        if isinstance(error, Mapping):
+            details: Mapping[str, Any] = error
+        else:
+            details = getattr(error, "details", None) or {}
         pattern = details.get("keyPattern")
         if isinstance(pattern, Mapping) and pattern:
             return str(next(iter(pattern)))
-        message = str(details.get("errmsg") or exc)
+        message = str(details.get("errmsg") or error)
         for field in unique:
             if f"{field}_unique'" in message or f"index: {field}_unique " in message:
                 return field
         if "index: _id_ " in message:
             return "_id"
-        try:
-            if inserting and await self._coll(collection).find_one({"_id": doc["_id"]}):
+        coll = self._coll(collection)
+        with suppress(PyMongoError):
+            if inserting and await coll.find_one({"_id": doc["_id"]}):
                 return "_id"
-            for field in unique:
-                value = _lookup(doc, field)
-                if value is None:
-                    continue
-                other = await self._coll(collection).find_one(
-                    {field: value, "_id": {"$ne": doc["_id"]}}
+            # Fields with a value first: a null or missing one collides with another null only.
+            for field in sorted(unique, key=lambda f: _lookup(doc, f) is None):
+                other = await coll.find_one(
+                    {field: _lookup(doc, field), "_id": {"$ne": doc["_id"]}}
                 )
                 if other is not None:
                     return field
-        except PyMongoError:
-            pass
         return "_id"
