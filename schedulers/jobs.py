@@ -18,6 +18,7 @@ from signing_flow.errors import DomainError
 from signing_flow.models import SYSTEM_ACTOR, Contract, ContractStatus
 from signing_flow.orders import end_order, expire_if_due
 from signing_flow.ports import Clock, Doc, DocumentStore
+from signing_flow.secrets import new_id
 from signing_flow.states import PURGEABLE_STATUSES, apply_transition
 
 log = logging.getLogger("wangqian.jobs")
@@ -31,13 +32,12 @@ MAX_BATCHES = 200
 class JobReport:
     job: str
     changed: list[str] = field(default_factory=list)  # numbers of the contracts changed
-    skipped: int = 0  # candidates not changed: moved on, or lost to a concurrent writer
 
     def __str__(self) -> str:
-        return f"{self.job}: {len(self.changed)} changed, {self.skipped} skipped"
+        return f"{self.job}: {len(self.changed)} changed"
 
 
-def _purge(contract: Contract, clock: Clock) -> bool:
+def _purge(contract: Contract, clock: Clock, run: str) -> bool:
     """Delete a contract whose natural-day deadline passed (guide §2.2 (三))."""
     now = clock.now()
     if contract.status not in PURGEABLE_STATUSES or contract.purge_at > now:
@@ -51,11 +51,11 @@ def _purge(contract: Contract, clock: Clock) -> bool:
     return True
 
 
-def _expire(contract: Contract, clock: Clock) -> bool:
-    return expire_if_due(contract, clock.now(), SYSTEM_ACTOR)
+def _expire(contract: Contract, clock: Clock, run: str) -> bool:
+    return expire_if_due(contract, clock.now(), SYSTEM_ACTOR, {"run": run})
 
 
-Decide = Callable[[Contract, Clock], bool]
+Decide = Callable[[Contract, Clock, str], bool]
 
 
 async def _sweep(
@@ -67,40 +67,43 @@ async def _sweep(
     batch_size: int,
 ) -> JobReport:
     report = JobReport(job)
-    seen: set[str] = set()
+    run = new_id()  # marks this run's audit events, so it can tell its own writes apart
+    done: set[str] = set()  # decided on, and either written or left alone
     for _ in range(MAX_BATCHES):
         docs = await store.find("contracts", where, sort="_id", limit=batch_size)
-        fresh = [d for d in docs if d["_id"] not in seen]
+        fresh = [d for d in docs if d["_id"] not in done]
         if not fresh:
             break
         writes: list[tuple[Doc, int]] = []
         for doc in fresh:
-            seen.add(doc["_id"])
             contract = from_doc(Contract, doc)
             try:
-                changed = decide(contract, clock)
+                changed = decide(contract, clock, run)
             except DomainError:
                 changed = False  # moved on to a state this job does not touch
             if changed:
                 writes.append((to_doc(contract), doc["version"]))
+            else:
+                done.add(doc["_id"])
         written = await store.compare_and_set_many("contracts", writes)
-        if written == len(writes):
-            report.changed += [d["number"] for d, _ in writes]
-        else:
-            report.changed += await _ours(store, [d for d, _ in writes])
-        report.skipped = len(seen) - len(report.changed)
-        if len(docs) < batch_size:
+        ours = [d for d, _ in writes]
+        if written != len(writes):
+            ours = await _ours(store, ours, run)
+        report.changed += [d["number"] for d in ours]
+        # The ones we wrote are done; the ones that lost are re-read and decided again.
+        done.update(d["_id"] for d in ours)
+        if len(docs) < batch_size and written == len(writes):
             break
     log.info("%s", report)
     return report
 
 
-async def _ours(store: DocumentStore, written: list[Doc]) -> list[str]:
-    """After a partly lost bulk write: the numbers of the contracts our write changed, known by
-    their last audit event being the one we appended (its hash covers action and time)."""
-    ours = {d["_id"]: d["events"][-1]["hash"] for d in written}
-    stored = await store.find("contracts", {"_id": {"$in": sorted(ours)}})
-    return [d["number"] for d in stored if d["events"][-1]["hash"] == ours[d["_id"]]]
+async def _ours(store: DocumentStore, written: list[Doc], run: str) -> list[Doc]:
+    """After a partly lost bulk write: which of ``written`` landed, known by this run's mark on
+    the last audit event (another process running the same job marks its own)."""
+    stored = await store.find("contracts", {"_id": {"$in": [d["_id"] for d in written]}})
+    landed = {d["_id"] for d in stored if d["events"] and d["events"][-1]["data"].get("run") == run}
+    return [d for d in written if d["_id"] in landed]
 
 
 async def purge_stale_contracts(

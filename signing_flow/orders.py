@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from signing_flow.errors import NotFound
 from signing_flow.models import Actor, Contract, OrderStatus, SigningOrder
@@ -26,7 +27,12 @@ def find_order(contract: Contract, order_id: str) -> SigningOrder:
 
 
 def end_order(
-    contract: Contract, order: SigningOrder, action: str, actor: Actor, now: datetime
+    contract: Contract,
+    order: SigningOrder,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    data: dict[str, Any] | None = None,
 ) -> None:
     """Close ``order`` with ``action`` (cancel, expire, decline, lock_out) and move the contract
     back to where that leaves it; every token and session of the order dies with it."""
@@ -36,18 +42,20 @@ def end_order(
         CONTRACT_ACTION_FOR_ORDER_END[order.status],
         actor,
         now,
-        {"order_id": order.id, "order_status": order.status.value},
+        {"order_id": order.id, "order_status": order.status.value, **(data or {})},
     )
     contract.open_order_id = None
     contract.order_expires_at = None
 
 
-def expire_if_due(contract: Contract, now: datetime, actor: Actor) -> bool:
+def expire_if_due(
+    contract: Contract, now: datetime, actor: Actor, data: dict[str, Any] | None = None
+) -> bool:
     """Expire the open order if its time has passed and nobody has yet. True if it changed."""
     order = contract.order(contract.open_order_id or "")
     if order is None or order.status is not OrderStatus.AWAITING_SIGNATURES:
         return False
     if now < order.expires_at:
         return False
-    end_order(contract, order, "expire", actor, now)
+    end_order(contract, order, "expire", actor, now, data)
     return True

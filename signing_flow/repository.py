@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 from signing_flow.codec import from_doc, to_doc
 from signing_flow.errors import VersionConflict
-from signing_flow.models import Account, Contract, RegistryProperty, Session
+from signing_flow.models import (
+    Account,
+    Agency,
+    Contract,
+    Practitioner,
+    RegistryProperty,
+    Session,
+    UnifiedBinding,
+)
 from signing_flow.ports import DocumentStore, Where
 from signing_flow.uploads import StoredFile
 
@@ -45,14 +55,16 @@ class Repository(Generic[T]):
         ]
 
 
-async def with_retries(action: Callable[[], Awaitable[R]], attempts: int = 5) -> R:
+async def with_retries(action: Callable[[], Awaitable[R]], attempts: int = 12) -> R:
     """Re-run a read-modify-write that lost its compare-and-set. Only for actions that re-read
-    everything they decide on, so that a retry decides again on fresh state."""
-    for _ in range(attempts - 1):
+    everything they decide on, so that a retry decides again on fresh state. The pause before
+    each retry grows and is jittered, so that writers who collided do not collide again in step
+    (with four parties signing at once a writer can lose several times on a real network)."""
+    for attempt in range(attempts - 1):
         try:
             return await action()
         except VersionConflict:
-            continue
+            await asyncio.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
     return await action()
 
 
@@ -74,3 +86,15 @@ def registry_properties(store: DocumentStore) -> Repository[RegistryProperty]:
 
 def files(store: DocumentStore) -> Repository[StoredFile]:
     return Repository(store, "files", StoredFile)
+
+
+def agencies(store: DocumentStore) -> Repository[Agency]:
+    return Repository(store, "agencies", Agency)
+
+
+def practitioners(store: DocumentStore) -> Repository[Practitioner]:
+    return Repository(store, "practitioners", Practitioner)
+
+
+def unified_bindings(store: DocumentStore) -> Repository[UnifiedBinding]:
+    return Repository(store, "unified_bindings", UnifiedBinding)

@@ -170,6 +170,9 @@ class SqliteStore:
                     row,
                 ).rowcount
             db.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            db.execute("ROLLBACK")
+            raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
         except BaseException:
             db.execute("ROLLBACK")
             raise

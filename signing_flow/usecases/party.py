@@ -290,6 +290,7 @@ async def authorize(
         record_event(ctx.contract, "party_signed", who, now, _event_data(ctx.order, ctx.party))
         if all(p.step is PartyStep.SIGNED for p in ctx.order.parties):
             apply_order_transition(ctx.order, "all_signed", now)
+            ctx.contract.order_expires_at = None  # a completed order no longer expires
             apply_transition(ctx.contract, "all_signed", who, now, {"order_id": ctx.order.id})
         return None
 
