@@ -1,4 +1,4 @@
-"""The ``wangqian`` command: serve, seed-demo."""
+"""The ``wangqian`` command: serve, seed-demo, simulate, verify-receipt."""
 
 from __future__ import annotations
 
@@ -7,15 +7,26 @@ import asyncio
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 from aiohttp.abc import AbstractAccessLogger
 
 from backend.app import create_app
-from backend.demo import seed_demo
+from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
 from backend.settings import Settings
 from backend.storage import open_store
+from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
+from miniapp_mock.simulate import (
+    DEFAULT_POLL_WAIT,
+    Options,
+    Person,
+    Scenario,
+    parse_decline,
+    parse_failure,
+    run_cli,
+)
 from signing_flow.errors import DependencyUnavailable
 
 
@@ -65,6 +76,83 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# Demo properties an online handshake can run on (the others are seized, already accepted for
+# transfer, or registered to a first-generation ID that must sign at the window).
+SIMULATE_PROPERTIES = ("prop-joint", "prop-sole", "prop-sole-2", "prop-hk")
+
+
+def demo_scenario(property_id: str = "prop-joint") -> Scenario:
+    """The seeded demo property's owners as sellers, the two demo buyers by shares 60/40."""
+    prop = next(p for p in DEMO_PROPERTIES if p.id == property_id)
+    sellers = tuple(
+        Person(o.name, o.id_type, o.id_number, f"1390013900{i}")
+        for i, o in enumerate(prop.owners, 1)
+    )
+    buyers = tuple(
+        Person(b["name"], b["id_type"], b["id_number"], b["phone"], share)
+        for b, share in zip(DEMO_BUYERS, (6000, 4000), strict=True)
+    )
+    return Scenario(
+        property_id=prop.id,
+        cert_no=prop.cert_no,
+        owner_id_number=prop.owners[0].id_number,
+        sellers=sellers,
+        buyers=buyers,
+        co_ownership="shares",
+    )
+
+
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        failures = tuple(parse_failure(spec) for spec in args.fail)
+        declines = dict(parse_decline(spec) for spec in args.decline)
+    except ValueError as exc:
+        print(f"wangqian simulate: {exc}", file=sys.stderr)
+        return 2
+    options = Options(
+        base_url=(args.base_url or settings.public_base_url).rstrip("/"),
+        username=args.username,
+        password=args.password,
+        failures=failures,
+        declines=declines,
+        poll_wait=args.poll_wait,
+    )
+    return asyncio.run(run_cli(options, demo_scenario(args.property)))
+
+
+async def _fetch_keys(base_url: str) -> dict[str, Any]:
+    async with ClientSession() as http:
+        return await fetch_signing_keys(http, base_url)
+
+
+def _read_json(name: str) -> Any:
+    text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def cmd_verify_receipt(args: argparse.Namespace, settings: Settings) -> int:
+    """OK and 0 when every receipt in FILE verifies; FAILED and 1 otherwise, including when
+    FILE or the keys cannot be read (nothing was verified)."""
+    try:
+        document = _read_json(args.file)
+        keys = _read_json(args.keys) if args.keys else asyncio.run(_fetch_keys(args.base_url))
+    except (OSError, ValueError, ClientError) as exc:
+        print(f"FAILED  cannot read the receipt or the keys: {exc}")
+        return 1
+    receipts = receipts_in(document)
+    if not receipts:
+        print(f"FAILED  no receipt in {args.file} (expected {{payload, key_id, alg, signature}})")
+        return 1
+    failed = 0
+    for receipt in receipts:
+        check = verify_receipt(receipt, keys)
+        payload = receipt.get("payload") or {}
+        who = f"{payload.get('order_id', '?')} {payload.get('party_id', '?')} {payload.get('name', '')}"
+        print(f"{'OK    ' if check.ok else 'FAILED'}  {who}: {check.reason} ({check.key_id})")
+        failed += not check.ok
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wangqian", description="中山存量房网签备案 backend")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     seed = sub.add_parser("seed-demo", help="create the demo agency, accounts and properties")
     seed.add_argument("--json", action="store_true", help="print what exists as JSON")
     seed.set_defaults(run=cmd_seed_demo)
+    _add_simulate(sub)
+    _add_verify_receipt(sub)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
@@ -87,6 +177,65 @@ def main(argv: list[str] | None = None) -> int:
     except DependencyUnavailable as exc:
         print(f"wangqian: {exc.message}", file=sys.stderr)
         return 2
+
+
+def _add_simulate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sim = sub.add_parser(
+        "simulate",
+        help="run a whole e-signing handshake against a running server (sandbox)",
+        description="Log in as a demo agent, draft and submit a contract on a demo property, "
+        "generate the signing order and walk every party through the mini-program; file the "
+        "contract and verify every receipt. Exit 0 on the expected outcome.",
+    )
+    sim.add_argument("--base-url", help="the server, default: WANGQIAN_PUBLIC_BASE_URL")
+    sim.add_argument("--username", default="agent_li", help="practitioner (default: agent_li)")
+    sim.add_argument("--password", default=DEMO_PASSWORD, help="its password")
+    sim.add_argument(
+        "--property",
+        default="prop-joint",
+        choices=SIMULATE_PROPERTIES,
+        help="demo property (default: prop-joint, two joint owners)",
+    )
+    sim.add_argument(
+        "--fail",
+        action="append",
+        default=[],
+        metavar="PARTY:CHECK[=KIND][:TIMES]",
+        help="make a party fail a check: police[=mismatch|revoked|unavailable] or "
+        "face[=mismatch|no_liveness|timeout], e.g. b1:face=mismatch (3 times: locked out), "
+        "b1:police:1 (one wrong ID number, then the right one); repeatable",
+    )
+    sim.add_argument(
+        "--decline",
+        action="append",
+        default=[],
+        metavar="PARTY[:REASON]",
+        help="the party declines after reading the document, e.g. b2; repeatable",
+    )
+    sim.add_argument(
+        "--poll-wait",
+        type=int,
+        default=DEFAULT_POLL_WAIT,
+        choices=range(1, 31),
+        metavar="SECONDS",
+        help=f"long-poll hold time, 1–30 (default: {DEFAULT_POLL_WAIT})",
+    )
+    sim.set_defaults(run=cmd_simulate)
+
+
+def _add_verify_receipt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ver = sub.add_parser(
+        "verify-receipt",
+        help="verify a signature receipt offline against the platform's public keys",
+        description="FILE holds a receipt {payload, key_id, alg, signature}, or a saved party "
+        "view or signing order with receipts ('-' reads stdin). Prints OK or FAILED per "
+        "receipt; exit 0 only when all verify.",
+    )
+    ver.add_argument("file", metavar="FILE")
+    keys = ver.add_mutually_exclusive_group(required=True)
+    keys.add_argument("--keys", metavar="KEYS.json", help="the body of GET /api/v1/signing-keys")
+    keys.add_argument("--base-url", help="fetch the keys from this server")
+    ver.set_defaults(run=cmd_verify_receipt)
 
 
 if __name__ == "__main__":
