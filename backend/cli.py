@@ -1,12 +1,16 @@
-"""The ``wangqian`` command: serve, seed-demo, simulate, verify-receipt."""
+"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import sys
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from backend.app import create_app
 from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
+from backend.sandbox import SystemClock
 from backend.settings import Settings
 from backend.storage import open_store
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
@@ -27,7 +32,12 @@ from miniapp_mock.simulate import (
     parse_failure,
     run_cli,
 )
+from schedulers.jobs import purge_preview, purge_stale_contracts
+from schedulers.scheduler import build_scheduler
+from signing_flow.codec import encode_time
+from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import DependencyUnavailable
+from signing_flow.states import CONTRACT_LABELS
 
 
 class AccessLogger(AbstractAccessLogger):
@@ -59,11 +69,62 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         _print_logins(seeded)
     host = args.host or settings.host
     port = args.port or settings.port
+    if (args.host or args.port) and "WANGQIAN_PUBLIC_BASE_URL" not in os.environ:
+        # QR links must point where the service really listens.
+        settings = replace(settings, host=host, port=port, public_base_url=f"http://{host}:{port}")
     print(f"wangqian serving on http://{host}:{port} (store: {settings.store_url.split('@')[-1]})")
     web.run_app(
         create_app(settings), host=host, port=port, access_log_class=AccessLogger, print=None
     )
     return 0
+
+
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    """The scheduled jobs without the HTTP service, for deployments that run them apart."""
+
+    async def run() -> None:
+        async with open_store(settings.store_url) as store:
+            scheduler = build_scheduler(
+                store, SystemClock(), expiry_interval_seconds=settings.expiry_interval_seconds
+            )
+            scheduler.start()
+            print("wangqian scheduler running (Ctrl-C to stop)")
+            try:
+                await asyncio.Event().wait()
+            finally:
+                scheduler.shutdown(wait=False)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+def next_purge_time(now: datetime) -> datetime:
+    """When the daily purge (00:00:30 Zhongshan time) next runs after ``now``."""
+    local = now.astimezone(CITY_TZ)
+    run = local.replace(hour=0, minute=0, second=30, microsecond=0)
+    return run if run > local else run + timedelta(days=1)
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Preview (--dry-run) or run the purge of stale contracts now."""
+
+    async def run() -> int:
+        async with open_store(settings.store_url) as store:
+            clock = SystemClock()
+            if not args.dry_run:
+                report = await purge_stale_contracts(store, clock)
+                print(f"已删除 {len(report.changed)} 份合同 (purged): {' '.join(report.changed)}")
+                return 0
+            at = next_purge_time(clock.now())
+            stale = await purge_preview(store, encode_time(at))
+            print(f"下次清理 (next purge) {at.isoformat()}: {len(stale)} 份合同将被删除")
+            for c in stale:
+                deadline = c.purge_at.astimezone(CITY_TZ).isoformat()
+                print(f"  {c.number}  {CONTRACT_LABELS[c.status]:<6}  截止 (deadline) {deadline}")
+            return 0
+
+    return asyncio.run(run())
 
 
 def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -164,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     seed = sub.add_parser("seed-demo", help="create the demo agency, accounts and properties")
     seed.add_argument("--json", action="store_true", help="print what exists as JSON")
     seed.set_defaults(run=cmd_seed_demo)
+    scheduler = sub.add_parser("scheduler", help="run the scheduled jobs without the service")
+    scheduler.set_defaults(run=cmd_scheduler)
+    purge = sub.add_parser("purge", help="purge stale contracts now, or preview the next purge")
+    purge.add_argument(
+        "--dry-run", action="store_true", help="list what the next purge would delete"
+    )
+    purge.set_defaults(run=cmd_purge)
     _add_simulate(sub)
     _add_verify_receipt(sub)
     args = parser.parse_args(argv)

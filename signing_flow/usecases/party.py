@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from signing_flow.errors import CheckFailed, Gone, InvalidState, NotAuthenticated, NotFound
+from signing_flow.errors import (
+    CheckFailed,
+    DomainError,
+    Gone,
+    InvalidState,
+    NotAuthenticated,
+    NotFound,
+)
 from signing_flow.models import (
     Actor,
     Contract,
@@ -77,11 +84,13 @@ class Requester:
         )
 
 
-async def _resolve(ports: Ports, token: str) -> tuple[Contract, SigningOrder, OrderParty]:
+async def _resolve(
+    ports: Ports, token: str, unknown: DomainError
+) -> tuple[Contract, SigningOrder, OrderParty]:
     pointer = await ports.store.get("tokens", token_digest(token))
     contract = await contracts(ports.store).get(pointer["contract_id"]) if pointer else None
     if pointer is None or contract is None:
-        raise NotFound("二维码或会话不存在 (unknown token)", code="TOKEN_NOT_FOUND")
+        raise unknown
     order = find_order(contract, pointer["order_id"])
     party = order.party(pointer["party_id"])
     assert party is not None
@@ -111,7 +120,9 @@ async def open_session(ports: Ports, qr_token: str, origin: Requester) -> tuple[
     token_hash = token_digest(qr_token)
 
     async def attempt() -> tuple[str, PartyContext]:
-        contract, order, party = await _resolve(ports, qr_token)
+        contract, order, party = await _resolve(
+            ports, qr_token, NotFound("二维码不存在 (unknown QR token)", code="TOKEN_NOT_FOUND")
+        )
         now = ports.clock.now()
         who = origin.actor(party)
         await _require_awaiting(ports, contract, order, now, who)
@@ -140,7 +151,11 @@ async def open_session(ports: Ports, qr_token: str, origin: Requester) -> tuple[
 
 
 async def _session_context(ports: Ports, session: str) -> PartyContext:
-    contract, order, party = await _resolve(ports, session)
+    contract, order, party = await _resolve(
+        ports,
+        session,
+        NotAuthenticated("请扫码进入 (unknown party session)", code="SESSION_INVALID"),
+    )
     now = ports.clock.now()
     if party.session_hash != token_digest(session):
         raise NotAuthenticated(

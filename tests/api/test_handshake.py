@@ -105,6 +105,13 @@ async def test_a_qr_token_works_once(agent: Api, client: TestClient[Any, Any]) -
     assert body["error"]["code"] == "TOKEN_USED"
 
 
+async def test_an_unknown_party_session_gets_401(client: TestClient[Any, Any]) -> None:
+    phone = Phone(client)
+    phone.api.token = "B" * 43
+    body = await phone.step("confirm", expect=401)
+    assert body["error"]["code"] == "SESSION_INVALID"
+
+
 async def test_an_unknown_qr_token_gets_404(client: TestClient[Any, Any]) -> None:
     body = await Phone(client).scan("http://x/mp/scan?token=" + "A" * 43, expect=404)
     assert body["error"]["code"] == "TOKEN_NOT_FOUND"
@@ -333,6 +340,7 @@ async def test_an_order_cannot_be_submitted_before_everyone_signed(agent: Api) -
     body = await agent.post(f"/api/v1/signing-orders/{order['id']}/submit", expect=409)
     assert body["error"]["code"] == "ORDER_STATE_CONFLICT"
     assert body["error"]["details"]["current_state"] == "awaiting_signatures"
+    assert body["error"]["details"]["allowed_actions"] == ["cancel"]
 
 
 async def signed_order(agent: Api, client: TestClient[Any, Any]) -> tuple[Any, Any]:
