@@ -19,6 +19,8 @@ from backend.signing_keys import load_signer
 from backend.storage import open_store
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.sms import SandboxSms
+from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from schedulers.scheduler import build_scheduler
 from signing_flow.ports import Clock, Ports
 
@@ -45,6 +47,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 police=SandboxPolice(),
                 face=SandboxFace(),
                 signer=signer,
+                sms=SandboxSms(store, app[CLOCK]),
+                unified_identity=SandboxUnifiedIdentity(store, app[CLOCK]),
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
             )

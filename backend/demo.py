@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
+from backend.agency_demo import seed_demo_agency
 from miniapp_mock.registry import SandboxRegistry
 from signing_flow.errors import DuplicateKey
 from signing_flow.models import Account, Owner, RegistryProperty, Role, TransferStatus
@@ -152,6 +153,7 @@ async def seed_demo(store: DocumentStore) -> dict[str, Any]:
             created = True
         except DuplicateKey:
             pass
+    created = await seed_demo_agency(store, AGENCY_ID, AGENCY_NAME) or created
     registry = SandboxRegistry(store)
     for prop in DEMO_PROPERTIES:
         try:

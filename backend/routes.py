@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from aiohttp import web
 from pydantic import BaseModel
 
+from backend import agency_schemas as acs
 from backend import sandbox
 from backend import schemas as s
+from backend.handlers import agencies as ag
 from backend.handlers import auth, contracts, miniapp, ops, signing, window
+from backend.handlers import sandbox_accounts as sbx
+from backend.handlers import unified as uni
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -77,6 +81,40 @@ ROUTES = [
     Route("POST", "/api/v1/window/contracts/{id}/submit", window.submit, "提交审核", response=s.ContractOut, tag="window"),
     Route("POST", "/api/v1/window/contracts/{id}/approve", window.approve, "审核通过", response=s.ContractOut, tag="window"),
     Route("POST", "/api/v1/window/contracts/{id}/reject", window.reject, "审核退回", s.RejectRequest, s.ContractOut, tag="window"),
+    # agency accounts (guide §1.1–§1.2), practitioners (§1.3), unified identity binding (§1.4)
+    Route("POST", "/api/v1/agencies", ag.open_agency, "开设中介机构网签账号（交易中心，初始密码 123456）", acs.AgencyOpenRequest, acs.AgencyOpened, status=201, tag="accounts"),
+    Route("GET", "/api/v1/agencies", ag.list_agencies, "中介机构列表 (?status=)", response=acs.AgencyList, tag="accounts"),
+    Route("GET", "/api/v1/agencies/{aid}", ag.read_agency, "中介机构详情及审核结果", response=acs.AgencyOut, tag="accounts"),
+    Route("PUT", "/api/v1/agencies/{aid}/info", ag.save_info, "中介服务机构信息核查：填写企业信息", acs.EnterpriseInfoBody, acs.AgencyOut, tag="accounts"),
+    Route("POST", "/api/v1/agencies/{aid}/materials", ag.add_agency_material, "添加收件材料", acs.MaterialCreateRequest, acs.MaterialOnAgency, status=201, tag="accounts"),
+    Route("PATCH", "/api/v1/agencies/{aid}/materials/{mid}", ag.rename_agency_material, "修改材料名称并保存", acs.MaterialRenameRequest, acs.MaterialOnAgency, tag="accounts"),
+    Route("DELETE", "/api/v1/agencies/{aid}/materials/{mid}", ag.remove_agency_material, "删除收件材料", response=acs.AgencyOut, tag="accounts"),
+    Route("PUT", "/api/v1/agencies/{aid}/materials/{mid}/file", ag.upload_agency_material, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=acs.MaterialOnAgency, tag="accounts"),
+    Route("GET", "/api/v1/agencies/{aid}/materials/{mid}/file", ag.read_agency_material, "查看附件图片", tag="accounts"),
+    Route("POST", "/api/v1/agencies/{aid}/submit", ag.submit_agency, "提交企业信息核查（提交意见为必填）", acs.SubmitRequest, acs.AgencyOut, tag="accounts"),
+    Route("POST", "/api/v1/agencies/{aid}/approve", ag.approve_agency, "审核通过（交易中心）", acs.ReviewDecisionRequest, acs.AgencyOut, tag="accounts"),
+    Route("POST", "/api/v1/agencies/{aid}/reject", ag.reject_agency, "审核不通过（交易中心，须填原因）", acs.ReviewDecisionRequest, acs.AgencyOut, tag="accounts"),
+    Route("POST", "/api/v1/practitioners", ag.add_practitioner, "中介服务机构人员添加", acs.PractitionerRequest, acs.PractitionerOut, status=201, tag="accounts"),
+    Route("GET", "/api/v1/practitioners", ag.list_practitioners, "人员列表 (?status=&agency_id=)", response=acs.PractitionerList, tag="accounts"),
+    Route("GET", "/api/v1/practitioners/reviewed", ag.reviewed_practitioners, "已审核从业人员查询：网签登录账号 (?agency_id=)", response=acs.ReviewedPractitionerList, tag="accounts"),
+    Route("GET", "/api/v1/practitioners/{pid}", ag.read_practitioner, "从业人员详情及审核结果", response=acs.PractitionerOut, tag="accounts"),
+    Route("PATCH", "/api/v1/practitioners/{pid}", ag.update_practitioner, "修改人员信息（待提交或审核不通过时）", acs.PractitionerRequest, acs.PractitionerOut, tag="accounts"),
+    Route("DELETE", "/api/v1/practitioners/{pid}", ag.remove_practitioner, "注销从业人员（停用登录账号，可转入其他机构）", response=acs.PractitionerOut, tag="accounts"),
+    Route("POST", "/api/v1/practitioners/{pid}/materials", ag.add_practitioner_material, "添加收件材料（身份证图片）", acs.MaterialCreateRequest, acs.MaterialOnPractitioner, status=201, tag="accounts"),
+    Route("PATCH", "/api/v1/practitioners/{pid}/materials/{mid}", ag.rename_practitioner_material, "修改材料名称并保存", acs.MaterialRenameRequest, acs.MaterialOnPractitioner, tag="accounts"),
+    Route("DELETE", "/api/v1/practitioners/{pid}/materials/{mid}", ag.remove_practitioner_material, "删除收件材料", response=acs.PractitionerOut, tag="accounts"),
+    Route("PUT", "/api/v1/practitioners/{pid}/materials/{mid}/file", ag.upload_practitioner_material, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=acs.MaterialOnPractitioner, tag="accounts"),
+    Route("GET", "/api/v1/practitioners/{pid}/materials/{mid}/file", ag.read_practitioner_material, "查看附件图片", tag="accounts"),
+    Route("POST", "/api/v1/practitioners/{pid}/submit", ag.submit_practitioner, "提交审核", acs.SubmitRequest, acs.PractitionerOut, tag="accounts"),
+    Route("POST", "/api/v1/practitioners/{pid}/approve", ag.approve_practitioner, "审核通过：开通登录账号，短信发送初始密码（交易中心）", acs.ReviewDecisionRequest, acs.PractitionerPasswordSent, tag="accounts"),
+    Route("POST", "/api/v1/practitioners/{pid}/reject", ag.reject_practitioner, "审核不通过（交易中心，须填原因）", acs.ReviewDecisionRequest, acs.PractitionerOut, tag="accounts"),
+    Route("POST", "/api/v1/practitioners/{pid}/disable", ag.disable_practitioner, "停用登录账号（立即退出所有会话）", response=acs.PractitionerOut, tag="accounts"),
+    Route("POST", "/api/v1/practitioners/{pid}/enable", ag.enable_practitioner, "启用登录账号", response=acs.PractitionerOut, tag="accounts"),
+    Route("POST", "/api/v1/practitioners/{pid}/password-reset", ag.reset_practitioner_password, "重置密码：短信发送新的初始密码", response=acs.PractitionerPasswordSent, tag="accounts"),
+    Route("POST", "/api/v1/auth/unified-bindings", uni.bind, "关联本地用户：统一认证账号与网签账号一对一关联并登录", acs.UnifiedBindingRequest, s.LoginResponse, status=201, auth=False),
+    Route("POST", "/api/v1/auth/unified-login", uni.login, "统一认证登录", acs.UnifiedLoginRequest, s.LoginResponse, auth=False),
+    Route("GET", "/sandbox/v1/sms", sbx.sms_outbox, "沙箱：短信发件箱，最新的在前 (?phone=&limit=)", response=acs.SmsOutbox, auth=False, tag="sandbox", sandbox=True),
+    Route("POST", "/sandbox/v1/unified-accounts", sbx.register_unified_account, "沙箱：注册统一身份认证平台法人账号（含电子营业执照核验）", acs.UnifiedRegistration, acs.UnifiedAccountOut, status=201, auth=False, tag="sandbox", sandbox=True),
     # sandbox only
     Route("POST", "/sandbox/v1/clock", sandbox.move_clock, "沙箱：拨快服务时钟并立即运行到期的任务", sandbox.ClockMove, sandbox.ClockState, auth=False, tag="sandbox", sandbox=True),
     Route("PUT", "/sandbox/v1/registry/properties/{pid}/transfer-status", sandbox.set_transfer_status, "沙箱：登记簿标记房屋已受理/已过户", s.TransferStatusRequest, status=204, auth=False, tag="sandbox", sandbox=True),

@@ -345,3 +345,121 @@ class Contract:
 
     def parties(self) -> list[Party]:
         return [*self.sellers, *self.buyers]
+
+
+# ---- agency accounts (中介机构), practitioners (从业人员), unified identity (guide §1) ------------
+
+
+class AgencyStatus(StrEnum):
+    """The agency's enterprise information check (中介服务机构信息核查)."""
+
+    INCOMPLETE = "incomplete"  # 待完善企业信息: opened by staff, the admin fills the information
+    SUBMITTED = "submitted"  # 已提交，待审核
+    APPROVED = "approved"  # 审核通过: the admin may add practitioners
+    REJECTED = "rejected"  # 审核不通过: the admin corrects and submits again
+
+
+class PractitionerStatus(StrEnum):
+    DRAFT = "draft"  # 待提交
+    SUBMITTED = "submitted"  # 已提交，待审核
+    APPROVED = "approved"  # 审核通过: has a net-sign login
+    REJECTED = "rejected"  # 审核不通过
+    REMOVED = "removed"  # 已注销: the person may join another agency
+
+
+@dataclass
+class Material:
+    """收件材料: named and saved first, then one image uploaded (guide §1.2 (二))."""
+
+    id: str
+    name: str
+    saved: bool = False
+    file_id: str | None = None
+    content_type: str | None = None
+    size: int | None = None
+    uploaded_at: datetime | None = None
+
+
+@dataclass
+class ReviewRecord:
+    """One step of a submission and its review: submit (with 提交意见), approve, reject, …"""
+
+    action: str
+    actor_id: str
+    actor_role: str
+    at: datetime
+    comment: str | None = None
+
+
+@dataclass
+class EnterpriseInfo:
+    """企业信息, as on the business license (营业执照)."""
+
+    full_name: str
+    uscc: str  # 统一社会信用代码
+    legal_representative: str
+    address: str
+    business_term_to: date  # 营业期限 (end)
+    qualification_valid_to: date  # 资质有效期; the business term when there is no certificate
+    business_term_from: date | None = None
+    qualification_cert_no: str | None = None  # 资质证书编号, optional
+
+
+@dataclass
+class Agency:
+    id: str
+    name: str
+    filing_no: str  # 备案编号 of the paper application, recorded by staff (unique)
+    admin_account_id: str
+    status: AgencyStatus
+    opened_by: str
+    opened_at: datetime
+    updated_at: datetime
+    info: EnterpriseInfo | None = None
+    materials: list[Material] = field(default_factory=list)
+    history: list[ReviewRecord] = field(default_factory=list)
+    version: int = 0
+
+
+@dataclass
+class Practitioner:
+    id: str
+    agency_id: str
+    name: str
+    id_number: str
+    phone: str
+    status: PractitionerStatus
+    # The ID number while the person belongs to this agency, "released:<id>" once removed: a
+    # unique index on it keeps one person to one agency at a time in both stores.
+    person_lock: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    materials: list[Material] = field(default_factory=list)
+    history: list[ReviewRecord] = field(default_factory=list)
+    account_id: str | None = None  # the net-sign login, created on approval
+    username: str | None = None
+    approved_at: datetime | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class UnifiedPrincipal:
+    """A legal-person account of the unified identity platform (统一身份认证平台), as it answers
+    a successful login."""
+
+    id: str
+    username: str
+    enterprise_name: str
+    license_verified: bool  # 电子营业执照核验 done (level 四级, formerly L2)
+
+
+@dataclass
+class UnifiedBinding:
+    """网签系统账号与统一认证账号关联: strictly one-to-one, both fields unique."""
+
+    id: str
+    unified_account_id: str
+    netsign_account_id: str
+    bound_at: datetime
+    version: int = 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from signing_flow.models import RegistryProperty
+from signing_flow.models import RegistryProperty, UnifiedPrincipal
 
 Doc = dict[str, Any]
 Where = Mapping[str, Any]
@@ -44,6 +44,15 @@ COLLECTIONS: dict[str, CollectionSpec] = {
             "order_expires_at",
         ),
     ),
+    # agency accounts and practitioners (guide §1): one filing number per agency, and one person
+    # (by ID number, ``person_lock``) a practitioner of at most one agency at a time
+    "agencies": CollectionSpec(unique=("filing_no",), indexed=("status",)),
+    "practitioners": CollectionSpec(unique=("person_lock",), indexed=("agency_id", "status")),
+    # net-sign account ⇄ unified identity account, one-to-one in both directions
+    "unified_bindings": CollectionSpec(unique=("unified_account_id", "netsign_account_id")),
+    # the sandbox's unified identity platform and SMS outbox (miniapp_mock)
+    "unified_accounts": CollectionSpec(unique=("username",)),
+    "sms_outbox": CollectionSpec(indexed=("phone", "sent_at")),
 }
 
 
@@ -74,7 +83,9 @@ class DocumentStore(Protocol):
     async def compare_and_set_many(self, collection: str, items: list[tuple[Doc, int]]) -> int:
         """Compare-and-set each ``(doc, expected_version)`` in one bulk operation (one statement
         batch, one round trip). Returns how many were written; the others lost to a concurrent
-        change and are left as they are (the caller re-reads them later)."""
+        change and are left as they are (the caller re-reads them later). A unique-key
+        collision raises ``DuplicateKey``; whether the other items were written then differs by
+        store (SQLite: none, MongoDB: all it could), so callers re-read after one."""
 
     async def next_sequence(self, name: str) -> int:
         """An atomic counter: 1, 2, 3, … per name, never repeating, across processes."""
@@ -145,5 +156,24 @@ class Ports:
     police: PoliceVerifier
     face: FaceVerifier
     signer: Signer
+    sms: SmsGateway
+    unified_identity: UnifiedIdentity
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
     public_base_url: str = "http://127.0.0.1:8080"
+
+
+class SmsGateway(Protocol):
+    """Text messages to mobile phones (the practitioner's login and password, guide §1.3 (二)).
+    Implementations never log the text: it may carry a password."""
+
+    async def send(self, phone: str, text: str, *, purpose: str) -> None:
+        """Hand the message over for delivery. Raises ``DependencyUnavailable`` when the gateway
+        does not answer (nothing was sent)."""
+
+
+class UnifiedIdentity(Protocol):
+    """The unified identity platform (统一身份认证平台), legal-person accounts (guide §1.4)."""
+
+    async def authenticate(self, username: str, password: str) -> UnifiedPrincipal | None:
+        """The account, or None for a wrong username or password. May raise
+        ``TooManyAttempts`` (the platform's own lock-out) or ``DependencyUnavailable``."""

@@ -13,10 +13,22 @@ from typing import Any
 
 from signing_flow.codec import to_doc
 from signing_flow.errors import InvalidState
-from signing_flow.models import Actor, AuditEvent, Contract, OrderParty, PartyStep, SigningOrder
+from signing_flow.models import (
+    Actor,
+    Agency,
+    AuditEvent,
+    Contract,
+    OrderParty,
+    PartyStep,
+    Practitioner,
+    ReviewRecord,
+    SigningOrder,
+)
+from signing_flow.models import AgencyStatus as A
 from signing_flow.models import ContractStatus as S
 from signing_flow.models import OrderStatus as O
 from signing_flow.models import PartyStep as P
+from signing_flow.models import PractitionerStatus as PS
 
 CONTRACT_LABELS: dict[S, str] = {
     S.DRAFT: "草稿",
@@ -179,6 +191,9 @@ ORDER_TRANSITIONS: dict[O, dict[str, O]] = {
     O.FAILED: {},
 }
 
+# The order actions an agent can call; the others happen to the order (signatures, expiry).
+AGENT_ORDER_ACTIONS = frozenset({"cancel", "submit"})
+
 # What the contract does when its order ends this way.
 CONTRACT_ACTION_FOR_ORDER_END = {
     O.CANCELLED: "order_cancelled",
@@ -193,7 +208,7 @@ def order_conflict(order: SigningOrder, action: str) -> InvalidState:
         f"电子合同订单当前状态为「{ORDER_LABELS[order.status]}」，不能执行 {action} "
         f"(order is {order.status.value})",
         current=order.status.value,
-        allowed=sorted(ORDER_TRANSITIONS[order.status]),
+        allowed=sorted(AGENT_ORDER_ACTIONS & ORDER_TRANSITIONS[order.status].keys()),
         code="ORDER_STATE_CONFLICT",
         extra={"current_state_label": ORDER_LABELS[order.status]},
     )
@@ -273,3 +288,103 @@ def apply_party_step(order: SigningOrder, party: OrderParty, action: str, at: da
     party.step = target
     party.step_times[target.value] = at
     order.version += 1
+
+
+# ---- agency accounts and practitioners (guide §1.2, §1.3) ----------------------------------
+
+AGENCY_LABELS: dict[A, str] = {
+    A.INCOMPLETE: "待完善企业信息",
+    A.SUBMITTED: "已提交，待审核",
+    A.APPROVED: "审核通过",
+    A.REJECTED: "审核不通过",
+}
+
+# The enterprise information check. "edit" covers the information and the materials; a rejected
+# agency stays rejected (with the reason on show) until it submits again.
+AGENCY_TRANSITIONS: dict[A, dict[str, A]] = {
+    A.INCOMPLETE: {"edit": A.INCOMPLETE, "submit": A.SUBMITTED},
+    A.SUBMITTED: {"approve": A.APPROVED, "reject": A.REJECTED},
+    A.REJECTED: {"edit": A.REJECTED, "submit": A.SUBMITTED},
+    A.APPROVED: {},
+}
+
+PRACTITIONER_LABELS: dict[PS, str] = {
+    PS.DRAFT: "待提交",
+    PS.SUBMITTED: "已提交，待审核",
+    PS.APPROVED: "审核通过",
+    PS.REJECTED: "审核不通过",
+    PS.REMOVED: "已注销",
+}
+
+# Actions that keep the status (disable, enable, reset_password) are listed so that the table
+# says where they are allowed; they change the practitioner's account, not this record.
+PRACTITIONER_TRANSITIONS: dict[PS, dict[str, PS]] = {
+    PS.DRAFT: {"edit": PS.DRAFT, "submit": PS.SUBMITTED, "remove": PS.REMOVED},
+    PS.SUBMITTED: {"approve": PS.APPROVED, "reject": PS.REJECTED},
+    PS.REJECTED: {"edit": PS.REJECTED, "submit": PS.SUBMITTED, "remove": PS.REMOVED},
+    PS.APPROVED: {
+        "disable": PS.APPROVED,
+        "enable": PS.APPROVED,
+        "reset_password": PS.APPROVED,
+        "remove": PS.REMOVED,
+    },
+    PS.REMOVED: {},
+}
+
+
+def ensure_agency_allowed(agency: Agency, action: str) -> A:
+    target = AGENCY_TRANSITIONS[agency.status].get(action)
+    if target is None:
+        label = AGENCY_LABELS[agency.status]
+        raise InvalidState(
+            f"企业信息核查当前状态为「{label}」，不能执行 {action} "
+            f"(the agency is {agency.status.value}; {action} is not allowed)",
+            current=agency.status.value,
+            allowed=sorted(AGENCY_TRANSITIONS[agency.status]),
+            code="AGENCY_STATE_CONFLICT",
+            extra={"current_state_label": label},
+        )
+    return target
+
+
+def apply_agency_transition(
+    agency: Agency, action: str, actor: Actor, at: datetime, comment: str | None = None
+) -> None:
+    """Move ``agency`` along its table; every step but an edit is kept in its history."""
+    agency.status = ensure_agency_allowed(agency, action)
+    agency.updated_at = at
+    if action != "edit":
+        agency.history.append(ReviewRecord(action, actor.account_id, actor.role.value, at, comment))
+
+
+def ensure_practitioner_allowed(practitioner: Practitioner, action: str) -> PS:
+    target = PRACTITIONER_TRANSITIONS[practitioner.status].get(action)
+    if target is None:
+        label = PRACTITIONER_LABELS[practitioner.status]
+        raise InvalidState(
+            f"从业人员当前状态为「{label}」，不能执行 {action} "
+            f"(the practitioner is {practitioner.status.value}; {action} is not allowed)",
+            current=practitioner.status.value,
+            allowed=sorted(PRACTITIONER_TRANSITIONS[practitioner.status]),
+            code="PRACTITIONER_STATE_CONFLICT",
+            extra={"current_state_label": label},
+        )
+    return target
+
+
+def apply_practitioner_transition(
+    practitioner: Practitioner,
+    action: str,
+    actor: Actor,
+    at: datetime,
+    comment: str | None = None,
+) -> None:
+    """Move ``practitioner`` along its table; removal releases the person for another agency."""
+    practitioner.status = ensure_practitioner_allowed(practitioner, action)
+    practitioner.updated_at = at
+    if practitioner.status is PS.REMOVED:
+        practitioner.person_lock = f"released:{practitioner.id}"
+    if action != "edit":
+        practitioner.history.append(
+            ReviewRecord(action, actor.account_id, actor.role.value, at, comment)
+        )

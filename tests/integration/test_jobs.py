@@ -13,6 +13,8 @@ from backend.demo import DEMO_BUYERS, DEMO_PROPERTIES, seed_demo
 from backend.signing_keys import Ed25519Signer
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.sms import SandboxSms
+from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from schedulers.jobs import expire_orders, purge_preview, purge_stale_contracts
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import Gone
@@ -38,6 +40,8 @@ async def ports(store: DocumentStore, clock: FakeClock) -> Ports:
         police=SandboxPolice(),
         face=SandboxFace(),
         signer=Ed25519Signer(os.urandom(32)),
+        sms=SandboxSms(store, clock),
+        unified_identity=SandboxUnifiedIdentity(store, clock),
     )
 
 

@@ -1,0 +1,38 @@
+"""Sandbox-only routes for accounts (``WANGQIAN_SANDBOX=1``): the SMS outbox and the unified
+identity platform's registration, so integrators can onboard a practitioner end to end."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from backend.agency_schemas import SmsOut, SmsOutbox, UnifiedAccountOut, UnifiedRegistration
+from backend.appkeys import CLOCK, STORE
+from backend.http import parse_body, respond
+from miniapp_mock.sms import read_outbox
+from miniapp_mock.unified_identity import SandboxUnifiedIdentity
+from signing_flow.errors import FieldProblem, ValidationFailed
+
+
+async def sms_outbox(request: web.Request) -> web.Response:
+    """The messages the service sent, newest first (``?phone=`` to filter, ``?limit=`` ≤ 200)."""
+    limit = request.query.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+        raise ValidationFailed([FieldProblem("limit", "INVALID", "an integer from 1 to 200")])
+    messages = await read_outbox(
+        request.app[STORE], phone=request.query.get("phone") or None, limit=int(limit)
+    )
+    return respond(SmsOutbox(messages=[SmsOut.of(m) for m in messages]))
+
+
+async def register_unified_account(request: web.Request) -> web.Response:
+    body = await parse_body(request, UnifiedRegistration)
+    platform = SandboxUnifiedIdentity(request.app[STORE], request.app[CLOCK])
+    account = await platform.register(
+        username=body.username,
+        password=body.password,
+        applicant_name=body.applicant_name,
+        enterprise_name=body.enterprise_name,
+        uscc=body.uscc,
+        license_verified=body.license_verified,
+    )
+    return respond(UnifiedAccountOut.of(account), 201)

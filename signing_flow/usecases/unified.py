@@ -1,0 +1,141 @@
+"""Net-sign account ⇄ unified identity account (guide §1.4): binding and login through it.
+
+The guide: a unified legal-person account is linked to exactly one net-sign account and a
+net-sign account to exactly one unified account (so every practitioner registers its own). The
+link is made by logging in to the unified platform and then entering the net-sign username and
+password (关联本地用户); afterwards the unified login opens the net-sign system directly.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from signing_flow.errors import (
+    AlreadyExists,
+    DuplicateKey,
+    Forbidden,
+    InvalidState,
+    NotAuthenticated,
+)
+from signing_flow.models import Account, Role, Session, UnifiedBinding, UnifiedPrincipal
+from signing_flow.ports import Ports
+from signing_flow.repository import accounts, sessions, unified_bindings
+from signing_flow.secrets import new_id, new_token, token_digest
+from signing_flow.usecases.auth import Authenticated, LoginResult, login, logout
+
+BINDABLE_ROLES = (Role.AGENCY_ADMIN, Role.PRACTITIONER)
+
+
+async def _principal(ports: Ports, username: str, password: str) -> UnifiedPrincipal:
+    principal = await ports.unified_identity.authenticate(username, password)
+    if principal is None:
+        raise NotAuthenticated(
+            "统一认证账号或密码错误 (wrong unified account username or password)",
+            code="UNIFIED_INVALID_CREDENTIALS",
+        )
+    return principal
+
+
+def _unified_taken() -> AlreadyExists:
+    return AlreadyExists(
+        "该统一认证账号已关联其他网签账号，一个统一认证账号只能关联一个网签账号 "
+        "(this unified account is already bound to a net-sign account)",
+        code="UNIFIED_ACCOUNT_ALREADY_BOUND",
+    )
+
+
+def _netsign_taken() -> AlreadyExists:
+    return AlreadyExists(
+        "该网签账号已关联统一认证账号，每个网签账号须另外注册一个统一认证账号 "
+        "(this net-sign account is already bound to a unified account)",
+        code="NETSIGN_ACCOUNT_ALREADY_BOUND",
+    )
+
+
+async def bind_unified_account(
+    ports: Ports,
+    *,
+    unified_username: str,
+    unified_password: str,
+    username: str,
+    password: str,
+) -> LoginResult:
+    """关联本地用户: check both logins, link them, and log in (the guide's automatic jump into
+    the net-sign system). The net-sign password is checked like a login (lock-out included);
+    the initial password 123456 works, and the session then has to change it first."""
+    principal = await _principal(ports, unified_username, unified_password)
+    if not principal.license_verified:
+        raise InvalidState(
+            "统一认证账号须先完成「电子营业执照核验」升级后才能关联 "
+            "(verify the account with the electronic business license first)",
+            current="unverified",
+            allowed=["license_verification"],
+            code="UNIFIED_ACCOUNT_NOT_VERIFIED",
+        )
+    bindings = unified_bindings(ports.store)
+    if await bindings.find({"unified_account_id": principal.id}, limit=1):
+        raise _unified_taken()
+    result = await login(ports, username, password)
+    auth = Authenticated(account=result.account, session=result.session)
+    if result.account.role not in BINDABLE_ROLES:
+        await logout(ports, auth)
+        raise Forbidden(
+            "只有中介机构账号和从业人员账号可以关联统一认证账号 "
+            "(only agency and practitioner accounts bind unified accounts)",
+            code="ROLE_NOT_ALLOWED",
+        )
+    binding = UnifiedBinding(
+        id=new_id(),
+        unified_account_id=principal.id,
+        netsign_account_id=result.account.id,
+        bound_at=ports.clock.now(),
+    )
+    try:
+        # Both fields are unique: this one insert decides a race from either side.
+        await bindings.insert(binding)
+    except DuplicateKey as exc:
+        await logout(ports, auth)
+        if exc.key == "unified_account_id":
+            raise _unified_taken() from exc
+        if exc.key == "netsign_account_id":
+            raise _netsign_taken() from exc
+        if await bindings.find({"unified_account_id": principal.id}, limit=1):
+            raise _unified_taken() from exc
+        raise _netsign_taken() from exc
+    return result
+
+
+async def unified_login(ports: Ports, username: str, password: str) -> LoginResult:
+    """统一认证登录: the unified account's credentials open a session of its net-sign account."""
+    principal = await _principal(ports, username, password)
+    found = await unified_bindings(ports.store).find({"unified_account_id": principal.id}, limit=1)
+    if not found:
+        raise InvalidState(
+            "该统一认证账号尚未关联网签账号，请先关联本地用户 "
+            "(bind this unified account to a net-sign account first)",
+            current="unbound",
+            allowed=["bind"],
+            code="UNIFIED_ACCOUNT_NOT_BOUND",
+        )
+    account = await accounts(ports.store).get(found[0].netsign_account_id)
+    if account is None or account.disabled:
+        raise NotAuthenticated("账号已停用 (this account is disabled)", code="ACCOUNT_DISABLED")
+    return await _start_session(ports, account)
+
+
+async def binding_of(ports: Ports, account_id: str) -> UnifiedBinding | None:
+    found = await unified_bindings(ports.store).find({"netsign_account_id": account_id}, limit=1)
+    return found[0] if found else None
+
+
+async def _start_session(ports: Ports, account: Account) -> LoginResult:
+    now = ports.clock.now()
+    token = new_token()
+    session = Session(
+        id=token_digest(token),
+        account_id=account.id,
+        created_at=now,
+        expires_at=now + timedelta(seconds=ports.lifetimes.agent_session),
+    )
+    await sessions(ports.store).insert(session)
+    return LoginResult(token=token, session=session, account=account)
