@@ -69,6 +69,12 @@ async def login(ports: Ports, username: str, password: str) -> LoginResult:
     if account.failed_logins or account.locked_until:
         account.failed_logins, account.locked_until = 0, None
         await repo.save(account)
+    return await start_session(ports, account)
+
+
+async def start_session(ports: Ports, account: Account) -> LoginResult:
+    """A new bearer session for an account whose credentials were just checked."""
+    now = ports.clock.now()
     token = new_token()
     session = Session(
         id=token_digest(token),

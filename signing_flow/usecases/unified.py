@@ -8,8 +8,6 @@ password (关联本地用户); afterwards the unified login opens the net-sign s
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from signing_flow.errors import (
     AlreadyExists,
     DuplicateKey,
@@ -17,11 +15,11 @@ from signing_flow.errors import (
     InvalidState,
     NotAuthenticated,
 )
-from signing_flow.models import Account, Role, Session, UnifiedBinding, UnifiedPrincipal
+from signing_flow.models import Role, UnifiedBinding, UnifiedPrincipal
 from signing_flow.ports import Ports
-from signing_flow.repository import accounts, sessions, unified_bindings
-from signing_flow.secrets import new_id, new_token, token_digest
-from signing_flow.usecases.auth import Authenticated, LoginResult, login, logout
+from signing_flow.repository import accounts, unified_bindings
+from signing_flow.secrets import new_id
+from signing_flow.usecases.auth import Authenticated, LoginResult, login, logout, start_session
 
 BINDABLE_ROLES = (Role.AGENCY_ADMIN, Role.PRACTITIONER)
 
@@ -120,22 +118,9 @@ async def unified_login(ports: Ports, username: str, password: str) -> LoginResu
     account = await accounts(ports.store).get(found[0].netsign_account_id)
     if account is None or account.disabled:
         raise NotAuthenticated("账号已停用 (this account is disabled)", code="ACCOUNT_DISABLED")
-    return await _start_session(ports, account)
+    return await start_session(ports, account)
 
 
 async def binding_of(ports: Ports, account_id: str) -> UnifiedBinding | None:
     found = await unified_bindings(ports.store).find({"netsign_account_id": account_id}, limit=1)
     return found[0] if found else None
-
-
-async def _start_session(ports: Ports, account: Account) -> LoginResult:
-    now = ports.clock.now()
-    token = new_token()
-    session = Session(
-        id=token_digest(token),
-        account_id=account.id,
-        created_at=now,
-        expires_at=now + timedelta(seconds=ports.lifetimes.agent_session),
-    )
-    await sessions(ports.store).insert(session)
-    return LoginResult(token=token, session=session, account=account)
