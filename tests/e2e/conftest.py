@@ -1,5 +1,6 @@
 """A real server for each test: ``python -m backend.cli serve --seed-demo`` in a subprocess, on a
-free loopback port, with its own SQLite file and signing key under the test's tmp_path.
+free loopback port, with a store of its own (a SQLite file, or a MongoDB database: the
+``store_url`` fixture runs each test on both) and a signing key under the test's tmp_path.
 
 Each test gets a fresh server because a filed contract holds its property for good: a shared
 server would make one test's outcome depend on which test ran before it.
@@ -37,11 +38,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(tmp_path: Path, base_url: str) -> dict[str, str]:
+def server_env(tmp_path: Path, base_url: str, store_url: str) -> dict[str, str]:
     # The developer's own WANGQIAN_* settings must not leak into the test server.
     env = {k: v for k, v in os.environ.items() if not k.startswith("WANGQIAN_")}
     env.update(
-        WANGQIAN_STORE=f"sqlite:///{tmp_path}/w.db",
+        WANGQIAN_STORE=store_url,
         WANGQIAN_KEY_DIR=str(tmp_path),
         WANGQIAN_PUBLIC_BASE_URL=base_url,
         WANGQIAN_LOG_LEVEL="WARNING",
@@ -65,7 +66,7 @@ def wait_until_ready(proc: subprocess.Popen[bytes], base_url: str, log: Path) ->
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path, store_url: str) -> Iterator[Server]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = tmp_path / "server.log"
@@ -74,7 +75,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         proc = subprocess.Popen(
             command,
             cwd=REPO,
-            env=server_env(tmp_path, base_url),
+            env=server_env(tmp_path, base_url, store_url),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
