@@ -46,7 +46,11 @@ def _purge(contract: Contract, clock: Clock, run: str) -> bool:
     if open_order is not None and not expire_if_due(contract, now, SYSTEM_ACTOR):
         end_order(contract, open_order, "cancel", SYSTEM_ACTOR, now)
     apply_transition(
-        contract, "purge", SYSTEM_ACTOR, now, {"deadline": encode_time(contract.purge_at)}
+        contract,
+        "purge",
+        SYSTEM_ACTOR,
+        now,
+        {"deadline": encode_time(contract.purge_at), "run": run},
     )
     return True
 
