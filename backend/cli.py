@@ -240,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # Our jobs log their own counts; APScheduler's per-run lines would repeat them every 30 s.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
     try:
         return int(args.run(args, settings))
     except DependencyUnavailable as exc:
