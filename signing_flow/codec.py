@@ -17,11 +17,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 Doc = dict[str, Any]
 
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
-
-
 def encode_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime(_TIME_FORMAT)
+    """Always ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``: 32 characters, ordered like the times."""
+    utc = value.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "+00:00"
 
 
 def decode_time(value: str) -> datetime:
@@ -34,61 +33,109 @@ def to_doc(obj: Any) -> Doc:
     return encoded
 
 
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {}
-        for f in dataclasses.fields(value):
-            out["_id" if f.name == "id" else f.name] = _encode(getattr(value, f.name))
-        return out
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return encode_time(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
+def from_doc(cls: type[T], doc: Doc) -> T:
+    return typing.cast(T, _decoder(typing.cast(Any, cls))(doc))
+
+
+# Converters are built once per type and cached: the sweeps decode and encode every contract
+# they touch, and walking type hints per value cost more than the JSON parsing itself.
+
+Convert = typing.Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
     return value
+
+
+def _encode(value: Any) -> Any:
+    """Encode by the value's runtime type (for fields typed ``Any`` and for the top level)."""
+    encoder = _ENCODERS.get(type(value))
+    if encoder is None:
+        encoder = _ENCODERS[type(value)] = _encoder(typing.cast(Any, type(value)))
+    return encoder(value)
+
+
+_ENCODERS: dict[type, Convert] = {}
+_SCALARS = (str, int, float, bool, type(None))
 
 
 @cache
-def _fields(cls: Any) -> tuple[tuple[str, str, Any], ...]:
-    """(attribute, document key, type) for each field of a dataclass."""
-    hints = typing.get_type_hints(cls)
-    return tuple(
-        (f.name, "_id" if f.name == "id" else f.name, hints[f.name])
-        for f in dataclasses.fields(cls)
-    )
-
-
-def from_doc(cls: type[T], doc: Doc) -> T:
-    fields = _fields(typing.cast(Any, cls))
-    kwargs = {name: _decode(tp, doc[key]) for name, key, tp in fields if key in doc}
-    return cls(**kwargs)
-
-
-def _decode(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _encoder(tp: Any) -> Convert:
+    """The encoder for a declared type; plain fields are copied without a call per value."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _decode(inner[0], value)
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        encode = _encoder(inner)
+        return _identity if encode is _identity else lambda v: None if v is None else encode(v)
     if origin is list:
-        (item,) = typing.get_args(tp)
-        return [_decode(item, v) for v in value]
+        item = _encoder(typing.get_args(tp)[0])
+        return list if item is _identity else lambda v: [item(x) for x in v]
     if origin is dict:
-        _, item = typing.get_args(tp)
-        return {k: _decode(item, v) for k, v in value.items()}
-    if isinstance(tp, type):
-        if dataclasses.is_dataclass(tp):
-            return from_doc(tp, value)
-        if issubclass(tp, Enum):
-            return tp(value)
-        if tp is datetime:
-            return decode_time(value)
-        if tp is date:
-            return date.fromisoformat(value)
-    return value
+        value = _encoder(typing.get_args(tp)[1])
+        return dict if value is _identity else lambda v: {k: value(x) for k, x in v.items()}
+    if tp in _SCALARS:
+        return _identity
+    if not isinstance(tp, type):
+        return _encode  # Any: decided per value
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        plain, converted = [], []
+        for f in dataclasses.fields(tp):
+            key = "_id" if f.name == "id" else f.name
+            encode = _encoder(hints[f.name])
+            if encode is _identity:
+                plain.append((f.name, key))
+            else:
+                converted.append((f.name, key, encode))
+
+        def encode_dataclass(obj: Any) -> Doc:
+            out = {key: getattr(obj, name) for name, key in plain}
+            for name, key, encode in converted:
+                out[key] = encode(getattr(obj, name))
+            return out
+
+        return encode_dataclass
+    if issubclass(tp, Enum):
+        return lambda e: e.value
+    if issubclass(tp, datetime):
+        return encode_time
+    if issubclass(tp, date):
+        return date.isoformat
+    if issubclass(tp, list | tuple):
+        return lambda items: [_encode(v) for v in items]
+    if issubclass(tp, dict):
+        return lambda mapping: {k: _encode(v) for k, v in mapping.items()}
+    return _identity
+
+
+@cache
+def _decoder(tp: Any) -> Convert:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        decode = _decoder(inner)
+        return lambda v: None if v is None else decode(v)
+    if origin is list:
+        item = _decoder(typing.get_args(tp)[0])
+        return list if item is _identity else lambda v: [item(x) for x in v]
+    if origin is dict:
+        value = _decoder(typing.get_args(tp)[1])
+        return dict if value is _identity else lambda v: {k: value(x) for k, x in v.items()}
+    if not isinstance(tp, type):
+        return _identity
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        fields = [
+            (f.name, "_id" if f.name == "id" else f.name, _decoder(hints[f.name]))
+            for f in dataclasses.fields(tp)
+        ]
+        return lambda doc: tp(
+            **{name: decode(doc[key]) for name, key, decode in fields if key in doc}
+        )
+    if issubclass(tp, Enum):
+        return tp
+    if tp is datetime:
+        return decode_time
+    if tp is date:
+        return date.fromisoformat
+    return _identity

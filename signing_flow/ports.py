@@ -22,6 +22,8 @@ Where = Mapping[str, Any]
 class CollectionSpec:
     unique: tuple[str, ...] = ()
     indexed: tuple[str, ...] = ()
+    # Multi-field indexes, for queries that filter on one field and range over another.
+    compound: tuple[tuple[str, ...], ...] = ()
 
 
 # Every collection, with the fields its queries filter or sort on. Both stores create exactly these.
@@ -43,6 +45,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
             "created_at",
             "order_expires_at",
         ),
+        # the sweeps: status IN (…) AND deadline <= now
+        compound=(("status", "purge_at"), ("status", "order_expires_at")),
     ),
     # agency accounts and practitioners (guide §1): one filing number per agency, and one person
     # (by ID number, ``person_lock``) a practitioner of at most one agency at a time

@@ -184,6 +184,11 @@ class MongoStore:
                     )
                 for field in spec.indexed:
                     await coll.create_index([(_check_field(field), ASCENDING)], name=f"{field}_idx")
+                for fields in spec.compound:
+                    await coll.create_index(
+                        [(_check_field(f), ASCENDING) for f in fields],
+                        name="_".join(fields) + "_idx",
+                    )
         except ConnectionFailure as exc:
             # Right after a server-selection timeout the client's monitor task is usually in the
             # middle of its next connection attempt; closing now cancels it there and PyMongo

@@ -94,6 +94,11 @@ class SqliteStore:
                 db.execute(
                     f"CREATE INDEX IF NOT EXISTS {name}_{field}_idx ON {name}({_column(field)})"
                 )
+            for fields in spec.compound:
+                columns = ", ".join(_column(f) for f in fields)
+                db.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name}_{'_'.join(fields)}_idx ON {name}({columns})"
+                )
         self._db = db
 
     async def close(self) -> None:
