@@ -12,10 +12,11 @@ process holds the write lock.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
 from signing_flow.ports import COLLECTIONS, Doc, Where
@@ -123,7 +124,7 @@ class SqliteStore:
 
     async def get(self, collection: str, doc_id: str) -> Doc | None:
         row = self.db.execute(f"SELECT body FROM {collection} WHERE id = ?", (doc_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return orjson.loads(row[0]) if row else None
 
     async def find(
         self,
@@ -141,7 +142,7 @@ class SqliteStore:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [json.loads(row[0]) for row in self.db.execute(sql, params)]
+        return [orjson.loads(row[0]) for row in self.db.execute(sql, params)]
 
     async def compare_and_set(self, collection: str, doc: Doc, expected_version: int) -> Doc:
         new = {**doc, "version": expected_version + 1}
@@ -201,7 +202,8 @@ class SqliteStore:
 
 
 def _dump(doc: Doc) -> str:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    # orjson: the sweeps write tens of thousands of documents, and stdlib json was a third of it.
+    return orjson.dumps(doc).decode()
 
 
 def _violated_key(collection: str, exc: sqlite3.IntegrityError) -> str:
