@@ -15,7 +15,8 @@ test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench
+	$(BIN)/pip install -q -r bench/requirements.txt
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
