@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 Doc = dict[str, Any]
 
+
 def encode_time(value: datetime) -> str:
     """Always ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``: 32 characters, ordered like the times."""
     utc = value.astimezone(UTC).replace(tzinfo=None)

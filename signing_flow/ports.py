@@ -37,15 +37,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "files": CollectionSpec(),
     "contracts": CollectionSpec(
         unique=("number", "property_lock"),
-        indexed=(
-            "practitioner_id",
-            "agency_id",
-            "status",
-            "purge_at",
-            "created_at",
-            "order_expires_at",
-        ),
-        # the sweeps: status IN (…) AND deadline <= now
+        indexed=("practitioner_id", "agency_id", "created_at"),
+        # status filters, and the sweeps' status IN (…) AND deadline <= now
         compound=(("status", "purge_at"), ("status", "order_expires_at")),
     ),
     # agency accounts and practitioners (guide §1): one filing number per agency, and one person

@@ -127,8 +127,15 @@ async def create_contract(
     return contract
 
 
-async def get_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
-    contract = await contracts(ports.store).get(contract_id)
+async def get_contract(
+    ports: Ports, actor: Actor, contract_id: str, *, with_events: bool = True
+) -> Contract:
+    """The contract if ``actor`` may read it. Without its events it is for reading only: saving
+    it would drop the audit trail."""
+    repo = contracts(ports.store)
+    contract = await (
+        repo.get(contract_id) if with_events else repo.get_without(contract_id, "events")
+    )
     if contract is None or not _can_read(actor, contract):
         raise NotFound("合同不存在 (no such contract)", code="CONTRACT_NOT_FOUND")
     return contract
