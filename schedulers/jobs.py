@@ -86,13 +86,9 @@ async def _sweep(
             break
         writes: list[tuple[Doc, int]] = []
         for doc in fresh:
-            contract = from_doc(Contract, doc)
-            try:
-                changed = decide(contract, clock, run)
-            except DomainError:
-                changed = False  # moved on to a state this job does not touch
-            if changed:
-                writes.append((to_doc(contract), doc["version"]))
+            changed = _decided(doc, clock, run, decide)
+            if changed is not None:
+                writes.append((changed, doc["version"]))
             else:
                 done.add(doc["_id"])
         written = await store.compare_and_set_many("contracts", writes)
@@ -106,6 +102,22 @@ async def _sweep(
             break
     log.info("%s", report)
     return report
+
+
+def _decided(doc: Doc, clock: Clock, run: str, decide: Decide) -> Doc | None:
+    """The document as ``decide`` changes it, or None. The audit trail is most of a contract
+    and the jobs only append to it, so only its last event (the chain's link) is decoded and
+    the new events are spliced after the stored ones."""
+    kept = doc["events"][:-1]
+    contract = from_doc(Contract, {**doc, "events": doc["events"][-1:]})
+    try:
+        if not decide(contract, clock, run):
+            return None
+    except DomainError:
+        return None  # moved on to a state this job does not touch
+    changed = to_doc(contract)
+    changed["events"] = kept + changed["events"]
+    return changed
 
 
 async def _ours(store: DocumentStore, written: list[Doc], run: str) -> list[Doc]:

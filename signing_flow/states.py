@@ -128,7 +128,7 @@ def record_event(
 ) -> AuditEvent:
     """Append an event chained to the previous one by its hash (tamper-evident trail)."""
     event = AuditEvent(
-        seq=len(contract.events) + 1,
+        seq=contract.events[-1].seq + 1 if contract.events else 1,
         at=at,
         actor_id=actor.account_id,
         actor_role=actor.role.value,
