@@ -88,18 +88,32 @@ def allowed_actions(status: S) -> list[str]:
     return sorted(CONTRACT_TRANSITIONS[status])
 
 
+def refused(
+    subject: tuple[str, str], status: str, label: str, action: str, allowed: list[str], code: str
+) -> InvalidState:
+    """The 409 for an action a record's state does not allow: it names the state (with its
+    Chinese label) and what the state allows. ``subject`` is (中文, English)."""
+    zh, en = subject
+    return InvalidState(
+        f"{zh}当前状态为「{label}」，不能执行 {action} ({en} is {status}; {action} is not allowed)",
+        current=status,
+        allowed=allowed,
+        code=code,
+        extra={"current_state_label": label},
+    )
+
+
 def ensure_allowed(contract: Contract, action: str) -> S:
     """The next status for ``action``, or InvalidState naming the current one and what it allows."""
     target = CONTRACT_TRANSITIONS[contract.status].get(action)
     if target is None:
-        label = CONTRACT_LABELS[contract.status]
-        raise InvalidState(
-            f"合同当前状态为「{label}」，不能执行 {action} "
-            f"(contract is {contract.status.value}; {action} is not allowed)",
-            current=contract.status.value,
-            allowed=allowed_actions(contract.status),
-            code="CONTRACT_STATE_CONFLICT",
-            extra={"current_state_label": label},
+        raise refused(
+            ("合同", "the contract"),
+            contract.status.value,
+            CONTRACT_LABELS[contract.status],
+            action,
+            allowed_actions(contract.status),
+            "CONTRACT_STATE_CONFLICT",
         )
     return target
 
@@ -204,13 +218,13 @@ CONTRACT_ACTION_FOR_ORDER_END = {
 
 
 def order_conflict(order: SigningOrder, action: str) -> InvalidState:
-    return InvalidState(
-        f"电子合同订单当前状态为「{ORDER_LABELS[order.status]}」，不能执行 {action} "
-        f"(order is {order.status.value})",
-        current=order.status.value,
-        allowed=sorted(AGENT_ORDER_ACTIONS & ORDER_TRANSITIONS[order.status].keys()),
-        code="ORDER_STATE_CONFLICT",
-        extra={"current_state_label": ORDER_LABELS[order.status]},
+    return refused(
+        ("电子合同订单", "the order"),
+        order.status.value,
+        ORDER_LABELS[order.status],
+        action,
+        sorted(AGENT_ORDER_ACTIONS & ORDER_TRANSITIONS[order.status].keys()),
+        "ORDER_STATE_CONFLICT",
     )
 
 
@@ -335,14 +349,13 @@ PRACTITIONER_TRANSITIONS: dict[PS, dict[str, PS]] = {
 def ensure_agency_allowed(agency: Agency, action: str) -> A:
     target = AGENCY_TRANSITIONS[agency.status].get(action)
     if target is None:
-        label = AGENCY_LABELS[agency.status]
-        raise InvalidState(
-            f"企业信息核查当前状态为「{label}」，不能执行 {action} "
-            f"(the agency is {agency.status.value}; {action} is not allowed)",
-            current=agency.status.value,
-            allowed=sorted(AGENCY_TRANSITIONS[agency.status]),
-            code="AGENCY_STATE_CONFLICT",
-            extra={"current_state_label": label},
+        raise refused(
+            ("企业信息核查", "the agency"),
+            agency.status.value,
+            AGENCY_LABELS[agency.status],
+            action,
+            sorted(AGENCY_TRANSITIONS[agency.status]),
+            "AGENCY_STATE_CONFLICT",
         )
     return target
 
@@ -360,14 +373,13 @@ def apply_agency_transition(
 def ensure_practitioner_allowed(practitioner: Practitioner, action: str) -> PS:
     target = PRACTITIONER_TRANSITIONS[practitioner.status].get(action)
     if target is None:
-        label = PRACTITIONER_LABELS[practitioner.status]
-        raise InvalidState(
-            f"从业人员当前状态为「{label}」，不能执行 {action} "
-            f"(the practitioner is {practitioner.status.value}; {action} is not allowed)",
-            current=practitioner.status.value,
-            allowed=sorted(PRACTITIONER_TRANSITIONS[practitioner.status]),
-            code="PRACTITIONER_STATE_CONFLICT",
-            extra={"current_state_label": label},
+        raise refused(
+            ("从业人员", "the practitioner"),
+            practitioner.status.value,
+            PRACTITIONER_LABELS[practitioner.status],
+            action,
+            sorted(PRACTITIONER_TRANSITIONS[practitioner.status]),
+            "PRACTITIONER_STATE_CONFLICT",
         )
     return target
 
