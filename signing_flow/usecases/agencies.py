@@ -16,7 +16,6 @@ from signing_flow.errors import (
     AlreadyExists,
     DuplicateKey,
     FieldProblem,
-    Forbidden,
     InvalidState,
     NotFound,
     ValidationFailed,
@@ -32,6 +31,7 @@ from signing_flow.models import (
 )
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, agencies, files, with_retries
+from signing_flow.roles import ensure_agency_admin, ensure_staff
 from signing_flow.secrets import hash_password, new_id
 from signing_flow.states import (
     AGENCY_TRANSITIONS,
@@ -48,16 +48,6 @@ MAX_MATERIALS = 20
 
 
 # ---- roles -------------------------------------------------------------------------------
-
-
-def ensure_staff(actor: Actor) -> None:
-    if actor.role is not Role.CENTER_STAFF:
-        raise Forbidden("只有交易中心工作人员可以办理 (center staff only)", code="ROLE_NOT_ALLOWED")
-
-
-def ensure_agency_admin(actor: Actor) -> None:
-    if actor.role is not Role.AGENCY_ADMIN:
-        raise Forbidden("只有中介机构账号可以办理 (agency accounts only)", code="ROLE_NOT_ALLOWED")
 
 
 def agency_not_found() -> NotFound:

@@ -23,12 +23,12 @@ from signing_flow.models import (
 from signing_flow.orders import end_order
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
+from signing_flow.roles import ensure_practitioner
 from signing_flow.secrets import new_id
 from signing_flow.states import apply_transition, ensure_allowed, record_event
 from signing_flow.usecases.properties import (
     PropertyLookup,
     ensure_contractable,
-    ensure_practitioner,
     find_property,
     property_taken,
 )

@@ -29,15 +29,14 @@ from signing_flow.models import (
 )
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, files, practitioners, sessions, with_retries
+from signing_flow.roles import ensure_agency_admin, ensure_staff
 from signing_flow.secrets import hash_password, new_id
 from signing_flow.states import apply_practitioner_transition, ensure_practitioner_allowed
 from signing_flow.uploads import StoredFile
 from signing_flow.usecases.agencies import (
     add_material,
     attach_file,
-    ensure_agency_admin,
     ensure_agency_approved,
-    ensure_staff,
     find_material,
     remove_material,
     rename_material,

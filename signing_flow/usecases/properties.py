@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signing_flow.errors import FieldProblem, Forbidden, InvalidState, NotFound, ValidationFailed
-from signing_flow.models import Actor, RegistryProperty, Role
+from signing_flow.errors import FieldProblem, InvalidState, NotFound, ValidationFailed
+from signing_flow.models import Actor, RegistryProperty
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
+from signing_flow.roles import ensure_practitioner
 from signing_flow.validators import (
     check_cert_no,
     check_unit_no,
@@ -128,12 +129,3 @@ async def verify_property(ports: Ports, actor: Actor, lookup: PropertyLookup) ->
     prop = await find_property(ports, lookup)
     await ensure_contractable(ports, prop)
     return prop
-
-
-def ensure_practitioner(actor: Actor) -> None:
-    """Only practitioners do net-sign work; agency accounts only manage (guide §1.1)."""
-    if actor.role is not Role.PRACTITIONER:
-        raise Forbidden(
-            "只有从业人员账号可以办理网签 (only practitioner accounts do net-sign work)",
-            code="ROLE_NOT_ALLOWED",
-        )

@@ -15,7 +15,6 @@ from datetime import date
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import (
     FieldProblem,
-    Forbidden,
     InvalidState,
     NotEligible,
     ValidationFailed,
@@ -27,12 +26,12 @@ from signing_flow.models import (
     Contract,
     OrderPurpose,
     Party,
-    Role,
     WindowCase,
     WindowDocument,
 )
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts, files
+from signing_flow.roles import ensure_staff
 from signing_flow.secrets import new_id
 from signing_flow.states import apply_transition, ensure_allowed, record_event
 from signing_flow.uploads import SCAN_LIMIT, SCANS, accept_upload
@@ -53,14 +52,6 @@ class AppearanceInput:
     poa_names_matter: bool = False
     father_present: bool = False
     mother_present: bool = False
-
-
-def ensure_staff(actor: Actor) -> None:
-    if actor.role is not Role.CENTER_STAFF:
-        raise Forbidden(
-            "窗口业务由交易中心工作人员办理 (window work is for center staff)",
-            code="ROLE_NOT_ALLOWED",
-        )
 
 
 async def get_window_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
