@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 from signing_flow.ports import Doc, DocumentStore, Where
@@ -43,6 +44,9 @@ class NotifyingStore:
 
     async def get(self, collection: str, doc_id: str) -> Doc | None:
         return await self.inner.get(collection, doc_id)
+
+    async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
+        return await self.inner.get_versions(keys)
 
     async def find(self, collection: str, where: Where, **options: Any) -> list[Doc]:
         return await self.inner.find(collection, where, **options)

@@ -4,29 +4,26 @@ refresh the page. Keyed by the token's hash, so the cache holds no token."""
 from __future__ import annotations
 
 import io
-from collections import OrderedDict
 
 import qrcode
 import qrcode.image.svg
 
+from signing_flow.lru import LRU
+
 
 class QrImageCache:
     def __init__(self, max_entries: int = 2048) -> None:
-        self._images: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-        self._max = max_entries
+        self._images: LRU[tuple[str, str], bytes] = LRU(max_entries)
         self.encodes = 0  # how many images were actually generated (for tests and the bench)
 
     def image(self, token_hash: str, url: str, fmt: str) -> bytes:
         key = (token_hash, fmt)
         cached = self._images.get(key)
         if cached is not None:
-            self._images.move_to_end(key)
             return cached
         data = _encode(url, fmt)
         self.encodes += 1
-        self._images[key] = data
-        if len(self._images) > self._max:
-            self._images.popitem(last=False)
+        self._images.put(key, data)
         return data
 
 

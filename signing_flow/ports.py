@@ -7,12 +7,13 @@ language is the subset both SQLite and MongoDB run with an index: equality and t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from signing_flow.models import RegistryProperty, UnifiedPrincipal
+from signing_flow.snapshots import Snapshots
 
 Doc = dict[str, Any]
 Where = Mapping[str, Any]
@@ -60,6 +61,11 @@ class DocumentStore(Protocol):
         """Insert a new document. Raises ``DuplicateKey`` on any unique-key collision."""
 
     async def get(self, collection: str, doc_id: str) -> Doc | None: ...
+
+    async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
+        """The stored versions of the documents ``(collection, id)``, None where there is no
+        such document: a read small enough to make on every request (one statement on SQLite;
+        see ``signing_flow.snapshots``)."""
 
     async def find(
         self,
@@ -157,6 +163,8 @@ class Ports:
     unified_identity: UnifiedIdentity
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
     public_base_url: str = "http://127.0.0.1:8080"
+    # this process's read-only decoded documents, checked against the store's version per read
+    snapshots: Snapshots = field(default_factory=Snapshots)
 
 
 class SmsGateway(Protocol):

@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 from urllib.parse import parse_qsl, urlsplit
@@ -230,6 +230,14 @@ class MongoStore:
     async def get(self, collection: str, doc_id: str) -> Doc | None:
         with _reachable(f"read from {collection}"):
             return await self._coll(collection).find_one({"_id": doc_id})
+
+    async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
+        async def version(collection: str, doc_id: str) -> int | None:
+            with _reachable(f"read from {collection}"):
+                doc = await self._coll(collection).find_one({"_id": doc_id}, {"version": 1})
+            return int(doc["version"]) if doc is not None else None
+
+        return list(await asyncio.gather(*(version(c, i) for c, i in keys)))
 
     async def find(
         self,

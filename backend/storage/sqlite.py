@@ -13,6 +13,7 @@ process holds the write lock.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,13 @@ class SqliteStore:
     async def get(self, collection: str, doc_id: str) -> Doc | None:
         row = self.db.execute(f"SELECT body FROM {collection} WHERE id = ?", (doc_id,)).fetchone()
         return orjson.loads(row[0]) if row else None
+
+    async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
+        # One statement, so one read transaction: in WAL mode each costs a lock round trip.
+        columns = ", ".join(
+            f"(SELECT version FROM {collection} WHERE id = ?)" for collection, _ in keys
+        )
+        return list(self.db.execute(f"SELECT {columns}", [doc_id for _, doc_id in keys]).fetchone())
 
     async def find(
         self,

@@ -16,6 +16,7 @@ from signing_flow.models import Account, Actor, Session
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, sessions, with_retries
 from signing_flow.secrets import hash_password, new_token, token_digest, verify_password
+from signing_flow.snapshots import Wanted
 
 INITIAL_PASSWORD = "123456"  # the guide's initial password; it must be changed at first login
 MAX_FAILED_LOGINS = 5
@@ -109,13 +110,12 @@ async def authenticate(
 ) -> Authenticated:
     """The account behind a bearer token. An account still on its initial password may only
     change it (and log out) until it does."""
-    session = await sessions(ports.store).get(token_digest(token))
+    session, account = await _session_and_account(ports, token_digest(token))
     if session is None or session.revoked or session.expires_at <= ports.clock.now():
         raise NotAuthenticated(
             "登录已失效，请重新登录 (the session is unknown, expired or ended)",
             code="SESSION_INVALID",
         )
-    account = await accounts(ports.store).get(session.account_id)
     if account is None or account.disabled:
         raise NotAuthenticated("账号已停用 (this account is disabled)", code="ACCOUNT_DISABLED")
     if account.must_change_password and not allow_pending_password_change:
@@ -124,6 +124,25 @@ async def authenticate(
             code="PASSWORD_CHANGE_REQUIRED",
         )
     return Authenticated(account=account, session=session)
+
+
+async def _session_and_account(
+    ports: Ports, session_id: str
+) -> tuple[Session | None, Account | None]:
+    """Every request of every agent comes through here, so both are snapshots, checked against
+    the store's versions on each read: a logout or a disabled account counts at once."""
+    session_repo, account_repo = sessions(ports.store), accounts(ports.store)
+    known = ports.snapshots.held(session_repo, session_id)
+    if known is None:
+        session = await ports.snapshots.get(session_repo, session_id)
+        return session, await ports.snapshots.get(
+            account_repo, session.account_id
+        ) if session else None
+    # A session names its account for life, so both versions can be read in one go.
+    session, account = await ports.snapshots.get_many(
+        Wanted(session_repo, session_id), Wanted(account_repo, known.account_id)
+    )
+    return session, account
 
 
 async def logout(ports: Ports, auth: Authenticated) -> None:

@@ -128,13 +128,15 @@ async def create_contract(
 
 
 async def get_contract(
-    ports: Ports, actor: Actor, contract_id: str, *, with_events: bool = True
+    ports: Ports, actor: Actor, contract_id: str, *, snapshot: bool = False
 ) -> Contract:
-    """The contract if ``actor`` may read it. Without its events it is for reading only: saving
-    it would drop the audit trail."""
+    """The contract if ``actor`` may read it. A ``snapshot`` (``signing_flow.snapshots``) has no
+    events and is shared: for reading only, never to change or save."""
     repo = contracts(ports.store)
     contract = await (
-        repo.get(contract_id) if with_events else repo.get_without(contract_id, "events")
+        ports.snapshots.get(repo, contract_id, without="events")
+        if snapshot
+        else repo.get(contract_id)
     )
     if contract is None or not _can_read(actor, contract):
         raise NotFound("合同不存在 (no such contract)", code="CONTRACT_NOT_FOUND")

@@ -116,9 +116,9 @@ async def get_signing_order(
 ) -> tuple[Contract, SigningOrder]:
     """The order as anyone who may read its contract sees it; an overdue order is expired first.
 
-    Agents poll this all day, so the contract is read without its audit trail (the larger part
-    of the document, and not part of the answer); only an expiry re-reads it whole to write."""
-    contract = await get_contract(ports, actor, contract_id_of(order_id), with_events=False)
+    Agents poll this all day, so the contract is a snapshot without its audit trail; only an
+    expiry re-reads it whole to write."""
+    contract = await get_contract(ports, actor, contract_id_of(order_id), snapshot=True)
     order = find_order(contract, order_id)
     if contract.open_order_id == order_id and ports.clock.now() >= order.expires_at:
         contract = await get_contract(ports, actor, contract.id)

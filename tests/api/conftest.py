@@ -80,6 +80,15 @@ def anonymous(client: TestClient[Any, Any]) -> Api:
 
 
 @pytest.fixture
+async def other_process(
+    aiohttp_client: ClientFactory, settings: Settings, clock: FakeClock, client: object
+) -> TestClient[Any, Any]:
+    """A second app on the same store, as a second service process would be: it shares
+    nothing with ``client`` but the store."""
+    return await aiohttp_client(create_app(settings, clock=clock))
+
+
+@pytest.fixture
 async def agent(anonymous: Api) -> Api:
     return await anonymous.login("agent_li")
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from backend.settings import Settings
+from backend.storage import open_store
+from signing_flow.repository import accounts
 from tests.api.conftest import Api
 from tests.conftest import FakeClock
 
@@ -96,3 +103,28 @@ async def test_five_wrong_passwords_lock_the_account_for_15_minutes(
     assert body["error"]["code"] == "ACCOUNT_LOCKED"
     clock.advance(minutes=15)
     await anonymous.login("agent_li")
+
+
+async def test_a_logout_in_one_process_is_refused_at_once_by_another_that_served_it(
+    agent: Api, other_process: TestClient[Any, Any]
+) -> None:
+    elsewhere = Api(other_process, agent.token)
+    await elsewhere.get("/api/v1/contracts")
+    await agent.call("POST", "/api/v1/auth/logout", expect=204)
+    body = await elsewhere.get("/api/v1/contracts", expect=401)
+    assert body["error"]["code"] == "SESSION_INVALID"
+
+
+async def test_a_disabled_account_is_refused_at_once_by_a_process_that_served_it(
+    anonymous: Api, other_process: TestClient[Any, Any], settings: Settings
+) -> None:
+    agent = await anonymous.login("agent_li")
+    elsewhere = Api(other_process, agent.token)
+    await elsewhere.get("/api/v1/contracts")
+    async with open_store(settings.store_url) as store:  # the account alone, sessions untouched
+        account = await accounts(store).get("acct-agent_li")
+        assert account is not None
+        account.disabled = True
+        await accounts(store).save(account)
+    body = await elsewhere.get("/api/v1/contracts", expect=401)
+    assert body["error"]["code"] == "ACCOUNT_DISABLED"

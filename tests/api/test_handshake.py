@@ -394,6 +394,20 @@ async def test_the_status_answers_304_while_nothing_changed(
     assert changed.status == 200 and changed.headers["ETag"] != etag
 
 
+async def test_a_poll_sees_at_once_a_step_taken_through_another_process(
+    agent: Api, client: TestClient[Any, Any], other_process: TestClient[Any, Any]
+) -> None:
+    _, order = await new_order(agent)
+    elsewhere = Api(other_process, agent.token)
+    path = f"/api/v1/signing-orders/{order['id']}"
+    before = await elsewhere.get(path)
+    assert await elsewhere.get(path) == before  # served again from what it holds
+    await signing_phone(agent, client, order, "s1")
+    after = await elsewhere.get(path)
+    assert after["version"] > before["version"]
+    assert {p["party_id"]: p["step"] for p in after["parties"]}["s1"] == "opened"
+
+
 async def test_a_long_poll_returns_as_soon_as_a_party_acts(
     agent: Api, client: TestClient[Any, Any]
 ) -> None:

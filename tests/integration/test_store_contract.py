@@ -31,6 +31,16 @@ async def test_an_unknown_id_reads_as_none(store: DocumentStore) -> None:
     assert await store.get("contracts", "nope") is None
 
 
+async def test_versions_are_read_for_several_collections_at_once(store: DocumentStore) -> None:
+    await store.insert("contracts", contract_doc("c1", "N1"))
+    await store.insert("sessions", {"_id": "s1", "version": 0, "account_id": "a1"})
+    doc = await store.get("contracts", "c1")
+    assert doc is not None
+    await store.compare_and_set("contracts", doc, 0)
+    keys = [("sessions", "s1"), ("contracts", "c1"), ("accounts", "a1"), ("contracts", "c2")]
+    assert await store.get_versions(keys) == [0, 1, None, None]
+
+
 async def test_a_second_insert_with_the_same_id_is_a_duplicate(store: DocumentStore) -> None:
     await store.insert("contracts", contract_doc("c1", "N1"))
     with pytest.raises(DuplicateKey):
