@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from backend.appkeys import CHANGES, CLOCK, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
+from backend.access_log import poll_summaries
+from backend.appkeys import CHANGES, CLOCK, ORDER_BODIES, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
 from backend.changes import ChangeFeed, NotifyingStore
 from backend.errors import error_middleware
 from backend.qrcodes import QrImageCache
@@ -22,6 +23,7 @@ from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from schedulers.scheduler import build_scheduler
+from signing_flow.lru import LRU
 from signing_flow.ports import Clock, Ports
 
 log = logging.getLogger("wangqian")
@@ -33,6 +35,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[CLOCK] = clock or (MovableClock() if settings.sandbox else SystemClock())
     app[QR_CACHE] = QrImageCache()
     app[CHANGES] = ChangeFeed()
+    app[ORDER_BODIES] = LRU(1024)
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
@@ -64,6 +67,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         yield
         scheduler.shutdown(wait=False)
 
+    app.cleanup_ctx.append(poll_summaries)
     app.cleanup_ctx.append(storage)
     if settings.scheduler:
         app.cleanup_ctx.append(scheduled_jobs)

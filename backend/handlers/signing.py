@@ -7,7 +7,7 @@ import time
 
 from aiohttp import web
 
-from backend.appkeys import CHANGES, PORTS, QR_CACHE, SIGNER
+from backend.appkeys import CHANGES, ORDER_BODIES, PORTS, QR_CACHE, SIGNER
 from backend.http import actor_of, respond
 from backend.schemas import OrderOut, QrLinkOut, SigningKey, SigningKeys
 from signing_flow.errors import FieldProblem, ValidationFailed
@@ -20,10 +20,18 @@ STORE_POLL_SECONDS = 0.5
 
 
 def _order_response(request: web.Request, contract: Contract, order: SigningOrder) -> web.Response:
-    response = respond(OrderOut.of(contract, order))
-    response.headers["ETag"] = _etag(order)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    # The answer is a function of the contract's stored state alone, so agents polling an
+    # unchanged order get the bytes rendered for the first of them.
+    key = (order.id, contract.version)
+    body = request.app[ORDER_BODIES].get(key)
+    if body is None:
+        body = OrderOut.of(contract, order).model_dump_json().encode()
+        request.app[ORDER_BODIES].put(key, body)
+    return web.Response(
+        body=body,
+        content_type="application/json",
+        headers={"ETag": _etag(order), "Cache-Control": "no-cache"},
+    )
 
 
 def _etag(order: SigningOrder) -> str:

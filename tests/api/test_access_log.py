@@ -1,0 +1,69 @@
+"""The access log: a line per request without query strings, except successful status polls,
+which are counted and summed up once a minute."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from backend.access_log import POLL_TALLY, AccessLogger, poll_summaries
+from backend.app import create_app
+from backend.demo import seed_demo
+from backend.settings import Settings
+from backend.storage import open_store
+from tests.api.conftest import Api, submitted_contract
+from tests.conftest import FakeClock
+
+
+@pytest.fixture
+async def logged(aiohttp_client: Any, settings: Settings, clock: FakeClock) -> TestClient[Any, Any]:
+    """The app served with the service's access logger, as ``wangqian serve`` runs it."""
+    async with open_store(settings.store_url) as store:
+        await seed_demo(store)
+    server = TestServer(create_app(settings, clock=clock))
+    await server.start_server(access_log_class=AccessLogger)
+    client: TestClient[Any, Any] = await aiohttp_client(server)
+    return client
+
+
+def access_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+
+
+async def test_successful_polls_are_counted_not_logged_one_by_one(
+    logged: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    agent = await Api(logged).login("agent_li")
+    contract = await submitted_contract(agent)
+    order = await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
+    path = f"/api/v1/signing-orders/{order['id']}"
+    first = await logged.get(path, headers=agent.headers())
+    await logged.get(path, headers={**agent.headers(), "If-None-Match": first.headers["ETag"]})
+    await logged.get(f"{path}?wait=0&version=0", headers=agent.headers())
+    await agent.get("/api/v1/signing-orders/nope-o1", expect=404)
+
+    lines = access_lines(caplog)
+    assert not [line for line in lines if line.startswith(f"GET {path}")]
+    assert [line for line in lines if line.startswith("GET /api/v1/signing-orders/nope-o1 404")]
+    assert [line for line in lines if line.startswith("POST /api/v1/auth/login 200")]
+    assert all("?" not in line for line in lines)
+    summary = logged.app[POLL_TALLY].take_summary()
+    assert summary == "GET /api/v1/signing-orders/{oid}: 3 polls (200: 2, 304: 1)"
+    assert logged.app[POLL_TALLY].take_summary() is None
+
+
+async def test_the_tally_left_at_shutdown_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    app = create_app(Settings(store_url="sqlite:///:memory:", scheduler=False))
+    summaries = poll_summaries(app)
+    await anext(summaries)
+    app[POLL_TALLY].add(200)
+    with pytest.raises(StopAsyncIteration):
+        await anext(summaries)
+    assert access_lines(caplog) == [
+        "GET /api/v1/signing-orders/{oid}: 1 polls (200: 1) before shutdown"
+    ]
