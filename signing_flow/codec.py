@@ -20,22 +20,34 @@ Doc = dict[str, Any]
 
 def encode_time(value: datetime) -> str:
     """Always ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``: 32 characters, ordered like the times."""
-    utc = value.astimezone(UTC).replace(tzinfo=None)
-    return utc.isoformat(timespec="microseconds") + "+00:00"
+    if value.tzinfo is not UTC:  # what we decode and what the clocks give is UTC already
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")
 
 
 def decode_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def to_doc(obj: Any) -> Doc:
-    encoded = _encode(obj)
+def to_doc(obj: Any, *, as_stored: frozenset[str] = frozenset()) -> Doc:
+    """The document of a dataclass; fields named in ``as_stored`` hold their stored documents
+    (see ``from_doc``) and are written back as they are."""
+    encoded = (
+        _dataclass_encoder(typing.cast(Any, type(obj)), as_stored)(obj)
+        if as_stored
+        else _encode(obj)
+    )
     assert isinstance(encoded, dict)
     return encoded
 
 
-def from_doc(cls: type[T], doc: Doc) -> T:
-    return typing.cast(T, _decoder(typing.cast(Any, cls))(doc))
+def from_doc(cls: type[T], doc: Doc, *, as_stored: frozenset[str] = frozenset()) -> T:
+    """The dataclass of a document. Fields named in ``as_stored`` are left as the stored
+    documents, undecoded: a partial object, for code that neither reads nor changes them (the
+    sweeps), to be written back with ``to_doc`` and the same ``as_stored``."""
+    tp = typing.cast(Any, cls)
+    decode = _dataclass_decoder(tp, as_stored) if as_stored else _decoder(tp)
+    return typing.cast(T, decode(doc))
 
 
 # Converters are built once per type and cached: the sweeps decode and encode every contract
@@ -79,23 +91,7 @@ def _encoder(tp: Any) -> Convert:
     if not isinstance(tp, type):
         return _encode  # Any: decided per value
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        plain, converted = [], []
-        for f in dataclasses.fields(tp):
-            key = "_id" if f.name == "id" else f.name
-            encode = _encoder(hints[f.name])
-            if encode is _identity:
-                plain.append((f.name, key))
-            else:
-                converted.append((f.name, key, encode))
-
-        def encode_dataclass(obj: Any) -> Doc:
-            out = {key: getattr(obj, name) for name, key in plain}
-            for name, key, encode in converted:
-                out[key] = encode(getattr(obj, name))
-            return out
-
-        return encode_dataclass
+        return _dataclass_encoder(tp, frozenset())
     if issubclass(tp, Enum):
         return lambda e: e.value
     if issubclass(tp, datetime):
@@ -125,14 +121,7 @@ def _decoder(tp: Any) -> Convert:
     if not isinstance(tp, type):
         return _identity
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        fields = [
-            (f.name, "_id" if f.name == "id" else f.name, _decoder(hints[f.name]))
-            for f in dataclasses.fields(tp)
-        ]
-        return lambda doc: tp(
-            **{name: decode(doc[key]) for name, key, decode in fields if key in doc}
-        )
+        return _dataclass_decoder(tp, frozenset())
     if issubclass(tp, Enum):
         return tp
     if tp is datetime:
@@ -140,3 +129,38 @@ def _decoder(tp: Any) -> Convert:
     if tp is date:
         return date.fromisoformat
     return _identity
+
+
+@cache
+def _dataclass_encoder(tp: Any, as_stored: frozenset[str]) -> Convert:
+    hints = typing.get_type_hints(tp)
+    plain, converted = [], []
+    for f in dataclasses.fields(tp):
+        key = "_id" if f.name == "id" else f.name
+        encode = _identity if f.name in as_stored else _encoder(hints[f.name])
+        if encode is _identity:
+            plain.append((f.name, key))
+        else:
+            converted.append((f.name, key, encode))
+
+    def encode_dataclass(obj: Any) -> Doc:
+        out = {key: getattr(obj, name) for name, key in plain}
+        for name, key, encode in converted:
+            out[key] = encode(getattr(obj, name))
+        return out
+
+    return encode_dataclass
+
+
+@cache
+def _dataclass_decoder(tp: Any, as_stored: frozenset[str]) -> Convert:
+    hints = typing.get_type_hints(tp)
+    fields = [
+        (
+            f.name,
+            "_id" if f.name == "id" else f.name,
+            _identity if f.name in as_stored else _decoder(hints[f.name]),
+        )
+        for f in dataclasses.fields(tp)
+    ]
+    return lambda doc: tp(**{name: decode(doc[key]) for name, key, decode in fields if key in doc})

@@ -177,12 +177,10 @@ class SqliteStore:
         # One transaction: one commit for the whole batch instead of one per document.
         db.execute("BEGIN IMMEDIATE")
         try:
-            written = 0
-            for row in rows:
-                written += db.execute(
-                    f"UPDATE {collection} SET version = ?, body = ? WHERE id = ? AND version = ?",
-                    row,
-                ).rowcount
+            written = db.executemany(
+                f"UPDATE {collection} SET version = ?, body = ? WHERE id = ? AND version = ?",
+                rows,
+            ).rowcount
             db.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
             db.execute("ROLLBACK")

@@ -15,17 +15,37 @@ from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
-from schedulers.jobs import expire_orders, purge_preview, purge_stale_contracts
+from schedulers.jobs import (
+    _decided,
+    _expire,
+    _purge,
+    expire_orders,
+    purge_preview,
+    purge_stale_contracts,
+)
+from signing_flow.codec import from_doc, to_doc
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import Gone
-from signing_flow.models import Actor, ContractStatus, OrderStatus, Party, PartyRole, Role
+from signing_flow.models import (
+    Actor,
+    Contract,
+    ContractStatus,
+    OrderStatus,
+    Party,
+    PartyRole,
+    Role,
+)
 from signing_flow.ports import DocumentStore, Ports
 from signing_flow.repository import contracts
 from signing_flow.states import verify_chain
 from signing_flow.usecases import party as party_steps
 from signing_flow.usecases.contracts import create_contract, submit_contract, update_contract
 from signing_flow.usecases.properties import PropertyLookup
-from signing_flow.usecases.signing import create_signing_order, party_qr_link
+from signing_flow.usecases.signing import (
+    cancel_signing_order,
+    create_signing_order,
+    party_qr_link,
+)
 from tests.conftest import FakeClock
 
 AGENT = Actor(account_id="acct-agent_li", role=Role.PRACTITIONER, agency_id="agency-demo")
@@ -65,11 +85,13 @@ async def status_of(ports: Ports, contract_id: str) -> ContractStatus:
     return contract.status
 
 
-async def signing_contract(ports: Ports, order_at: datetime | None = None) -> tuple[str, str]:
-    """A sole-owner contract with one buyer, submitted, its order awaiting signatures (the order
-    generated at ``order_at``, if given)."""
-    prop = next(p for p in DEMO_PROPERTIES if p.id == "prop-sole")
-    contract_id = await draft(ports)
+async def signing_contract(
+    ports: Ports, order_at: datetime | None = None, prop_id: str = "prop-sole"
+) -> tuple[str, str]:
+    """A contract with the property's first owner as seller and one buyer, submitted, its order
+    awaiting signatures (the order generated at ``order_at``, if given)."""
+    prop = next(p for p in DEMO_PROPERTIES if p.id == prop_id)
+    contract_id = await draft(ports, prop_id)
     owner = prop.owners[0]
     changes: dict[str, Any] = {
         "sellers": [
@@ -263,3 +285,30 @@ async def test_the_purge_preview_lists_what_would_go_with_deadlines(
     preview = await purge_preview(ports.store, "2026-11-26T16:00:30.000000+00:00")
     assert [c.status for c in preview] == [ContractStatus.DRAFT]
     assert soon not in [c.id for c in preview]
+
+
+@pytest.mark.parametrize("job", ["purge", "expire"])
+async def test_a_sweep_writes_what_a_whole_decode_and_encode_would(
+    ports: Ports, clock: FakeClock, job: str
+) -> None:
+    """The jobs decode only part of each contract; the document they write must be the one the
+    whole round trip through the dataclasses gives, for every state a sweep meets."""
+    signing_id, _ = await signing_contract(ports)
+    cancelled_id, cancelled_order = await signing_contract(ports, prop_id="prop-sole-2")
+    await cancel_signing_order(ports, AGENT, cancelled_order)  # back to draft
+    await submit_contract(ports, AGENT, cancelled_id)
+    await create_signing_order(ports, AGENT, cancelled_id)  # a second order; the first ended
+    ids = [await draft(ports, "prop-hk"), signing_id, cancelled_id]
+    clock.advance(days=3)
+    decide = _purge if job == "purge" else _expire
+    changed = 0
+    for contract_id in ids:
+        doc = await ports.store.get("contracts", contract_id)
+        assert doc is not None
+        whole = from_doc(Contract, doc)
+        if decide(whole, clock, "run-1"):
+            changed += 1
+            assert _decided(doc, clock, "run-1", decide) == to_doc(whole)
+        else:
+            assert _decided(doc, clock, "run-1", decide) is None
+    assert changed == (3 if job == "purge" else 2)
