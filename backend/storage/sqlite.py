@@ -117,7 +117,7 @@ class SqliteStore:
     async def insert(self, collection: str, doc: Doc) -> None:
         try:
             self.db.execute(
-                f"INSERT INTO {collection} (id, version, body) VALUES (?, ?, ?)",
+                f"INSERT INTO {collection} (id, version, body) VALUES (?, ?, CAST(? AS TEXT))",
                 (doc["_id"], doc["version"], _dump(doc)),
             )
         except sqlite3.IntegrityError as exc:
@@ -156,7 +156,7 @@ class SqliteStore:
         new = {**doc, "version": expected_version + 1}
         try:
             cur = self.db.execute(
-                f"UPDATE {collection} SET version = ?, body = ? WHERE id = ? AND version = ?",
+                f"UPDATE {collection} SET version = ?, body = CAST(? AS TEXT) WHERE id = ? AND version = ?",
                 (new["version"], _dump(new), doc["_id"], expected_version),
             )
         except sqlite3.IntegrityError as exc:
@@ -178,7 +178,7 @@ class SqliteStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             written = db.executemany(
-                f"UPDATE {collection} SET version = ?, body = ? WHERE id = ? AND version = ?",
+                f"UPDATE {collection} SET version = ?, body = CAST(? AS TEXT) WHERE id = ? AND version = ?",
                 rows,
             ).rowcount
             db.execute("COMMIT")
@@ -207,9 +207,10 @@ class SqliteStore:
             ) from exc
 
 
-def _dump(doc: Doc) -> str:
+def _dump(doc: Doc) -> bytes:
     # orjson: the sweeps write tens of thousands of documents, and stdlib json was a third of it.
-    return orjson.dumps(doc).decode()
+    # Its UTF-8 bytes go in as they are (CAST(? AS TEXT)), not decoded to str and encoded back.
+    return orjson.dumps(doc)
 
 
 def _violated_key(collection: str, exc: sqlite3.IntegrityError) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 
 import pytest
 
+from signing_flow.codec import to_doc
 from signing_flow.errors import InvalidState
 from signing_flow.models import (
     Actor,
@@ -89,3 +92,14 @@ def test_the_audit_trail_is_a_hash_chain_that_detects_tampering() -> None:
     assert contract.events[1].prev_hash == contract.events[0].hash
     contract.events[0].actor_id = "someone-else"
     assert not verify_chain(contract)
+
+
+def test_an_events_hash_is_the_sha256_of_its_canonical_json() -> None:
+    """Sorted keys, no whitespace, UTF-8: what anyone checking an exported trail rebuilds."""
+    contract = a_contract()
+    apply_transition(contract, "edit", AGENT, NOW, {"reason": '买方变更 "A/B"', "n": [1, True]})
+    event = contract.events[-1]
+    body = to_doc(event)
+    del body["hash"]
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert event.hash == hashlib.sha256(canonical.encode()).hexdigest()
