@@ -22,9 +22,11 @@ from signing_flow.states import PURGEABLE_STATUSES, apply_transition
 
 log = logging.getLogger("wangqian.jobs")
 
-BATCH_SIZE = 500
-# A run stops after this many batches; whatever is left is the next run's.
-MAX_BATCHES = 200
+# Small batches were faster per contract than large ones (bench, SQLite: 100 → 2.5-2.7× the raw
+# statement, 500 → 3.4×), as each batch's documents stay in the caches until they are written.
+BATCH_SIZE = 100
+# A run stops after about this many contracts; whatever is left is the next run's.
+MAX_PER_RUN = 100_000
 
 
 @dataclass
@@ -77,7 +79,7 @@ async def _sweep(
     report = JobReport(job)
     run = new_id()  # marks this run's audit events, so it can tell its own writes apart
     done: set[str] = set()  # decided on, and either written or left alone
-    for _ in range(MAX_BATCHES):
+    for _ in range(MAX_PER_RUN // batch_size):
         # Unsorted: the (status, deadline) index then yields a batch without sorting every
         # candidate first; the order does not matter, the ``done`` set keeps the run moving.
         docs = await store.find("contracts", where, limit=batch_size)
