@@ -8,7 +8,7 @@ import time
 from aiohttp import web
 
 from backend.appkeys import CHANGES, ORDER_BODIES, PORTS, QR_CACHE, SIGNER
-from backend.http import actor_of, respond
+from backend.http import actor_of, bearer_token, respond
 from backend.schemas import OrderOut, QrLinkOut, SigningKey, SigningKeys
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import Contract, SigningOrder
@@ -49,6 +49,8 @@ async def create(request: web.Request) -> web.Response:
 
 
 def _wait_params(request: web.Request) -> tuple[float, int | None]:
+    if not request.query_string:  # the plain poll: nothing to parse
+        return 0.0, None
     wait, version = request.query.get("wait"), request.query.get("version")
     problems = []
     if wait is not None and not (wait.isdigit() and 0 <= int(wait) <= MAX_WAIT_SECONDS):
@@ -65,17 +67,22 @@ def _wait_params(request: web.Request) -> tuple[float, int | None]:
 async def status(request: web.Request) -> web.StreamResponse:
     """签名状态. ``If-None-Match`` answers 304 while nothing changed; ``?wait=S&version=N``
     holds the request until the version moves past N or S seconds pass."""
-    actor = await actor_of(request)
-    order_id = request.match_info["oid"]
+    ports, order_id = request.app[PORTS], request.match_info["oid"]
+    actor, contract, order = await signing.poll_signing_order(
+        ports,
+        bearer_token(request),
+        order_id,
+        ip=request.remote,
+        user_agent=request.headers.get("User-Agent"),
+    )
     wait, seen = _wait_params(request)
-    ports = request.app[PORTS]
     deadline = time.monotonic() + wait
-    while True:
-        contract, order = await signing.get_signing_order(ports, actor, order_id)
+    while seen is not None and order.version <= seen:
         remaining = deadline - time.monotonic()
-        if seen is None or order.version > seen or remaining <= 0:
+        if remaining <= 0:
             break
         await request.app[CHANGES].wait(contract.id, min(remaining, STORE_POLL_SECONDS))
+        contract, order = await signing.get_signing_order(ports, actor, order_id)
     if request.headers.get("If-None-Match") == _etag(order):
         return web.Response(status=304, headers={"ETag": _etag(order)})
     return _order_response(request, contract, order)

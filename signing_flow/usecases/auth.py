@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from signing_flow.errors import (
     FieldProblem,
@@ -110,7 +111,18 @@ async def authenticate(
 ) -> Authenticated:
     """The account behind a bearer token. An account still on its initial password may only
     change it (and log out) until it does."""
-    session, account = await _session_and_account(ports, token_digest(token))
+    auth, _ = await authenticate_reading(
+        ports, token, allow_pending_password_change=allow_pending_password_change
+    )
+    return auth
+
+
+async def authenticate_reading(
+    ports: Ports, token: str, *reading: Wanted, allow_pending_password_change: bool = False
+) -> tuple[Authenticated, list[Any]]:
+    """``authenticate``, and snapshots of ``reading`` checked in the same store read (what an
+    agent's status poll needs: one read while nothing changed)."""
+    session, account, *found = await _session_and_account(ports, token_digest(token), reading)
     if session is None or session.revoked or session.expires_at <= ports.clock.now():
         raise NotAuthenticated(
             "登录已失效，请重新登录 (the session is unknown, expired or ended)",
@@ -123,26 +135,25 @@ async def authenticate(
             "首次登录请先修改初始密码 (change the initial password first: POST /api/v1/auth/password)",
             code="PASSWORD_CHANGE_REQUIRED",
         )
-    return Authenticated(account=account, session=session)
+    return Authenticated(account=account, session=session), found
 
 
 async def _session_and_account(
-    ports: Ports, session_id: str
-) -> tuple[Session | None, Account | None]:
-    """Every request of every agent comes through here, so both are snapshots, checked against
-    the store's versions on each read: a logout or a disabled account counts at once."""
+    ports: Ports, session_id: str, reading: tuple[Wanted, ...]
+) -> list[Any]:
+    """[session, account, *reading]. Every request of every agent comes through here, so all
+    are snapshots, checked against the store's versions on each read: a logout or a disabled
+    account counts at once."""
     session_repo, account_repo = sessions(ports.store), accounts(ports.store)
     known = ports.snapshots.held(session_repo, session_id)
-    if known is None:
-        session = await ports.snapshots.get(session_repo, session_id)
-        return session, await ports.snapshots.get(
-            account_repo, session.account_id
-        ) if session else None
-    # A session names its account for life, so both versions can be read in one go.
-    session, account = await ports.snapshots.get_many(
-        Wanted(session_repo, session_id), Wanted(account_repo, known.account_id)
-    )
-    return session, account
+    if known is not None:
+        # A session names its account for life, so every version can be read in one go.
+        return await ports.snapshots.get_many(
+            Wanted(session_repo, session_id), Wanted(account_repo, known.account_id), *reading
+        )
+    session = await ports.snapshots.get(session_repo, session_id)
+    account = await ports.snapshots.get(account_repo, session.account_id) if session else None
+    return [session, account, *(await ports.snapshots.get_many(*reading) if reading else [])]
 
 
 async def logout(ports: Ports, auth: Authenticated) -> None:

@@ -138,6 +138,11 @@ async def get_contract(
         if snapshot
         else repo.get(contract_id)
     )
+    return readable(actor, contract)
+
+
+def readable(actor: Actor, contract: Contract | None) -> Contract:
+    """The contract if ``actor`` may read it; to anyone else it does not exist."""
     if contract is None or not _can_read(actor, contract):
         raise NotFound("合同不存在 (no such contract)", code="CONTRACT_NOT_FOUND")
     return contract

@@ -29,6 +29,7 @@ from signing_flow.orders import contract_id_of, end_order, expire_if_due, find_o
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts, with_retries
 from signing_flow.secrets import token_digest
+from signing_flow.snapshots import Wanted
 from signing_flow.states import (
     NEXT_STEP,
     apply_order_transition,
@@ -36,7 +37,8 @@ from signing_flow.states import (
     order_conflict,
     record_event,
 )
-from signing_flow.usecases.contracts import get_contract, get_own_contract
+from signing_flow.usecases.auth import authenticate_reading
+from signing_flow.usecases.contracts import get_contract, get_own_contract, readable
 
 OPEN_ORDER_STATUSES = (OrderStatus.AWAITING_SIGNATURES, OrderStatus.COMPLETED)
 
@@ -119,11 +121,29 @@ async def get_signing_order(
     Agents poll this all day, so the contract is a snapshot without its audit trail; only an
     expiry re-reads it whole to write."""
     contract = await get_contract(ports, actor, contract_id_of(order_id), snapshot=True)
-    order = find_order(contract, order_id)
-    if contract.open_order_id == order_id and ports.clock.now() >= order.expires_at:
-        contract = await get_contract(ports, actor, contract.id)
-        if expire_if_due(contract, ports.clock.now(), actor):
-            await contracts(ports.store).save(contract)
+    return await _unexpired(ports, actor, contract, order_id)
+
+
+async def poll_signing_order(
+    ports: Ports, token: str, order_id: str, *, ip: str | None, user_agent: str | None
+) -> tuple[Actor, Contract, SigningOrder]:
+    """``get_signing_order`` for a bearer token, the way agents poll it all day: the session,
+    the account and the contract are checked in one store read (``authenticate_reading``)."""
+    wanted = Wanted(contracts(ports.store), contract_id_of(order_id), without="events")
+    auth, (contract,) = await authenticate_reading(ports, token, wanted)
+    actor = auth.actor(ip=ip, user_agent=user_agent)
+    return actor, *await _unexpired(ports, actor, readable(actor, contract), order_id)
+
+
+async def _unexpired(
+    ports: Ports, actor: Actor, snapshot: Contract, order_id: str
+) -> tuple[Contract, SigningOrder]:
+    order = find_order(snapshot, order_id)
+    if snapshot.open_order_id != order_id or ports.clock.now() < order.expires_at:
+        return snapshot, order
+    contract = await get_contract(ports, actor, snapshot.id)
+    if expire_if_due(contract, ports.clock.now(), actor):
+        await contracts(ports.store).save(contract)
     return contract, find_order(contract, order_id)
 
 
