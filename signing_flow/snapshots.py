@@ -49,19 +49,23 @@ class Snapshots:
         """Several documents as stored now (None for a missing one), with one version read."""
         store = wanted[0].repo.store
         versions = await store.get_versions([(w.repo.collection, w.doc_id) for w in wanted])
-        return [await self._at(w, version) for w, version in zip(wanted, versions, strict=True)]
+        found = []
+        for w, version in zip(wanted, versions, strict=True):
+            key = (w.repo.collection, w.doc_id, w.without)
+            held = self._held.get(key)
+            found.append(
+                held if held is not None and held.version == version else await self._read(w)
+            )
+        return found
 
     def held(self, repo: Repository[T], doc_id: str) -> T | None:
         """What is held for the document, unchecked: only for what never changes in it."""
         found: T | None = self._held.get((repo.collection, doc_id, None))
         return found
 
-    async def _at(self, wanted: Wanted, version: int | None) -> Any:
+    async def _read(self, wanted: Wanted) -> Any:
         repo, doc_id, without = wanted
         key = (repo.collection, doc_id, without)
-        held = self._held.get(key)
-        if held is not None and held.version == version:
-            return held
         fresh = await (repo.get_without(doc_id, without) if without else repo.get(doc_id))
         if fresh is None:
             self._held.pop(key)

@@ -59,9 +59,12 @@ CAS_CLAIMS = "cas_claims"  # FerretDB only: {_id: "<collection>:<id>:<version>",
 # A claim older than this was left behind by a writer that died between claiming and releasing
 # (a compare-and-set takes milliseconds); it may be taken over.
 STALE_CLAIM_SECONDS = 30.0
-# How long a compare-and-set that found the claim taken waits for the holder to finish.
+# How long a compare-and-set that found the claim taken waits for the holder to finish, looking
+# again after 5, 10, 20, 40, 40… ms: with four parties writing one contract, a fixed 5 ms made
+# the waiting writers most of FerretDB's load (bench).
 CLAIM_WAIT_SECONDS = 2.0
 CLAIM_POLL_SECONDS = 0.005
+CLAIM_POLL_MAX_SECONDS = 0.04
 
 _OPERATORS = frozenset({"$eq", "$ne", "$in", "$lt", "$lte", "$gt", "$gte"})
 _FIELD = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
@@ -385,19 +388,21 @@ class MongoStore:
         moved on (conflict) or the holder gave the claim up without writing (claim it again)."""
         claims = self._coll(CAS_CLAIMS)
         deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+        pause = CLAIM_POLL_SECONDS
         while True:
             try:
                 await claims.insert_one({"_id": claim_id, "at": time.time()})
                 return
             except DuplicateKeyError as exc:
-                current = await self._coll(collection).find_one({"_id": doc_id})
+                current = await self._coll(collection).find_one({"_id": doc_id}, {"version": 1})
                 if current is None or current.get("version") != expected_version:
                     raise _conflict(collection, expected_version) from exc
                 if await self._take_over_stale_claim(claim_id):
                     return
                 if time.monotonic() > deadline:
                     raise _conflict(collection, expected_version) from exc
-            await asyncio.sleep(CLAIM_POLL_SECONDS)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, CLAIM_POLL_MAX_SECONDS)
 
     async def _take_over_stale_claim(self, claim_id: str) -> bool:
         claims = self._coll(CAS_CLAIMS)

@@ -129,10 +129,12 @@ class SqliteStore:
 
     async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
         # One statement, so one read transaction: in WAL mode each costs a lock round trip.
-        columns = ", ".join(
-            f"(SELECT version FROM {collection} WHERE id = ?)" for collection, _ in keys
-        )
-        return list(self.db.execute(f"SELECT {columns}", [doc_id for _, doc_id in keys]).fetchone())
+        collections = tuple(collection for collection, _ in keys)
+        sql = _VERSIONS_SQL.get(collections)
+        if sql is None:
+            columns = (f"(SELECT version FROM {c} WHERE id = ?)" for c in collections)
+            sql = _VERSIONS_SQL[collections] = f"SELECT {', '.join(columns)}"
+        return list(self.db.execute(sql, [doc_id for _, doc_id in keys]).fetchone())
 
     async def find(
         self,
@@ -205,6 +207,10 @@ class SqliteStore:
             raise DependencyUnavailable(
                 "the embedded store cannot be read", code="STORE_UNAVAILABLE"
             ) from exc
+
+
+# get_versions' statements, by the collections read (a poll makes the same one every time)
+_VERSIONS_SQL: dict[tuple[str, ...], str] = {}
 
 
 def _dump(doc: Doc) -> bytes:
