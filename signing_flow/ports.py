@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from signing_flow.models import RegistryProperty, UnifiedPrincipal
 from signing_flow.snapshots import Snapshots
+from signing_flow.writer_queue import WriterQueue
 
 Doc = dict[str, Any]
 Where = Mapping[str, Any]
@@ -165,6 +166,8 @@ class Ports:
     public_base_url: str = "http://127.0.0.1:8080"
     # this process's read-only decoded documents, checked against the store's version per read
     snapshots: Snapshots = field(default_factory=Snapshots)
+    # this process's writers of each contract, one at a time (fewer lost compare-and-sets)
+    writers: WriterQueue = field(default_factory=WriterQueue)
 
 
 class SmsGateway(Protocol):

@@ -8,7 +8,8 @@ acting at once both succeed, and a step is never applied twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -147,7 +148,8 @@ async def open_session(ports: Ports, qr_token: str, origin: Requester) -> tuple[
         await contracts(ports.store).save(contract)
         return session, PartyContext(contract, order, party)
 
-    return await with_retries(attempt)
+    async with _writer_turn(ports, qr_token):
+        return await with_retries(attempt)
 
 
 async def _session_context(ports: Ports, session: str) -> PartyContext:
@@ -195,7 +197,18 @@ async def _step(
             raise outcome
         return ctx
 
-    return await with_retries(attempt)
+    async with _writer_turn(ports, session):
+        return await with_retries(attempt)
+
+
+@asynccontextmanager
+async def _writer_turn(ports: Ports, token: str) -> AsyncIterator[None]:
+    """A turn in the writer queue of the contract a token points at (``WriterQueue``); an
+    unknown token queues on its own hash and is refused inside, as before."""
+    token_hash = token_digest(token)
+    pointer = await ports.store.get("tokens", token_hash)
+    async with ports.writers.turn(pointer["contract_id"] if pointer else token_hash):
+        yield
 
 
 def _event_data(order: SigningOrder, party: OrderParty, **extra: Any) -> dict[str, Any]:

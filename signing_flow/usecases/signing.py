@@ -196,7 +196,8 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
         await contracts(ports.store).save(contract)
         return QrLink(qr_url(ports, token), party.qr_token_hash, party.qr_expires_at)
 
-    return await with_retries(attempt)
+    async with ports.writers.turn(contract_id_of(order_id)):
+        return await with_retries(attempt)
 
 
 async def register_token(
@@ -234,7 +235,8 @@ async def cancel_signing_order(
         await contracts(ports.store).save(contract)
         return contract, order
 
-    return await with_retries(attempt)
+    async with ports.writers.turn(contract_id_of(order_id)):
+        return await with_retries(attempt)
 
 
 async def submit_signing_order(
