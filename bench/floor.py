@@ -4,9 +4,10 @@ work behind it. ``python -m bench.floor --port P --config floor.json``.
 * ``GET /api/v1/signing-orders/{oid}``: the status body recorded from the service (same bytes,
   same ``ETag`` and ``Cache-Control``); ``If-None-Match`` → 304; ``?wait=S&version=N`` holds
   until ``POST /floor/bump`` moves the version past N (an ``asyncio.Event``, no store).
-* ``GET /reads/api/v1/signing-orders/{oid}``: the same 200 after the three primary-key reads
-  the service makes for it (session, account, contract), through the product's store adapter:
-  what the poll costs with the store but without anything else of the service.
+* ``GET /reads/api/v1/signing-orders/{oid}``: the same 200 after the one store read the service
+  makes for it (the versions of session, account and contract: ``get_versions``), through the
+  product's store adapter: what any poll that checks the store costs, without the rest of the
+  service.
 * ``/replay/<path>`` (any method): the response recorded for the handshake step named in the
   ``X-Bench-Step`` header, after reading the request body.
 """
@@ -121,10 +122,8 @@ def build_app(config: dict[str, Any]) -> web.Application:
     async def status_after_reads(request: web.Request) -> web.Response:
         if poll is None or not keys:
             raise web.HTTPNotFound()
-        store = request.app[STORE]
-        for collection, doc_id in keys:
-            if await store.get(collection, doc_id) is None:
-                raise web.HTTPNotFound()
+        if None in await request.app[STORE].get_versions(keys):
+            raise web.HTTPNotFound()
         return web.Response(
             body=poll.body, content_type=poll.content_type, headers=dict(poll.headers)
         )

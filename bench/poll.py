@@ -45,7 +45,7 @@ class PollTarget:
 
     @property
     def reads(self) -> list[tuple[str, str]]:
-        """The documents the service reads to answer the poll, by primary key."""
+        """The documents whose versions the service reads to answer the poll."""
         return [
             ("sessions", token_digest(self.token)),
             ("accounts", f"acct-{AGENT}"),
