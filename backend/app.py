@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from backend.access_log import poll_summaries
-from backend.appkeys import CHANGES, CLOCK, ORDER_BODIES, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
+from backend.appkeys import CHANGES, CLOCK, POLL_ANSWERS, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
 from backend.changes import ChangeFeed, NotifyingStore
 from backend.errors import error_middleware
 from backend.qrcodes import QrImageCache
@@ -35,7 +35,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[CLOCK] = clock or (MovableClock() if settings.sandbox else SystemClock())
     app[QR_CACHE] = QrImageCache()
     app[CHANGES] = ChangeFeed()
-    app[ORDER_BODIES] = LRU(1024)
+    app[POLL_ANSWERS] = LRU(4096)
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)

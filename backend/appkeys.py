@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.changes import ChangeFeed
+from backend.poll_answers import PollAnswer
 from backend.qrcodes import QrImageCache
 from backend.settings import Settings
 from backend.signing_keys import Ed25519Signer
@@ -17,6 +18,6 @@ PORTS = web.AppKey("ports", Ports)
 SIGNER = web.AppKey("signer", Ed25519Signer)
 QR_CACHE = web.AppKey("qr_cache", QrImageCache)
 CHANGES = web.AppKey("changes", ChangeFeed)
-# an order's JSON by (order id, contract version): polls of an unchanged order reuse it
-ORDER_BODIES = web.AppKey("order_bodies", LRU[tuple[str, int], bytes])
+# each agent's last status answer per order, by (token digest, order id)
+POLL_ANSWERS = web.AppKey("poll_answers", LRU[tuple[str, str], PollAnswer])
 CLOCK = web.AppKey("clock", Clock)

@@ -119,14 +119,14 @@ def _decided(doc: Doc, clock: Clock, run: str, decide: Decide) -> Doc | None:
     """The document as ``decide`` changes it, or None. Only what a sweep needs is decoded: the
     head, the open order without its parties, and the last audit event (the chain's link: the
     jobs only append). Everything else is written back as it was stored."""
-    orders = {o["_id"]: o for o in doc["orders"]}
-    open_id = doc["open_order_id"]
+    orders = {o["_id"]: o for o in doc.get("orders", [])}
+    open_order = orders.get(doc.get("open_order_id") or "")
     link = doc["events"][-1:]
     contract = from_doc(
         Contract, {**doc, "orders": [], "events": link}, as_stored=_CONTRACT_AS_STORED
     )
-    if open_id is not None:
-        contract.orders = [from_doc(SigningOrder, orders[open_id], as_stored=_ORDER_AS_STORED)]
+    if open_order is not None:
+        contract.orders = [from_doc(SigningOrder, open_order, as_stored=_ORDER_AS_STORED)]
     try:
         if not decide(contract, clock, run):
             return None

@@ -7,11 +7,13 @@ import time
 
 from aiohttp import web
 
-from backend.appkeys import CHANGES, ORDER_BODIES, PORTS, QR_CACHE, SIGNER
+from backend.appkeys import CHANGES, POLL_ANSWERS, PORTS, QR_CACHE, SIGNER
 from backend.http import actor_of, bearer_token, respond
+from backend.poll_answers import PollAnswer
 from backend.schemas import OrderOut, QrLinkOut, SigningKey, SigningKeys
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import Contract, SigningOrder
+from signing_flow.secrets import token_digest
 from signing_flow.usecases import signing
 
 MAX_WAIT_SECONDS = 30
@@ -20,22 +22,32 @@ STORE_POLL_SECONDS = 0.5
 
 
 def _order_response(request: web.Request, contract: Contract, order: SigningOrder) -> web.Response:
-    # The answer is a function of the contract's stored state alone, so agents polling an
-    # unchanged order get the bytes rendered for the first of them.
-    key = (order.id, contract.version)
-    body = request.app[ORDER_BODIES].get(key)
-    if body is None:
-        body = OrderOut.of(contract, order).model_dump_json().encode()
-        request.app[ORDER_BODIES].put(key, body)
+    return _order_json(_etag(contract, order), _render(contract, order))
+
+
+def _render(contract: Contract, order: SigningOrder) -> bytes:
+    return OrderOut.of(contract, order).model_dump_json().encode()
+
+
+def _order_json(etag: str, body: bytes) -> web.Response:
     return web.Response(
         body=body,
         content_type="application/json",
-        headers={"ETag": _etag(order), "Cache-Control": "no-cache"},
+        headers={"ETag": etag, "Cache-Control": "no-cache"},
     )
 
 
-def _etag(order: SigningOrder) -> str:
-    return f'"{order.id}.v{order.version}"'
+def _status_answer(request: web.Request, etag: str, body: bytes) -> web.Response:
+    """签名状态's answer: 304 while the agent's copy is current."""
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers={"ETag": etag})
+    return _order_json(etag, body)
+
+
+def _etag(contract: Contract, order: SigningOrder) -> str:
+    # The answer shows the contract's status too, which can move while the order stays put
+    # (a purge after the order ended), so both versions are in the tag.
+    return f'"{order.id}.v{order.version}.c{contract.version}"'
 
 
 async def create(request: web.Request) -> web.Response:
@@ -68,24 +80,26 @@ async def status(request: web.Request) -> web.StreamResponse:
     """签名状态. ``If-None-Match`` answers 304 while nothing changed; ``?wait=S&version=N``
     holds the request until the version moves past N or S seconds pass."""
     ports, order_id = request.app[PORTS], request.match_info["oid"]
-    actor, contract, order = await signing.poll_signing_order(
-        ports,
-        bearer_token(request),
-        order_id,
-        ip=request.remote,
-        user_agent=request.headers.get("User-Agent"),
+    token = bearer_token(request)
+    # Agents poll all day: while the documents the last answer was decided on keep their
+    # versions (one store read, so a logout or a change counts at once), it is given again.
+    answers, key = request.app[POLL_ANSWERS], (token_digest(token), order_id)
+    known = answers.get(key) if not request.query_string else None
+    if known is not None and await known.basis.holds(ports):
+        return _status_answer(request, known.etag, known.body)
+    actor, contract, order, basis = await signing.poll_signing_order(
+        ports, token, order_id, ip=request.remote, user_agent=request.headers.get("User-Agent")
     )
     wait, seen = _wait_params(request)
+    if seen is None:
+        answer = PollAnswer(basis, _etag(contract, order), _render(contract, order))
+        answers.put(key, answer)
+        return _status_answer(request, answer.etag, answer.body)
     deadline = time.monotonic() + wait
-    while seen is not None and order.version <= seen:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
+    while order.version <= seen and (remaining := deadline - time.monotonic()) > 0:
         await request.app[CHANGES].wait(contract.id, min(remaining, STORE_POLL_SECONDS))
         contract, order = await signing.get_signing_order(ports, actor, order_id)
-    if request.headers.get("If-None-Match") == _etag(order):
-        return web.Response(status=304, headers={"ETag": _etag(order)})
-    return _order_response(request, contract, order)
+    return _status_answer(request, _etag(contract, order), _render(contract, order))
 
 
 async def qrcode(request: web.Request) -> web.Response:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -129,12 +130,12 @@ class SqliteStore:
 
     async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
         # One statement, so one read transaction: in WAL mode each costs a lock round trip.
-        collections = tuple(collection for collection, _ in keys)
+        collections = tuple(map(itemgetter(0), keys))
         sql = _VERSIONS_SQL.get(collections)
         if sql is None:
             columns = (f"(SELECT version FROM {c} WHERE id = ?)" for c in collections)
             sql = _VERSIONS_SQL[collections] = f"SELECT {', '.join(columns)}"
-        return list(self.db.execute(sql, [doc_id for _, doc_id in keys]).fetchone())
+        return list(self.db.execute(sql, list(map(itemgetter(1), keys))).fetchone())
 
     async def find(
         self,

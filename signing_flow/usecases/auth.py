@@ -135,15 +135,18 @@ async def authenticate_reading(
             "首次登录请先修改初始密码 (change the initial password first: POST /api/v1/auth/password)",
             code="PASSWORD_CHANGE_REQUIRED",
         )
+    if reading and not found:
+        found = await ports.snapshots.get_many(*reading)
     return Authenticated(account=account, session=session), found
 
 
 async def _session_and_account(
     ports: Ports, session_id: str, reading: tuple[Wanted, ...]
 ) -> list[Any]:
-    """[session, account, *reading]. Every request of every agent comes through here, so all
-    are snapshots, checked against the store's versions on each read: a logout or a disabled
-    account counts at once."""
+    """[session, account], and the snapshots of ``reading`` when the session is held already
+    (all in one read; otherwise they are read once the session is found good). Every request of
+    every agent comes through here, so all are snapshots, checked against the store's versions
+    on each read: a logout or a disabled account counts at once."""
     session_repo, account_repo = sessions(ports.store), accounts(ports.store)
     known = ports.snapshots.held(session_repo, session_id)
     if known is not None:
@@ -153,7 +156,7 @@ async def _session_and_account(
         )
     session = await ports.snapshots.get(session_repo, session_id)
     account = await ports.snapshots.get(account_repo, session.account_id) if session else None
-    return [session, account, *(await ports.snapshots.get_many(*reading) if reading else [])]
+    return [session, account]
 
 
 async def logout(ports: Ports, auth: Authenticated) -> None:

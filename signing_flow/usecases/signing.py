@@ -44,6 +44,22 @@ OPEN_ORDER_STATUSES = (OrderStatus.AWAITING_SIGNATURES, OrderStatus.COMPLETED)
 
 
 @dataclass(frozen=True)
+class Basis:
+    """What a poll's answer was decided on. While these documents keep their versions and the
+    clock is before ``until`` (the session's or the open order's expiry), deciding again would
+    give the same answer, so it may be given again."""
+
+    documents: tuple[tuple[str, str], ...]  # (collection, id)
+    versions: list[int | None]  # theirs, as get_versions gives them
+    until: datetime
+
+    async def holds(self, ports: Ports) -> bool:
+        if ports.clock.now() >= self.until:
+            return False
+        return await ports.store.get_versions(self.documents) == self.versions
+
+
+@dataclass(frozen=True)
 class QrLink:
     url: str
     token_hash: str
@@ -126,13 +142,21 @@ async def get_signing_order(
 
 async def poll_signing_order(
     ports: Ports, token: str, order_id: str, *, ip: str | None, user_agent: str | None
-) -> tuple[Actor, Contract, SigningOrder]:
+) -> tuple[Actor, Contract, SigningOrder, Basis]:
     """``get_signing_order`` for a bearer token, the way agents poll it all day: the session,
-    the account and the contract are checked in one store read (``authenticate_reading``)."""
+    the account and the contract are checked in one store read (``authenticate_reading``).
+    The ``Basis`` says when the same answer may be given again without deciding anew."""
     wanted = Wanted(contracts(ports.store), contract_id_of(order_id), without="events")
     auth, (contract,) = await authenticate_reading(ports, token, wanted)
     actor = auth.actor(ip=ip, user_agent=user_agent)
-    return actor, *await _unexpired(ports, actor, readable(actor, contract), order_id)
+    contract, order = await _unexpired(ports, actor, readable(actor, contract), order_id)
+    session, account = auth.session, auth.account
+    basis = Basis(
+        documents=(("sessions", session.id), ("accounts", account.id), ("contracts", contract.id)),
+        versions=[session.version, account.version, contract.version],
+        until=min(session.expires_at, contract.order_expires_at or session.expires_at),
+    )
+    return actor, contract, order, basis
 
 
 async def _unexpired(

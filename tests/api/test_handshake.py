@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from backend.appkeys import QR_CACHE
-from backend.demo import DEMO_BUYERS
+from backend.app import create_app
+from backend.appkeys import QR_CACHE, STORE
+from backend.demo import DEMO_BUYERS, seed_demo
+from backend.settings import Settings
 from backend.signing_keys import b64url_decode
+from backend.storage import open_store
+from schedulers.jobs import purge_stale_contracts
+from signing_flow.ports import Lifetimes
 from signing_flow.receipts import canonical_json
-from tests.api.conftest import Api, Phone, qr_url, submitted_contract
+from tests.api.conftest import Api, ClientFactory, Phone, qr_url, submitted_contract
 from tests.conftest import FakeClock
 
 
@@ -392,6 +399,57 @@ async def test_the_status_answers_304_while_nothing_changed(
     await signing_phone(agent, client, order, "s1")
     changed = await client.get(path, headers={**agent.headers(), "If-None-Match": etag})
     assert changed.status == 200 and changed.headers["ETag"] != etag
+
+
+async def test_an_answer_given_again_ends_with_the_session(
+    agent: Api, other_process: TestClient[Any, Any]
+) -> None:
+    _, order = await new_order(agent)
+    path = f"/api/v1/signing-orders/{order['id']}"
+    assert await agent.get(path) == await agent.get(path)  # the second, given again
+    await Api(other_process, agent.token).call("POST", "/api/v1/auth/logout", expect=204)
+    assert (await agent.get(path, expect=401))["error"]["code"] == "SESSION_INVALID"
+
+
+async def test_an_answer_given_again_ends_when_the_session_expires(
+    agent: Api, clock: FakeClock
+) -> None:
+    _, order = await new_order(agent)
+    path = f"/api/v1/signing-orders/{order['id']}"
+    assert await agent.get(path) == await agent.get(path)
+    clock.advance(hours=12, seconds=1)
+    assert (await agent.get(path, expect=401))["error"]["code"] == "SESSION_INVALID"
+
+
+async def test_an_answer_given_again_ends_when_the_order_expires(
+    aiohttp_client: ClientFactory, settings: Settings, clock: FakeClock
+) -> None:
+    async with open_store(settings.store_url) as store:
+        await seed_demo(store)
+    short = replace(settings, lifetimes=Lifetimes(order=60))
+    agent = await Api(await aiohttp_client(create_app(short, clock=clock))).login("agent_li")
+    _, order = await new_order(agent)
+    path = f"/api/v1/signing-orders/{order['id']}"
+    assert await agent.get(path) == await agent.get(path)
+    clock.set(datetime.fromisoformat(order["expires_at"]))
+    assert (await agent.get(path))["status"] == "expired"
+
+
+async def test_a_change_to_the_contract_alone_is_not_answered_304(
+    agent: Api, anonymous: Api, client: TestClient[Any, Any], clock: FakeClock
+) -> None:
+    _, order = await new_order(agent)
+    await agent.post(f"/api/v1/signing-orders/{order['id']}/cancel")  # the order ends here
+    path = f"/api/v1/signing-orders/{order['id']}"
+    before = await client.get(path, headers=agent.headers())
+    assert (await before.json())["contract_status"] == "draft"
+    clock.advance(days=3)
+    await purge_stale_contracts(client.app[STORE], clock)
+    again = await anonymous.login("agent_li")  # the first session has expired by now
+    after = await client.get(
+        path, headers={**again.headers(), "If-None-Match": before.headers["ETag"]}
+    )
+    assert after.status == 200 and (await after.json())["contract_status"] == "deleted"
 
 
 async def test_a_poll_sees_at_once_a_step_taken_through_another_process(
