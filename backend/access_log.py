@@ -49,11 +49,14 @@ POLL_TALLY = web.AppKey("poll_tally", PollTally)
 
 class AccessLogger(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        if response.status < 400 and isinstance(request, web.Request):
-            tally = request.app.get(POLL_TALLY)
-            if tally is not None and request.match_info.route.handler in TALLIED:
-                tally.add(response.status)
-                return
+        if (
+            response.status < 400
+            and isinstance(request, web.Request)
+            and request.match_info.route.handler in TALLIED
+            and (tally := request.app.get(POLL_TALLY)) is not None
+        ):
+            tally.add(response.status)
+            return
         self.logger.info(
             "%s %s %s %.1fms", request.method, request.path, response.status, time * 1000
         )

@@ -30,11 +30,8 @@ def _render(contract: Contract, order: SigningOrder) -> bytes:
 
 
 def _order_json(etag: str, body: bytes) -> web.Response:
-    return web.Response(
-        body=body,
-        content_type="application/json",
-        headers={"ETag": etag, "Cache-Control": "no-cache"},
-    )
+    headers = {"Content-Type": "application/json", "ETag": etag, "Cache-Control": "no-cache"}
+    return web.Response(body=body, headers=headers)
 
 
 def _status_answer(request: web.Request, etag: str, body: bytes) -> web.Response:
