@@ -36,7 +36,7 @@ class NotifyingStore:
     def __init__(self, inner: DocumentStore, feed: ChangeFeed) -> None:
         self.inner = inner
         self.feed = feed
-        # Everything but the writes goes straight to the inner store, with no call in between.
+        # All but the compare-and-sets (the changes the feed announces) go straight through.
         self.insert = inner.insert
         self.get = inner.get
         self.get_versions = inner.get_versions
