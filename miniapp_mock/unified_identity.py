@@ -13,7 +13,7 @@ Like the net-sign login, five wrong passwords lock an account for 15 minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from signing_flow.errors import (
     AlreadyExists,
@@ -26,11 +26,8 @@ from signing_flow.models import UnifiedPrincipal
 from signing_flow.ports import Clock, DocumentStore
 from signing_flow.repository import Repository, with_retries
 from signing_flow.secrets import hash_password, new_id, verify_password
+from signing_flow.usecases.auth import count_failed_login, verify_for_unknown_user
 from signing_flow.validators import check_uscc
-
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
-_DUMMY_HASH = hash_password("not-a-password")
 
 
 @dataclass
@@ -105,7 +102,7 @@ class SandboxUnifiedIdentity:
         repo = unified_accounts(self._store)
         found = await repo.find({"username": username}, limit=1)
         if not found:
-            verify_password(password, _DUMMY_HASH)
+            verify_for_unknown_user(password)
             return None
         account = found[0]
         now = self._clock.now()
@@ -117,20 +114,9 @@ class SandboxUnifiedIdentity:
                 details={"locked_until": account.locked_until.isoformat()},
             )
         if not verify_password(password, account.password_hash):
-            await with_retries(lambda: self._count_failure(account.id, now))
+            await with_retries(lambda: count_failed_login(repo, account.id, now))
             return None
         if account.failed_logins:
             account.failed_logins, account.locked_until = 0, None
             await repo.save(account)
         return account.principal()
-
-    async def _count_failure(self, account_id: str, now: datetime) -> None:
-        repo = unified_accounts(self._store)
-        account = await repo.get(account_id)
-        if account is None:
-            return
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILED_LOGINS:
-            account.failed_logins = 0
-            account.locked_until = now + LOCKOUT
-        await repo.save(account)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from signing_flow.errors import (
     FieldProblem,
@@ -15,16 +15,41 @@ from signing_flow.errors import (
 )
 from signing_flow.models import Account, Actor, Session
 from signing_flow.ports import Ports
-from signing_flow.repository import accounts, sessions, with_retries
+from signing_flow.repository import Repository, Versioned, accounts, sessions, with_retries
 from signing_flow.secrets import hash_password, new_token, token_digest, verify_password
 from signing_flow.snapshots import Wanted
 
 INITIAL_PASSWORD = "123456"  # the guide's initial password; it must be changed at first login
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
-# Verifying against a real hash when the username is unknown keeps both answers equally slow,
-# so response time does not tell which usernames exist.
 _DUMMY_HASH = hash_password("not-a-password")
+
+
+class Lockable(Versioned, Protocol):
+    failed_logins: int
+    locked_until: datetime | None
+
+
+L = TypeVar("L", bound=Lockable)
+
+
+def verify_for_unknown_user(password: str) -> None:
+    """Verify against a real hash when the username is unknown: both answers are then equally
+    slow, so response time does not tell which usernames exist."""
+    verify_password(password, _DUMMY_HASH)
+
+
+async def count_failed_login(repo: Repository[L], account_id: str, now: datetime) -> None:
+    """One more wrong password; the fifth locks the account for 15 minutes. (The sandbox's
+    unified identity platform counts the same way.)"""
+    account = await repo.get(account_id)
+    if account is None:
+        return
+    account.failed_logins += 1
+    if account.failed_logins >= MAX_FAILED_LOGINS:
+        account.failed_logins = 0
+        account.locked_until = now + LOCKOUT
+    await repo.save(account)
 
 
 @dataclass(frozen=True)
@@ -53,7 +78,7 @@ async def login(ports: Ports, username: str, password: str) -> LoginResult:
     repo = accounts(ports.store)
     found = await repo.find({"username": username}, limit=1)
     if not found:
-        verify_password(password, _DUMMY_HASH)
+        verify_for_unknown_user(password)
         raise _bad_credentials()
     account = found[0]
     now = ports.clock.now()
@@ -64,7 +89,7 @@ async def login(ports: Ports, username: str, password: str) -> LoginResult:
             details={"locked_until": account.locked_until.isoformat()},
         )
     if not verify_password(password, account.password_hash):
-        await with_retries(lambda: _count_failure(ports, account.id, now))
+        await with_retries(lambda: count_failed_login(repo, account.id, now))
         raise _bad_credentials()
     if account.disabled:
         raise NotAuthenticated("账号已停用 (this account is disabled)", code="ACCOUNT_DISABLED")
@@ -86,18 +111,6 @@ async def start_session(ports: Ports, account: Account) -> LoginResult:
     )
     await sessions(ports.store).insert(session)
     return LoginResult(token=token, session=session, account=account)
-
-
-async def _count_failure(ports: Ports, account_id: str, now: datetime) -> None:
-    repo = accounts(ports.store)
-    account = await repo.get(account_id)
-    if account is None:
-        return
-    account.failed_logins += 1
-    if account.failed_logins >= MAX_FAILED_LOGINS:
-        account.failed_logins = 0
-        account.locked_until = now + LOCKOUT
-    await repo.save(account)
 
 
 def _bad_credentials() -> NotAuthenticated:
