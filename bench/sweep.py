@@ -14,6 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from backend.storage.ferretdb import FerretDBStore
 from backend.storage.mongo import MongoStore
 from backend.storage.sqlite import SqliteStore
 from bench.stats import ratio
@@ -204,7 +205,8 @@ async def mongo_sweep(
     finally:
         await raw.close()
 
-    job = MongoStore(job_url, socket_timeout_ms=MONGO_TIMEOUT_MS)
+    adapter = FerretDBStore if kind == "ferretdb" else MongoStore
+    job = adapter(job_url, socket_timeout_ms=MONGO_TIMEOUT_MS)
     await job.open()
     try:
         started = time.perf_counter()

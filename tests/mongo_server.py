@@ -6,6 +6,7 @@
 * otherwise FerretDB 1.24 (MongoDB wire protocol on SQLite) from ``tools/ferretdb``, built once
   with ``go build`` into ``$XDG_CACHE_HOME/wangqian`` (or ``~/.cache/wangqian``) and started
   once per pytest session, on first use, on a free loopback port; it is stopped when pytest ends.
+  Its URLs name the store's FerretDB mode (``in_ferretdb_mode``), as a FerretDB deployment would.
 
 With neither a URI nor Go, the MongoDB runs are skipped with the reason, or fail when
 ``WANGQIAN_REQUIRE_MONGO=1``. A test's database is dropped when the test ends.
@@ -31,6 +32,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
+
+from backend.storage import MODE_OPTION
 
 FERRETDB_VERSION = "1.24.2"
 REPO = Path(__file__).resolve().parent.parent
@@ -260,6 +263,11 @@ def with_database(url: str, db: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", urlencode(query), parts.fragment))
 
 
+def in_ferretdb_mode(url: str) -> str:
+    """``url`` with the store's FerretDB mode chosen in it (``backend.storage.open_store``)."""
+    return f"{url}{'&' if '?' in url else '?'}{MODE_OPTION}=ferretdb"
+
+
 def _drop_database(url: str, db: str) -> None:
     with contextlib.suppress(PyMongoError):
         client: MongoClient[dict[str, object]] = MongoClient(
@@ -273,15 +281,23 @@ def _drop_database(url: str, db: str) -> None:
 
 def mongo_url_for_test(request: pytest.FixtureRequest) -> str:
     """A MongoDB URL whose database belongs to this test alone (dropped when it ends)."""
-    db = _database_name(request)
     external = os.environ.get(ENV_URI, "").strip()
     if external:
+        db = _database_name(request)
         url = with_database(external, db)
-    else:
-        try:
-            server = _shared_ferretdb(request)
-        except RuntimeError as exc:
-            pytest.fail(str(exc), pytrace=False)
-        url = server.url(db)
+        request.addfinalizer(lambda: _drop_database(url, db))
+        return url
+    return in_ferretdb_mode(ferretdb_url_for_test(request))
+
+
+def ferretdb_url_for_test(request: pytest.FixtureRequest) -> str:
+    """A URL of the session's FerretDB (even when a MongoDB is configured), with a database of
+    this test's own and no store mode in it."""
+    db = _database_name(request)
+    try:
+        server = _shared_ferretdb(request)
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    url = server.url(db)
     request.addfinalizer(lambda: _drop_database(url, db))
     return url

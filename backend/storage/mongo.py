@@ -4,30 +4,17 @@ One collection per entry of ``COLLECTIONS``; a document is stored exactly as giv
 the application's string id, never an ObjectId). Unique and plain single-field indexes are created
 by ``open()``. Every write is a single-document operation (``compare_and_set_many`` is an unordered
 bulk of them); nothing here uses transactions, change streams, TTL or partial indexes, projections
-in findAndModify or aggregation, so the same code runs on FerretDB 1.x, which the test suite uses.
+in findAndModify or aggregation. A compare-and-set is ``replace_one({_id, version})``, which
+MongoDB applies atomically to the one document.
 
-FerretDB 1.x (checked against 1.24) differs from MongoDB in two ways that matter here, so the store
-asks ``buildInfo`` once at ``open()`` whether it talks to FerretDB and then works around them:
-
-* Its ``update``/``findAndModify`` read the matching document and then write it back by ``_id``
-  without re-checking the filter, so ``replace_one({_id, version})`` is *not* a compare-and-set
-  under concurrency and an ``$inc`` upsert hands out the same number twice. Inserts, on the other
-  hand, are atomic against unique indexes (they are SQLite ``UNIQUE`` constraints). So on FerretDB
-  a compare-and-set first inserts a claim ``<collection>:<id>:<new version>`` into ``cas_claims``
-  (the one writer whose insert succeeds may write; the others lost the race, and are told so once
-  the winner's write is visible, as on MongoDB), and a sequence number ``n`` is handed out by
-  inserting ``<name>:<n>`` into ``sequence_claims``. On MongoDB the plain single-document
-  operations are used and these collections stay empty.
-* Its duplicate-key errors name no index (no ``keyPattern``), and a unique-index collision in an
-  update comes back as an ``InternalError`` carrying SQLite's message. The colliding field is then
-  found from the index name in that message, or else by looking for the other document.
+FerretDB 1.x speaks the same protocol but its updates are not atomic under concurrency:
+``backend/storage/ferretdb.py`` is this store in FerretDB mode, which claims each version first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
@@ -41,7 +28,6 @@ from pymongo.errors import (
     ConnectionFailure,
     DuplicateKeyError,
     InvalidOperation,
-    OperationFailure,
     PyMongoError,
 )
 
@@ -53,18 +39,6 @@ DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 3000
 DEFAULT_SOCKET_TIMEOUT_MS = 10000
 
 SEQUENCES = "sequences"  # {_id: name, value: last number handed out}
-SEQUENCE_CLAIMS = "sequence_claims"  # FerretDB only: {_id: "<name>:<n>"}
-CAS_CLAIMS = "cas_claims"  # FerretDB only: {_id: "<collection>:<id>:<version>", at: epoch s}
-
-# A claim older than this was left behind by a writer that died between claiming and releasing
-# (a compare-and-set takes milliseconds); it may be taken over.
-STALE_CLAIM_SECONDS = 30.0
-# How long a compare-and-set that found the claim taken waits for the holder to finish, looking
-# again after 5, 10, 20, 40, 40… ms: with four parties writing one contract, a fixed 5 ms made
-# the waiting writers most of FerretDB's load (bench).
-CLAIM_WAIT_SECONDS = 2.0
-CLAIM_POLL_SECONDS = 0.005
-CLAIM_POLL_MAX_SECONDS = 0.04
 
 _OPERATORS = frozenset({"$eq", "$ne", "$in", "$lt", "$lte", "$gt", "$gte"})
 _FIELD = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
@@ -138,7 +112,9 @@ def _conflict(collection: str, expected_version: int) -> VersionConflict:
 
 
 class MongoStore:
-    """``DocumentStore`` on MongoDB (or FerretDB). ``url`` is ``mongodb://host:port/database``."""
+    """``DocumentStore`` on MongoDB. ``url`` is ``mongodb://host:port/database``."""
+
+    mode = "mongodb"
 
     def __init__(
         self,
@@ -167,7 +143,7 @@ class MongoStore:
                 self._client_options[name] = default
         self._client: AsyncMongoClient[Doc] | None = None
         self._db: AsyncDatabase[Doc] | None = None
-        self.is_ferretdb = False
+        self.build_info: Doc = {}  # the server's answer at open(), to tell FerretDB apart
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -177,8 +153,7 @@ class MongoStore:
         )
         try:
             db = client.get_default_database(DEFAULT_DATABASE)
-            info = await client.admin.command("buildInfo")
-            self.is_ferretdb = "ferretdbVersion" in info
+            self.build_info = await client.admin.command("buildInfo")
             for name, spec in COLLECTIONS.items():
                 coll = db[name]
                 for field in spec.unique:
@@ -263,10 +238,7 @@ class MongoStore:
 
     async def compare_and_set(self, collection: str, doc: Doc, expected_version: int) -> Doc:
         new = {**doc, "version": expected_version + 1}
-        if self.is_ferretdb:
-            await self._cas_with_claim(collection, new, expected_version)
-        else:
-            await self._replace(collection, new, expected_version)
+        await self._replace(collection, new, expected_version)
         return new
 
     async def compare_and_set_many(self, collection: str, items: list[tuple[Doc, int]]) -> int:
@@ -277,8 +249,9 @@ class MongoStore:
         if not items:
             return 0
         news = [({**doc, "version": expected + 1}, expected) for doc, expected in items]
-        if self.is_ferretdb:
-            return await self._cas_many_with_claims(collection, news)
+        return await self._replace_many(collection, news)
+
+    async def _replace_many(self, collection: str, news: list[tuple[Doc, int]]) -> int:
         coll = self._coll(collection)
         requests = [
             ReplaceOne({"_id": new["_id"], "version": expected}, new) for new, expected in news
@@ -299,8 +272,6 @@ class MongoStore:
         return int(result.matched_count)
 
     async def next_sequence(self, name: str) -> int:
-        if self.is_ferretdb:
-            return await self._claim_sequence(name)
         coll = self._coll(SEQUENCES)
         with _reachable("draw a sequence number"):
             for _ in range(_SEQUENCE_ATTEMPTS):
@@ -339,102 +310,8 @@ class MongoStore:
             except DuplicateKeyError as exc:
                 key = await self._violated_key(collection, new, exc, inserting=False)
                 raise DuplicateKey(collection, key) from exc
-            except OperationFailure as exc:
-                if "UNIQUE constraint failed" not in str(exc):  # FerretDB's unique-index refusal
-                    raise
-                key = await self._violated_key(collection, new, exc, inserting=False)
-                raise DuplicateKey(collection, key) from exc
         if result.matched_count != 1:
             raise _conflict(collection, expected_version)
-
-    async def _cas_with_claim(self, collection: str, new: Doc, expected_version: int) -> None:
-        """FerretDB: only the writer whose claim on the new version went in may write it."""
-        claims = self._coll(CAS_CLAIMS)
-        claim_id = f"{collection}:{new['_id']}:{new['version']}"
-        with _reachable(f"update {collection}"):
-            await self._claim(collection, new["_id"], claim_id, expected_version)
-            try:
-                await self._replace(collection, new, expected_version)
-            finally:
-                # Once the document moved on, a claim on this version can never win again, so
-                # releasing it keeps cas_claims small. If the release fails, it goes stale.
-                with suppress(PyMongoError):
-                    await claims.delete_one({"_id": claim_id})
-
-    async def _cas_many_with_claims(self, collection: str, news: list[tuple[Doc, int]]) -> int:
-        """FerretDB: the bulk compare-and-set as one claimed compare-and-set per item."""
-        written, duplicate = 0, None
-        for new, expected in news:
-            try:
-                await self._cas_with_claim(collection, new, expected)
-            except VersionConflict:
-                continue
-            except DuplicateKey as exc:
-                duplicate = duplicate or exc
-                continue
-            written += 1
-        if duplicate is not None:
-            raise duplicate
-        return written
-
-    async def _claim(
-        self, collection: str, doc_id: Any, claim_id: str, expected_version: int
-    ) -> None:
-        """Take the claim, or raise ``VersionConflict`` once the competing write is visible.
-
-        A lost claim does not fail at once: the holder may still be writing, and a caller that
-        re-read the document now would see the old version and lose again (on MongoDB a lost
-        compare-and-set means the winner's write is already there). So wait until the document
-        moved on (conflict) or the holder gave the claim up without writing (claim it again)."""
-        claims = self._coll(CAS_CLAIMS)
-        deadline = time.monotonic() + CLAIM_WAIT_SECONDS
-        pause = CLAIM_POLL_SECONDS
-        while True:
-            try:
-                await claims.insert_one({"_id": claim_id, "at": time.time()})
-                return
-            except DuplicateKeyError as exc:
-                current = await self._coll(collection).find_one({"_id": doc_id}, {"version": 1})
-                if current is None or current.get("version") != expected_version:
-                    raise _conflict(collection, expected_version) from exc
-                if await self._take_over_stale_claim(claim_id):
-                    return
-                if time.monotonic() > deadline:
-                    raise _conflict(collection, expected_version) from exc
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, CLAIM_POLL_MAX_SECONDS)
-
-    async def _take_over_stale_claim(self, claim_id: str) -> bool:
-        claims = self._coll(CAS_CLAIMS)
-        claim = await claims.find_one({"_id": claim_id})
-        if claim is None or time.time() - float(claim.get("at", 0)) < STALE_CLAIM_SECONDS:
-            return False
-        await claims.delete_one({"_id": claim_id, "at": claim.get("at")})
-        try:
-            await claims.insert_one({"_id": claim_id, "at": time.time()})
-        except DuplicateKeyError:
-            return False
-        return True
-
-    # -- sequences on FerretDB ------------------------------------------------------------------
-
-    async def _claim_sequence(self, name: str) -> int:
-        """FerretDB: ``n`` is ours when the insert of ``<name>:<n>`` went in. The counter document
-        only remembers where to start looking; it may lag behind under concurrency."""
-        counters, claims = self._coll(SEQUENCES), self._coll(SEQUENCE_CLAIMS)
-        with _reachable("draw a sequence number"):
-            counter = await counters.find_one({"_id": name})
-            n = int(counter["value"]) if counter else 0
-            while True:
-                n += 1
-                try:
-                    await claims.insert_one({"_id": f"{name}:{n}"})
-                except DuplicateKeyError:
-                    continue
-                # The counter document is only a hint: losing a race to create it is harmless.
-                with suppress(DuplicateKeyError):
-                    await counters.update_one({"_id": name}, {"$max": {"value": n}}, upsert=True)
-                return n
 
     # -- duplicate keys -------------------------------------------------------------------------
 
@@ -442,7 +319,7 @@ class MongoStore:
         self, collection: str, doc: Doc, error: PyMongoError | Mapping[str, Any], *, inserting: bool
     ) -> str:
         """The field whose unique index refused ``doc``: from MongoDB's ``keyPattern``, from the
-        index name in FerretDB's message, or else by finding the document it collided with.
+        index name in the message, or else by finding the document it collided with.
         ``error`` is the exception, or one entry of a bulk write's ``writeErrors``."""
         unique = COLLECTIONS[collection].unique if collection in COLLECTIONS else ()
         if isinstance(error, Mapping):
@@ -454,7 +331,7 @@ class MongoStore:
             return str(next(iter(pattern)))
         message = str(details.get("errmsg") or error)
         for field in unique:
-            if f"{field}_unique'" in message or f"index: {field}_unique " in message:
+            if f"index: {field}_unique " in message:
                 return field
         if "index: _id_ " in message:
             return "_id"

@@ -114,6 +114,54 @@ async def test_of_many_concurrent_compare_and_sets_on_one_version_exactly_one_wi
     assert results.count(True) == 1
 
 
+async def test_concurrent_read_modify_writes_lose_no_write(store: DocumentStore) -> None:
+    """Each writer re-reads and retries after a conflict, so every reported success must be in
+    the final document: a compare-and-set that succeeded but was overwritten would show here."""
+    await store.insert("contracts", contract_doc("c1", "N1", count=0, by=[]))
+
+    async def add(writer: int, times: int) -> int:
+        done = 0
+        while done < times:
+            doc = await store.get("contracts", "c1")
+            assert doc is not None
+            new = {**doc, "count": doc["count"] + 1, "by": [*doc["by"], writer]}
+            try:
+                await store.compare_and_set("contracts", new, doc["version"])
+            except VersionConflict:
+                continue
+            done += 1
+        return done
+
+    successes = await asyncio.gather(*(add(w, 3) for w in range(6)))
+    final = await store.get("contracts", "c1")
+    assert final is not None
+    assert final["count"] == final["version"] == sum(successes) == 18
+    assert sorted(final["by"]) == sorted(w for w in range(6) for _ in range(3))
+
+
+async def test_a_bulk_compare_and_set_racing_single_ones_counts_only_its_own_writes(
+    store: DocumentStore,
+) -> None:
+    for i in range(6):
+        await store.insert("contracts", contract_doc(f"c{i}", f"N{i}"))
+    docs = [doc for i in range(6) if (doc := await store.get("contracts", f"c{i}"))]
+
+    async def single(doc: dict[str, object]) -> bool:
+        try:
+            await store.compare_and_set("contracts", {**doc, "status": "single"}, 0)
+            return True
+        except VersionConflict:
+            return False
+
+    bulk = store.compare_and_set_many("contracts", [({**d, "status": "bulk"}, 0) for d in docs])
+    written, *singles = await asyncio.gather(bulk, *(single(d) for d in docs))
+    finals = [await store.get("contracts", f"c{i}") for i in range(6)]
+    statuses = [(f or {}).get("status") for f in finals]
+    assert written == statuses.count("bulk")
+    assert [s == "single" for s in statuses] == singles
+    assert all((f or {}).get("version") == 1 for f in finals)
+
+
 async def test_find_filters_with_every_supported_operator(store: DocumentStore) -> None:
     for i in range(6):
         await store.insert(
