@@ -1,8 +1,10 @@
-"""A deployment on MongoDB: several processes on one database, and the database going away."""
+"""A deployment on MongoDB: several processes on one database, the database going away, and the
+store's mode (plain MongoDB or FerretDB) chosen by the URL or by asking the server."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -16,9 +18,18 @@ from aiohttp.test_utils import TestClient
 from backend.app import create_app
 from backend.demo import seed_demo
 from backend.settings import Settings
-from backend.storage import open_store
+from backend.storage import open_store, store_mode
+from backend.storage.ferretdb import FerretDBStore
+from backend.storage.mongo import MongoStore
 from tests.api.conftest import SOLE, Api, ClientFactory, Phone, qr_url, submitted_contract
-from tests.mongo_server import FerretDBServer, free_port, mongo_url_for_test, private_ferretdb
+from tests.mongo_server import (
+    FerretDBServer,
+    ferretdb_url_for_test,
+    free_port,
+    in_ferretdb_mode,
+    mongo_url_for_test,
+    private_ferretdb,
+)
 
 
 @pytest.fixture
@@ -83,7 +94,7 @@ def ferretdb(request: pytest.FixtureRequest) -> FerretDBServer:
 async def test_the_service_answers_503_while_the_database_is_down_and_recovers_by_itself(
     aiohttp_client: ClientFactory, ferretdb: FerretDBServer, tmp_path: Path
 ) -> None:
-    url = ferretdb.url("wangqian_faults")
+    url = in_ferretdb_mode(ferretdb.url("wangqian_faults"))
     async with open_store(url) as store:
         await seed_demo(store)
     client = await instance(aiohttp_client, url, tmp_path)
@@ -128,3 +139,70 @@ def test_an_unreachable_database_at_start_stops_the_service_with_a_clear_message
     assert done.returncode != 0
     assert "cannot reach MongoDB at 127.0.0.1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_store_url_names_the_mode_and_keeps_its_other_options_as_written() -> None:
+    url = "mongodb://h1,h2/wangqian?replicaSet=rs0&wangqianMode=FerretDB&readPreferenceTags=dc:ny,rack:1"
+    assert store_mode(url) == (
+        "ferretdb",
+        "mongodb://h1,h2/wangqian?replicaSet=rs0&readPreferenceTags=dc:ny,rack:1",
+    )
+    assert store_mode("mongodb://h/wangqian?wangqianmode=mongodb") == (
+        "mongodb",
+        "mongodb://h/wangqian",
+    )
+    assert store_mode("mongodb://h/wangqian") == ("auto", "mongodb://h/wangqian")
+    with pytest.raises(ValueError, match="wangqianMode='ferret'"):
+        store_mode("mongodb://h/wangqian?wangqianMode=ferret")
+
+
+async def sequence_claims_after_a_draw(store: MongoStore) -> int:
+    await store.next_sequence("contract_number")
+    return await store.db["sequence_claims"].count_documents({})
+
+
+@pytest.fixture
+def ferretdb_url(request: pytest.FixtureRequest) -> str:
+    return ferretdb_url_for_test(request)
+
+
+async def test_on_ferretdb_the_mode_is_detected_and_logged_once(
+    ferretdb_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="wangqian.storage"):
+        async with open_store(ferretdb_url) as store:
+            assert isinstance(store, FerretDBStore)
+            assert await sequence_claims_after_a_draw(store) == 1  # drawn by claiming
+    modes = [r.getMessage() for r in caplog.records if r.name == "wangqian.storage"]
+    assert len(modes) == 1 and modes[0].startswith("store mode ferretdb (detected;")
+
+
+async def test_the_configured_mode_overrides_detection(
+    ferretdb_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="wangqian.storage"):
+        async with open_store(f"{ferretdb_url}?wangqianMode=mongodb") as store:
+            assert type(store) is MongoStore
+            assert await sequence_claims_after_a_draw(store) == 0  # the plain $inc counter
+        async with open_store(in_ferretdb_mode(ferretdb_url)) as store:
+            assert isinstance(store, FerretDBStore)
+    modes = [r.getMessage() for r in caplog.records if r.name == "wangqian.storage"]
+    assert [m.split(";")[0] for m in modes] == [
+        "store mode mongodb (configured",
+        "store mode ferretdb (configured",
+    ]
+
+
+async def test_the_service_takes_the_mode_from_wangqian_store(
+    aiohttp_client: ClientFactory,
+    ferretdb_url: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    env = {"WANGQIAN_STORE": f"{ferretdb_url}?wangqianMode=mongodb", "WANGQIAN_SCHEDULER": "off"}
+    settings = Settings.from_env({**env, "WANGQIAN_KEY_DIR": str(tmp_path)})
+    with caplog.at_level(logging.INFO, logger="wangqian.storage"):
+        client = await aiohttp_client(create_app(settings))
+        await Api(client).get("/readyz")
+    modes = [r.getMessage() for r in caplog.records if r.name == "wangqian.storage"]
+    assert [m.split(";")[0] for m in modes] == ["store mode mongodb (configured"]
