@@ -37,7 +37,7 @@ from schedulers.scheduler import build_scheduler
 from signing_flow.codec import encode_time
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import DependencyUnavailable
-from signing_flow.states import CONTRACT_LABELS
+from signing_flow.vocabulary import CONTRACT_LABELS
 
 
 async def _seed(settings: Settings) -> dict[str, Any]:

@@ -25,13 +25,13 @@ from signing_flow.ports import Ports
 from signing_flow.repository import contracts
 from signing_flow.roles import ensure_practitioner
 from signing_flow.secrets import new_id
-from signing_flow.states import apply_transition, ensure_allowed, record_event
 from signing_flow.usecases.properties import (
     PropertyLookup,
     ensure_contractable,
     find_property,
     property_taken,
 )
+from signing_flow.vocabulary import ContractAction, OrderAction
 
 # The fields an agent fills in; ``changes`` maps some of them to already-typed values.
 EDITABLE_FIELDS = frozenset(
@@ -115,7 +115,7 @@ async def create_contract(
         sellers=_sellers_from_owners(prop.owners),
     )
     _apply_changes(contract, changes)
-    record_event(contract, "create", actor, now, {"number": contract.number})
+    contract.record("create", actor, now, {"number": contract.number})
     try:
         await contracts(ports.store).insert(contract)
     except DuplicateKey as exc:
@@ -179,7 +179,7 @@ async def update_contract(
     """Edit a draft; editing a submitted contract returns it to draft (guide §2.2 (九))."""
     contract = await get_own_contract(ports, actor, contract_id)
     _apply_changes(contract, changes)
-    apply_transition(contract, "edit", actor, ports.clock.now(), {"fields": sorted(changes)})
+    contract.apply(ContractAction.EDIT, actor, ports.clock.now(), {"fields": sorted(changes)})
     await contracts(ports.store).save(contract)
     return contract
 
@@ -188,11 +188,11 @@ async def submit_contract(ports: Ports, actor: Actor, contract_id: str) -> Contr
     """提交: every missing or invalid field is reported at once."""
     contract = await get_own_contract(ports, actor, contract_id)
     now = ports.clock.now()
-    ensure_allowed(contract, "submit")
+    contract.ensure_can(ContractAction.SUBMIT, actor)
     problems = submission_problems(contract, now.astimezone(CITY_TZ).date())
     if problems:
         raise ValidationFailed(problems, "合同信息不完整或有误，请修改后再提交 (fix these fields)")
-    apply_transition(contract, "submit", actor, now)
+    contract.apply(ContractAction.SUBMIT, actor, now)
     await contracts(ports.store).save(contract)
     return contract
 
@@ -203,8 +203,8 @@ async def delete_contract(ports: Ports, actor: Actor, contract_id: str) -> Contr
     now = ports.clock.now()
     open_order = contract.order(contract.open_order_id or "")
     if contract.status is ContractStatus.SIGNING and open_order is not None:
-        end_order(contract, open_order, "cancel", actor, now)
-    apply_transition(contract, "delete", actor, now)
+        end_order(contract, open_order, OrderAction.CANCEL, actor, now)
+    contract.apply(ContractAction.DELETE, actor, now)
     await contracts(ports.store).save(contract)
     return contract
 

@@ -30,17 +30,10 @@ from signing_flow.ports import Ports
 from signing_flow.repository import contracts, with_retries
 from signing_flow.secrets import token_digest
 from signing_flow.snapshots import Wanted
-from signing_flow.states import (
-    NEXT_STEP,
-    apply_order_transition,
-    apply_transition,
-    order_conflict,
-    record_event,
-)
+from signing_flow.states import NEXT_STEP
 from signing_flow.usecases.auth import authenticate_reading
 from signing_flow.usecases.contracts import get_contract, get_own_contract, readable
-
-OPEN_ORDER_STATUSES = (OrderStatus.AWAITING_SIGNATURES, OrderStatus.COMPLETED)
+from signing_flow.vocabulary import ContractAction, OrderAction
 
 
 @dataclass(frozen=True)
@@ -84,9 +77,9 @@ async def create_signing_order(
             code="CHANNEL_OFFLINE",
         )
     if purpose is OrderPurpose.FILING:
-        apply_transition(contract, "create_order", actor, now)
+        contract.apply(ContractAction.CREATE_ORDER, actor, now)
     elif contract.open_order_id:
-        raise order_conflict(find_order(contract, contract.open_order_id), "create_order")
+        raise find_order(contract, contract.open_order_id).refusal("create_order")
     obstacles = online_signing_obstacles(contract, now.astimezone(CITY_TZ).date())
     if obstacles:
         raise NotEligible(
@@ -124,7 +117,7 @@ async def create_signing_order(
     contract.orders.append(order)
     contract.open_order_id = order.id
     contract.order_expires_at = expires_at
-    record_event(contract, "order_created", actor, now, {"order_id": order.id})
+    contract.record("order_created", actor, now, {"order_id": order.id})
     await contracts(ports.store).save(contract)
     return contract, order
 
@@ -186,7 +179,7 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
         if expire_if_due(contract, now, actor):
             await contracts(ports.store).save(contract)
         if order.status is not OrderStatus.AWAITING_SIGNATURES:
-            raise order_conflict(order, "show_qr")
+            raise order.refusal("show_qr")
         party = order.party(party_id)
         if party is None:
             raise NotFound("订单中没有该当事人 (no such party)", code="PARTY_NOT_FOUND")
@@ -214,9 +207,7 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
         party.qr_expires_at = now + timedelta(seconds=ports.lifetimes.qr_token)
         party.qr_used = False
         await register_token(ports, party.qr_token_hash, contract.id, order.id, party.party_id)
-        record_event(
-            contract, "qr_issued", actor, now, {"order_id": order.id, "party_id": party_id}
-        )
+        contract.record("qr_issued", actor, now, {"order_id": order.id, "party_id": party_id})
         await contracts(ports.store).save(contract)
         return QrLink(qr_url(ports, token), party.qr_token_hash, party.qr_expires_at)
 
@@ -254,8 +245,8 @@ async def cancel_signing_order(
         now = ports.clock.now()
         if expire_if_due(contract, now, actor):
             await contracts(ports.store).save(contract)
-            raise order_conflict(order, "cancel")
-        end_order(contract, order, "cancel", actor, now)
+            raise order.refusal("cancel")
+        end_order(contract, order, OrderAction.CANCEL, actor, now)
         await contracts(ports.store).save(contract)
         return contract, order
 
@@ -271,12 +262,12 @@ async def submit_signing_order(
     contract = await get_own_contract(ports, actor, contract_id_of(order_id))
     order = find_order(contract, order_id)
     now = ports.clock.now()
-    apply_order_transition(order, "submit", now)
+    order.apply(OrderAction.SUBMIT, now)
     if order.purpose is OrderPurpose.FILING:
-        apply_transition(contract, "file", actor, now, {"order_id": order.id})
+        contract.apply(ContractAction.FILE, actor, now, {"order_id": order.id})
         contract.filed_via = Channel.ONLINE
     else:
-        apply_transition(contract, "cancel", actor, now, {"order_id": order.id})
+        contract.apply(ContractAction.CANCEL, actor, now, {"order_id": order.id})
     contract.open_order_id = None
     contract.order_expires_at = None
     await contracts(ports.store).save(contract)
