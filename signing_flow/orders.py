@@ -16,10 +16,15 @@ def contract_id_of(order_id: str) -> str:
     return order_id.rpartition("-o")[0]
 
 
+def order_not_found() -> NotFound:
+    """Also for an order id whose contract is unknown or not the caller's: it asked for an order."""
+    return NotFound("电子合同订单不存在 (no such signing order)", code="ORDER_NOT_FOUND")
+
+
 def find_order(contract: Contract, order_id: str) -> SigningOrder:
     order = contract.order(order_id)
     if order is None:
-        raise NotFound("电子合同订单不存在 (no such signing order)", code="ORDER_NOT_FOUND")
+        raise order_not_found()
     return order
 
 

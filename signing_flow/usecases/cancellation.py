@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from signing_flow.errors import FieldProblem, NotEligible, ValidationFailed
 from signing_flow.models import Actor, Channel, Contract, TransferStatus
+from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
-from signing_flow.repository import contracts
 from signing_flow.usecases.contracts import get_own_contract
 from signing_flow.vocabulary import ContractAction
 
@@ -53,5 +53,5 @@ async def request_online_cancellation(
         ports.clock.now(),
         {"reason": contract.cancellation_reason},
     )
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract

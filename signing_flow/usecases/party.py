@@ -32,6 +32,7 @@ from signing_flow.models import (
     SigningOrder,
 )
 from signing_flow.orders import end_order, expire_if_due, find_order
+from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.receipts import issue_receipt
 from signing_flow.repository import contracts, with_retries
@@ -97,7 +98,7 @@ async def _require_awaiting(
 ) -> None:
     """Gone unless the order still takes signatures; an overdue order is expired (and saved)."""
     if contract.open_order_id == order.id and expire_if_due(contract, now, who):
-        await contracts(ports.store).save(contract)
+        await save_contract(ports, contract)
     if order.status is not OrderStatus.AWAITING_SIGNATURES:
         raise _order_closed(order)
 
@@ -139,7 +140,7 @@ async def open_session(ports: Ports, qr_token: str, origin: Requester) -> tuple[
         else:
             order.version += 1
         contract.record("party_opened", who, now, _event_data(order, party))
-        await contracts(ports.store).save(contract)
+        await save_contract(ports, contract)
         return session, PartyContext(contract, order, party)
 
     async with _writer_turn(ports, qr_token):
@@ -186,7 +187,7 @@ async def _step(
         who = origin.actor(ctx.party)
         await _require_awaiting(ports, ctx.contract, ctx.order, now, who)
         outcome = apply(ctx, now, who)
-        await contracts(ports.store).save(ctx.contract)
+        await save_contract(ports, ctx.contract)
         if isinstance(outcome, CheckFailed):
             raise outcome
         return ctx

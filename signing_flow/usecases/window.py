@@ -29,8 +29,9 @@ from signing_flow.models import (
     WindowCase,
     WindowDocument,
 )
+from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
-from signing_flow.repository import contracts, files
+from signing_flow.repository import files
 from signing_flow.roles import ensure_staff
 from signing_flow.secrets import new_id
 from signing_flow.uploads import SCAN_LIMIT, SCANS, accept_upload
@@ -129,7 +130,7 @@ async def open_window_case(
         reason=(reason or "").strip() or None,
     )
     contract.record("window_case_opened", actor, now, {"purpose": purpose.value})
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract
 
 
@@ -154,7 +155,7 @@ async def record_appearance(
     for name, value in given.__dict__.items():
         setattr(appearance, name, value)
     contract.record("window_appearance_recorded", actor, ports.clock.now(), {"party_id": party_id})
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract
 
 
@@ -178,7 +179,7 @@ async def upload_party_document(
         now,
         {"party_id": party_id, "kind": kind.value, "sha256": stored.sha256},
     )
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract
 
 
@@ -195,7 +196,7 @@ async def upload_signed_pages(
     await files(ports.store).insert(stored)
     case.signed_pages.append(stored.id)
     contract.record("window_signed_pages_uploaded", actor, now, {"sha256": stored.sha256})
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract
 
 
@@ -269,7 +270,7 @@ async def submit_window_case(ports: Ports, actor: Actor, contract_id: str) -> Co
         contract.apply(ContractAction.WINDOW_INTAKE, actor, now)
     else:
         contract.record("window_cancellation_submitted", actor, now)
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract
 
 
@@ -310,5 +311,5 @@ async def decide_window_case(
             contract.apply(ContractAction.REJECT, actor, now, {"reason": case.rejection})
         else:
             contract.record("window_cancellation_rejected", actor, now, {"reason": case.rejection})
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract
