@@ -167,6 +167,11 @@ def event_digest(event: AuditEvent) -> str:
 def verify_chain(contract_id: str, events: Sequence[AuditEvent]) -> bool:
     """True when every event's hash matches its content and links to the one before, and its
     id and type are the ones its position and action give."""
+    return chain_break(contract_id, events) is None
+
+
+def chain_break(contract_id: str, events: Sequence[AuditEvent]) -> int | None:
+    """The ``seq`` of the first event that does not verify (see ``verify_chain``), or None."""
     prev = GENESIS_HASH
     for event in events:
         if (
@@ -175,6 +180,6 @@ def verify_chain(contract_id: str, events: Sequence[AuditEvent]) -> bool:
             or event.id != event_id(contract_id, event.seq)
             or event.type != event_type_of(event.action)
         ):
-            return False
+            return event.seq
         prev = event.hash
-    return True
+    return None
