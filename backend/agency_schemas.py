@@ -22,15 +22,11 @@ from signing_flow.models import (
     Practitioner,
     ReviewRecord,
 )
-from signing_flow.states import (
-    AGENCY_LABELS,
-    AGENCY_TRANSITIONS,
-    PRACTITIONER_LABELS,
-    PRACTITIONER_TRANSITIONS,
-)
+from signing_flow.states import AGENCY_TRANSITIONS, PRACTITIONER_TRANSITIONS
 from signing_flow.usecases.agencies import EnterpriseInfoInput
 from signing_flow.usecases.practitioners import PersonInput
 from signing_flow.validators import mask_id_number
+from signing_flow.vocabulary import AGENCY_LABELS, PRACTITIONER_LABELS
 
 REVIEW_ACTION_LABELS = {
     "submit": "提交",

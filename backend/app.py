@@ -12,6 +12,7 @@ from backend.access_log import poll_summaries
 from backend.appkeys import CHANGES, CLOCK, POLL_ANSWERS, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
 from backend.changes import ChangeFeed, NotifyingStore
 from backend.errors import error_middleware
+from backend.notifier import NoOpNotifier
 from backend.qrcodes import QrImageCache
 from backend.routes import add_routes
 from backend.sandbox import MovableClock, SystemClock
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 unified_identity=SandboxUnifiedIdentity(store, app[CLOCK]),
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
+                notifier=NoOpNotifier(),
             )
             yield
 

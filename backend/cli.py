@@ -1,4 +1,5 @@
-"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt."""
+"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt,
+verify-audit."""
 
 from __future__ import annotations
 
@@ -34,10 +35,12 @@ from miniapp_mock.simulate import (
 )
 from schedulers.jobs import purge_preview, purge_stale_contracts
 from schedulers.scheduler import build_scheduler
+from signing_flow.audit import chain_break
 from signing_flow.codec import encode_time
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import DependencyUnavailable
-from signing_flow.states import CONTRACT_LABELS
+from signing_flow.repository import contracts
+from signing_flow.vocabulary import CONTRACT_LABELS
 
 
 async def _seed(settings: Settings) -> dict[str, Any]:
@@ -205,6 +208,30 @@ def cmd_verify_receipt(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+def cmd_verify_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """OK and 0 when each contract's audit trail, as stored, is an unbroken hash chain; FAILED
+    with the first event that breaks it, and 1, otherwise (also for an unknown contract)."""
+
+    async def run() -> int:
+        failed = 0
+        async with open_store(settings.store_url) as store:
+            for contract_id in args.contract_ids:
+                contract = await contracts(store).get(contract_id)
+                if contract is None:
+                    print(f"FAILED  {contract_id}: no such contract")
+                    failed += 1
+                    continue
+                seq = chain_break(contract.id, contract.events)
+                verdict = f"broken at event {seq}" if seq else f"{len(contract.events)} events"
+                print(
+                    f"{'FAILED' if seq else 'OK    '}  {contract.number} ({contract.id}): {verdict}"
+                )
+                failed += seq is not None
+        return 1 if failed else 0
+
+    return asyncio.run(run())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wangqian", description="中山存量房网签备案 backend")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -225,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     purge.set_defaults(run=cmd_purge)
     _add_simulate(sub)
     _add_verify_receipt(sub)
+    audit = sub.add_parser("verify-audit", help="check contracts' audit trails in the store")
+    audit.add_argument("contract_ids", nargs="+", metavar="CONTRACT_ID")
+    audit.set_defaults(run=cmd_verify_audit)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()

@@ -36,17 +36,24 @@ STATUS_BY_ERROR: list[tuple[type[e.DomainError], int]] = [
     (e.DependencyUnavailable, 503),
 ]
 
-# aiohttp's own refusals, in our format.
-_HTTP_CODES = {
+# aiohttp's own refusals, in our format; any other is HTTP_ERROR with aiohttp's status. These
+# and the domain's codes (``signing_flow.errors.CODES``) are every code the API answers with.
+HTTP_CODES = {
     404: ("ROUTE_NOT_FOUND", "没有这个接口 (no such endpoint)"),
     405: ("METHOD_NOT_ALLOWED", "该接口不支持此方法 (method not allowed)"),
     413: ("BODY_TOO_LARGE", "请求体过大 (request body too large)"),
 }
+OTHER_HTTP_ERROR = "HTTP_ERROR"
+INTERNAL_ERROR = "INTERNAL_ERROR"  # 500: a bug; the log has the traceback
 
 
 def status_for(error: e.DomainError) -> int:
-    for cls, status in STATUS_BY_ERROR:
-        if isinstance(error, cls):
+    return status_of(type(error))
+
+
+def status_of(cls: type[e.DomainError]) -> int:
+    for base, status in STATUS_BY_ERROR:
+        if issubclass(cls, base):
             return status
     return 400
 
@@ -84,9 +91,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        code, message = _HTTP_CODES.get(exc.status, ("HTTP_ERROR", exc.reason))
+        code, message = HTTP_CODES.get(exc.status, (OTHER_HTTP_ERROR, exc.reason))
         return error_response(exc.status, code, message)
     except Exception:
         # The traceback names code, not request data; bodies are never logged.
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, "INTERNAL_ERROR", "服务器内部错误 (internal error)")
+        return error_response(500, INTERNAL_ERROR, "服务器内部错误 (internal error)")

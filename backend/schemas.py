@@ -34,17 +34,13 @@ from signing_flow.models import (
     RegistryProperty,
     SigningOrder,
 )
-from signing_flow.states import (
-    CONTRACT_LABELS,
-    NEXT_STEP,
-    ORDER_LABELS,
-    PARTY_LABELS,
-    allowed_actions,
-)
+from signing_flow.roles import Role
+from signing_flow.states import NEXT_STEP
 from signing_flow.usecases.contracts import TODO_NEXT_STEP
 from signing_flow.usecases.properties import PropertyLookup
 from signing_flow.usecases.window import AppearanceInput
 from signing_flow.validators import mask_id_number
+from signing_flow.vocabulary import CONTRACT_LABELS, ORDER_LABELS, PARTY_LABELS
 
 IdType = Literal[
     "resident_id",
@@ -308,7 +304,8 @@ class ContractOut(BaseModel):
     events: list[EventOut]
 
     @classmethod
-    def of(cls, c: Contract) -> ContractOut:
+    def of(cls, c: Contract, viewer: Role) -> ContractOut:
+        """The contract as ``viewer`` sees it: ``allowed_actions`` are the ones it can take."""
         fund = c.fund_supervision
         fund_label = None
         if fund.enabled is not None:
@@ -322,7 +319,7 @@ class ContractOut(BaseModel):
             number=c.number,
             status=c.status.value,
             status_label=CONTRACT_LABELS[c.status],
-            allowed_actions=allowed_actions(c.status),
+            allowed_actions=c.allowed_actions(viewer),
             channel=c.channel.value,
             channel_label="线上" if c.channel is Channel.ONLINE else "线下（窗口办理）",
             agency_id=c.agency_id,

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 
 from signing_flow.ports import Lifetimes
 
-CITY_TIMEZONE = "Asia/Shanghai"  # natural days are Zhongshan's; not configurable on purpose
-
 
 @dataclass(frozen=True)
 class Settings:

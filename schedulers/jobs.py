@@ -18,7 +18,8 @@ from signing_flow.models import SYSTEM_ACTOR, Contract, ContractStatus, SigningO
 from signing_flow.orders import end_order, expire_if_due
 from signing_flow.ports import Clock, Doc, DocumentStore
 from signing_flow.secrets import new_id
-from signing_flow.states import PURGEABLE_STATUSES, apply_transition
+from signing_flow.states import PURGEABLE_STATUSES
+from signing_flow.vocabulary import ContractAction, OrderAction
 
 log = logging.getLogger("wangqian.jobs")
 
@@ -45,10 +46,9 @@ def _purge(contract: Contract, clock: Clock, run: str) -> bool:
         return False
     open_order = contract.order(contract.open_order_id or "")
     if open_order is not None and not expire_if_due(contract, now, SYSTEM_ACTOR):
-        end_order(contract, open_order, "cancel", SYSTEM_ACTOR, now)
-    apply_transition(
-        contract,
-        "purge",
+        end_order(contract, open_order, OrderAction.CANCEL, SYSTEM_ACTOR, now)
+    contract.apply(
+        ContractAction.PURGE,
         SYSTEM_ACTOR,
         now,
         {"deadline": encode_time(contract.purge_at), "run": run},

@@ -13,7 +13,3 @@ def purge_deadline(created_at: datetime) -> datetime:
     creation is deleted. Created 2026-11-25 10:00 +08:00 → deleted at 2026-11-27 00:00 +08:00."""
     local_day = created_at.astimezone(CITY_TZ).date()
     return datetime.combine(local_day + timedelta(days=2), time(0), tzinfo=CITY_TZ).astimezone(UTC)
-
-
-def city_today(now: datetime) -> datetime:
-    return now.astimezone(CITY_TZ)

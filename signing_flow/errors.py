@@ -153,3 +153,100 @@ class CheckFailed(DomainError):
     """A party's identity or face check failed; it counts towards the lock-out."""
 
     code = "CHECK_FAILED"
+
+
+# ---- the registry of codes -------------------------------------------------------------------
+
+# Every code the product answers with, under the class that carries it. The class decides the
+# HTTP status (``backend/errors.py``, one table); docs/api.md lists each code under that status;
+# tests/unit/test_error_codes.py checks that these, the docs and the code raising them agree.
+# A code may be carried by two classes when two paths refuse the same thing differently.
+CODES: dict[type[DomainError], frozenset[str]] = {
+    MalformedRequest: frozenset({"MALFORMED_REQUEST"}),
+    NotAuthenticated: frozenset(
+        {
+            "NOT_AUTHENTICATED",
+            "INVALID_CREDENTIALS",
+            "SESSION_INVALID",
+            "SESSION_REPLACED",
+            "SESSION_EXPIRED",
+            "ACCOUNT_DISABLED",
+            "UNIFIED_INVALID_CREDENTIALS",
+        }
+    ),
+    Forbidden: frozenset({"ROLE_NOT_ALLOWED", "PASSWORD_CHANGE_REQUIRED"}),
+    NotFound: frozenset(
+        {
+            "CONTRACT_NOT_FOUND",
+            "ORDER_NOT_FOUND",
+            "PARTY_NOT_FOUND",
+            "PROPERTY_NOT_FOUND",
+            "TOKEN_NOT_FOUND",
+            "AGENCY_NOT_FOUND",
+            "PRACTITIONER_NOT_FOUND",
+            "MATERIAL_NOT_FOUND",
+            "FILE_NOT_FOUND",
+            "FORM_NOT_FOUND",
+            "DOCUMENT_KIND_NOT_FOUND",
+        }
+    ),
+    InvalidState: frozenset(
+        {
+            "CONTRACT_STATE_CONFLICT",
+            "ORDER_STATE_CONFLICT",
+            "OUT_OF_ORDER",
+            "AGENCY_STATE_CONFLICT",
+            "PRACTITIONER_STATE_CONFLICT",
+            "PARTY_FINISHED",  # the agent asks for the QR code of a party who is done
+            "DOCUMENT_CHANGED",
+            "PROPERTY_SEIZED",
+            "PROPERTY_HAS_ACTIVE_CONTRACT",
+            "NO_WINDOW_CASE",
+            "WINDOW_CASE_OPEN",
+            "WINDOW_CASE_IN_REVIEW",
+            "WINDOW_CASE_NOT_IN_REVIEW",
+            "AGENCY_NOT_APPROVED",
+            "MATERIAL_NOT_SAVED",
+            "TOO_MANY_MATERIALS",
+            "UNIFIED_ACCOUNT_NOT_BOUND",
+            "UNIFIED_ACCOUNT_NOT_VERIFIED",
+        }
+    ),
+    NotEligible: frozenset(
+        {
+            "CHANNEL_OFFLINE",
+            "CHANNEL_ONLINE",
+            "ONLINE_SIGNING_NOT_AVAILABLE",
+            "FILED_AT_WINDOW",
+            "FILED_ONLINE",
+            "PROPERTY_TRANSFER_ACCEPTED",
+            "PROPERTY_TRANSFERRED",
+        }
+    ),
+    AlreadyExists: frozenset(
+        {
+            "FILING_NO_TAKEN",
+            "USERNAME_TAKEN",
+            "PRACTITIONER_ALREADY_REGISTERED",
+            "NETSIGN_ACCOUNT_ALREADY_BOUND",
+            "UNIFIED_ACCOUNT_ALREADY_BOUND",
+            "UNIFIED_USERNAME_TAKEN",
+        }
+    ),
+    VersionConflict: frozenset({"VERSION_CONFLICT"}),
+    # PARTY_FINISHED: the party scans again after it is done
+    Gone: frozenset(
+        {"TOKEN_USED", "TOKEN_REPLACED", "TOKEN_EXPIRED", "ORDER_CLOSED", "PARTY_FINISHED"}
+    ),
+    TooLarge: frozenset({"FILE_TOO_LARGE"}),
+    UnsupportedMediaType: frozenset({"UNSUPPORTED_MEDIA_TYPE", "FILE_TYPE_NOT_ALLOWED"}),
+    ValidationFailed: frozenset({"VALIDATION_FAILED"}),
+    # what the police and face verifiers answer (``ports.PoliceVerifier``, ``ports.FaceVerifier``)
+    CheckFailed: frozenset(
+        {"POLICE_MISMATCH", "ID_REVOKED", "ID_INVALID", "FACE_MISMATCH", "LIVENESS_FAILED"}
+    ),
+    TooManyAttempts: frozenset({"ACCOUNT_LOCKED", "UNIFIED_ACCOUNT_LOCKED"}),
+    DependencyUnavailable: frozenset(
+        {"STORE_UNAVAILABLE", "POLICE_SERVICE_UNAVAILABLE", "FACE_SERVICE_UNAVAILABLE"}
+    ),
+}

@@ -1,47 +1,45 @@
 """The aggregates and their parts, as plain dataclasses.
 
-Each aggregate (Account, Session, RegistryProperty, Contract) is stored as one document with a
-``version`` used for compare-and-set. ``status`` fields are changed only through the transition
-tables in ``states.py``.
+Each aggregate (Account, Session, RegistryProperty, Contract, Agency, Practitioner) is stored as
+one document with a ``version`` used for compare-and-set. Their states change only through
+their methods (``Contract.apply``, ``SigningOrder.apply``, …), which run the transition tables
+of ``states`` and record what happened.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
+from signing_flow.agency_models import Agency as Agency
+from signing_flow.agency_models import EnterpriseInfo as EnterpriseInfo
+from signing_flow.agency_models import Material as Material
+from signing_flow.agency_models import Practitioner as Practitioner
+from signing_flow.agency_models import ReviewRecord as ReviewRecord
+from signing_flow.agency_models import UnifiedBinding as UnifiedBinding
+from signing_flow.agency_models import UnifiedPrincipal as UnifiedPrincipal
+from signing_flow.audit import AuditEvent as AuditEvent
+from signing_flow.audit import append_event, event_id
+from signing_flow.errors import InvalidState
+from signing_flow.roles import ROLE_LABELS as ROLE_LABELS
+from signing_flow.roles import SYSTEM_ACTOR as SYSTEM_ACTOR
+from signing_flow.roles import Actor as Actor
+from signing_flow.roles import Role as Role
+from signing_flow.states import ACTIVE_STATUSES, CONTRACT, ORDER, PARTY, offers
+from signing_flow.vocabulary import AgencyStatus as AgencyStatus
+from signing_flow.vocabulary import Channel as Channel
 
-class Role(StrEnum):
-    PRACTITIONER = "practitioner"  # 从业人员: drafts and signs contracts
-    AGENCY_ADMIN = "agency_admin"  # 中介机构账号: manages practitioners, reads all agency contracts
-    CENTER_STAFF = "center_staff"  # 交易管理事务中心: review and window paths
-    PARTY = "party"  # a buyer or seller in the mini-program
-    SYSTEM = "system"  # scheduled jobs
-
-
-ROLE_LABELS = {
-    Role.PRACTITIONER: "从业人员",
-    Role.AGENCY_ADMIN: "中介机构",
-    Role.CENTER_STAFF: "交易中心工作人员",
-    Role.PARTY: "买卖双方当事人",
-    Role.SYSTEM: "系统",
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting, and from where (for the audit trail)."""
-
-    account_id: str
-    role: Role
-    agency_id: str | None = None
-    ip: str | None = None
-    user_agent: str | None = None
-
-
-SYSTEM_ACTOR = Actor(account_id="system", role=Role.SYSTEM)
+# The vocabulary's enums are imported from here by most of the code, as before they moved.
+from signing_flow.vocabulary import ContractAction, OrderAction, PartyAction
+from signing_flow.vocabulary import ContractStatus as ContractStatus
+from signing_flow.vocabulary import OrderPurpose as OrderPurpose
+from signing_flow.vocabulary import OrderStatus as OrderStatus
+from signing_flow.vocabulary import PartyRole as PartyRole
+from signing_flow.vocabulary import PartyStep as PartyStep
+from signing_flow.vocabulary import PractitionerStatus as PractitionerStatus
+from signing_flow.vocabulary import TransferStatus as TransferStatus
+from signing_flow.vocabulary import WindowDocument as WindowDocument
 
 
 @dataclass
@@ -71,12 +69,6 @@ class Session:
     version: int = 0
 
 
-class TransferStatus(StrEnum):
-    NONE = "none"
-    ACCEPTED = "accepted"  # 不动产已受理
-    TRANSFERRED = "transferred"  # 已过户
-
-
 @dataclass
 class Owner:
     name: str
@@ -98,28 +90,6 @@ class RegistryProperty:
     seized: bool = False  # 查封
     transfer_status: TransferStatus = TransferStatus.NONE
     version: int = 0
-
-
-class ContractStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    SIGNING = "signing"
-    SIGNED = "signed"
-    FILED = "filed"
-    WINDOW_REVIEW = "window_review"
-    CANCELLING = "cancelling"
-    CANCELLED = "cancelled"
-    DELETED = "deleted"
-
-
-class Channel(StrEnum):
-    ONLINE = "online"  # 存量房合同签订线上
-    OFFLINE = "offline"  # 存量房合同签订线下 (window)
-
-
-class PartyRole(StrEnum):
-    SELLER = "seller"  # 甲方
-    BUYER = "buyer"  # 乙方
 
 
 @dataclass
@@ -170,48 +140,6 @@ class FundSupervision:
 
 
 @dataclass
-class AuditEvent:
-    seq: int
-    at: datetime
-    actor_id: str
-    actor_role: str
-    action: str
-    from_status: str | None
-    to_status: str | None
-    ip: str | None
-    user_agent: str | None
-    prev_hash: str
-    hash: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-class OrderStatus(StrEnum):
-    AWAITING_SIGNATURES = "awaiting_signatures"
-    COMPLETED = "completed"
-    SUBMITTED = "submitted"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-    DECLINED = "declined"
-    FAILED = "failed"
-
-
-class OrderPurpose(StrEnum):
-    FILING = "filing"  # 网签备案
-    CANCELLATION = "cancellation"  # 存量房合同注销
-
-
-class PartyStep(StrEnum):
-    PENDING = "pending"
-    OPENED = "opened"
-    REVIEWED = "reviewed"
-    CONFIRMED = "confirmed"
-    IDENTITY_VERIFIED = "identity_verified"
-    SIGNED = "signed"
-    DECLINED = "declined"
-    LOCKED = "locked"
-
-
-@dataclass
 class SignatureReceipt:
     """What the platform signed for one party (DESIGN §7); ``payload`` is signed as canonical JSON."""
 
@@ -245,6 +173,10 @@ class OrderParty:
     receipt: SignatureReceipt | None = None
     decline_reason: str | None = None
 
+    def ensure_can(self, action: PartyAction) -> None:
+        """OUT_OF_ORDER (409) naming the step to take instead, unless ``action`` is next."""
+        PARTY.ensure(self.step, action)
+
 
 @dataclass
 class SigningOrder:
@@ -263,14 +195,21 @@ class SigningOrder:
     def party(self, party_id: str) -> OrderParty | None:
         return next((p for p in self.parties if p.party_id == party_id), None)
 
+    def apply(self, action: OrderAction, at: datetime) -> None:
+        ORDER.apply(self, action)
+        self.version += 1
+        if ORDER.is_final(self.status):
+            self.ended_at = at
 
-class WindowDocument(StrEnum):
-    """What staff upload for one party at the window (guide §3.2 (六), §5)."""
+    def refusal(self, action: str) -> InvalidState:
+        """The 409 for an agent's ``action`` the order's state does not allow."""
+        return ORDER.refusal(self.status, action, ORDER.actions(self.status))
 
-    PHOTO = "photo"  # 现场照片采集 (cancellation)
-    POWER_OF_ATTORNEY = "power_of_attorney"  # 经公证的委托书
-    MINOR_GUARANTEE = "minor_guarantee"  # 未成年人保证书
-    KINSHIP_PROOF = "kinship_proof"  # 户口本或出生证明
+    def step(self, party: OrderParty, action: PartyAction, at: datetime) -> None:
+        """Move one party's step along; the order's version counts every party's progress."""
+        PARTY.apply(party, action)
+        party.step_times[party.step.value] = at
+        self.version += 1
 
 
 @dataclass
@@ -340,126 +279,71 @@ class Contract:
     events: list[AuditEvent] = field(default_factory=list)
     version: int = 0
 
+    # How many of ``events`` were read with the contract: the later ones are new (``new_events``).
+    # Not a field, so never stored.
+    _read_events = 0
+
+    def __post_init__(self) -> None:
+        self._read_events = len(self.events)
+        for event in self.events:
+            if not event.id:  # written before events had ids (``signing_flow.audit``)
+                event.id = event_id(self.id, event.seq)
+
     def order(self, order_id: str) -> SigningOrder | None:
         return next((o for o in self.orders if o.id == order_id), None)
 
     def parties(self) -> list[Party]:
         return [*self.sellers, *self.buyers]
 
+    def allowed_actions(self, role: Role) -> list[str]:
+        """What a caller of ``role`` can do with this contract now (``states.offers``)."""
+        order = self.order(self.open_order_id or "")
+        return offers(
+            self.status,
+            role,
+            channel=self.channel,
+            filed_via=self.filed_via,
+            open_order=order.status if order else None,
+        )
 
-# ---- agency accounts (中介机构), practitioners (从业人员), unified identity (guide §1) ------------
+    def ensure_can(self, action: ContractAction, actor: Actor) -> None:
+        """CONTRACT_STATE_CONFLICT (409) unless the state allows ``action``."""
+        CONTRACT.ensure(self.status, action, lambda: self.allowed_actions(actor.role))
 
+    def apply(
+        self, action: ContractAction, actor: Actor, at: datetime, data: dict[str, Any] | None = None
+    ) -> None:
+        """Move along the transition table and record the audit event for it."""
+        previous = CONTRACT.apply(self, action, lambda: self.allowed_actions(actor.role))
+        self.updated_at = at
+        if self.status not in ACTIVE_STATUSES:
+            self.property_lock = f"released:{self.id}"
+        self.record(action, actor, at, data, from_status=previous)
 
-class AgencyStatus(StrEnum):
-    """The agency's enterprise information check (中介服务机构信息核查)."""
+    def record(
+        self,
+        action: str,
+        actor: Actor,
+        at: datetime,
+        data: dict[str, Any] | None = None,
+        *,
+        from_status: ContractStatus | None = None,
+    ) -> AuditEvent:
+        """Append the audit event of ``action`` (``audit.EventType`` names every one)."""
+        return append_event(
+            self.events,
+            self.id,
+            action,
+            actor,
+            at,
+            data,
+            from_status=from_status.value if from_status else None,
+            to_status=self.status.value,
+        )
 
-    INCOMPLETE = "incomplete"  # 待完善企业信息: opened by staff, the admin fills the information
-    SUBMITTED = "submitted"  # 已提交，待审核
-    APPROVED = "approved"  # 审核通过: the admin may add practitioners
-    REJECTED = "rejected"  # 审核不通过: the admin corrects and submits again
+    def new_events(self) -> list[AuditEvent]:
+        """The events recorded since the contract was read or last handed on."""
+        return self.events[self._read_events :]
 
-
-class PractitionerStatus(StrEnum):
-    DRAFT = "draft"  # 待提交
-    SUBMITTED = "submitted"  # 已提交，待审核
-    APPROVED = "approved"  # 审核通过: has a net-sign login
-    REJECTED = "rejected"  # 审核不通过
-    REMOVED = "removed"  # 已注销: the person may join another agency
-
-
-@dataclass
-class Material:
-    """收件材料: named and saved first, then one image uploaded (guide §1.2 (二))."""
-
-    id: str
-    name: str
-    saved: bool = False
-    file_id: str | None = None
-    content_type: str | None = None
-    size: int | None = None
-    uploaded_at: datetime | None = None
-
-
-@dataclass
-class ReviewRecord:
-    """One step of a submission and its review: submit (with 提交意见), approve, reject, …"""
-
-    action: str
-    actor_id: str
-    actor_role: str
-    at: datetime
-    comment: str | None = None
-
-
-@dataclass
-class EnterpriseInfo:
-    """企业信息, as on the business license (营业执照)."""
-
-    full_name: str
-    uscc: str  # 统一社会信用代码
-    legal_representative: str
-    address: str
-    business_term_to: date  # 营业期限 (end)
-    qualification_valid_to: date  # 资质有效期; the business term when there is no certificate
-    business_term_from: date | None = None
-    qualification_cert_no: str | None = None  # 资质证书编号, optional
-
-
-@dataclass
-class Agency:
-    id: str
-    name: str
-    filing_no: str  # 备案编号 of the paper application, recorded by staff (unique)
-    admin_account_id: str
-    status: AgencyStatus
-    opened_by: str
-    opened_at: datetime
-    updated_at: datetime
-    info: EnterpriseInfo | None = None
-    materials: list[Material] = field(default_factory=list)
-    history: list[ReviewRecord] = field(default_factory=list)
-    version: int = 0
-
-
-@dataclass
-class Practitioner:
-    id: str
-    agency_id: str
-    name: str
-    id_number: str
-    phone: str
-    status: PractitionerStatus
-    # The ID number while the person belongs to this agency, "released:<id>" once removed: a
-    # unique index on it keeps one person to one agency at a time in both stores.
-    person_lock: str
-    created_by: str
-    created_at: datetime
-    updated_at: datetime
-    materials: list[Material] = field(default_factory=list)
-    history: list[ReviewRecord] = field(default_factory=list)
-    account_id: str | None = None  # the net-sign login, created on approval
-    username: str | None = None
-    approved_at: datetime | None = None
-    version: int = 0
-
-
-@dataclass(frozen=True)
-class UnifiedPrincipal:
-    """A legal-person account of the unified identity platform (统一身份认证平台), as it answers
-    a successful login."""
-
-    id: str
-    username: str
-    enterprise_name: str
-    license_verified: bool  # 电子营业执照核验 done (level 四级, formerly L2)
-
-
-@dataclass
-class UnifiedBinding:
-    """网签系统账号与统一认证账号关联: strictly one-to-one, both fields unique."""
-
-    id: str
-    unified_account_id: str
-    netsign_account_id: str
-    bound_at: datetime
-    version: int = 0
+    def events_handed_on(self) -> None:
+        self._read_events = len(self.events)

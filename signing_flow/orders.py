@@ -7,11 +7,8 @@ from typing import Any
 
 from signing_flow.errors import NotFound
 from signing_flow.models import Actor, Contract, OrderStatus, SigningOrder
-from signing_flow.states import (
-    CONTRACT_ACTION_FOR_ORDER_END,
-    apply_order_transition,
-    apply_transition,
-)
+from signing_flow.states import CONTRACT_ACTION_FOR_ORDER_END
+from signing_flow.vocabulary import OrderAction
 
 
 def contract_id_of(order_id: str) -> str:
@@ -19,26 +16,30 @@ def contract_id_of(order_id: str) -> str:
     return order_id.rpartition("-o")[0]
 
 
+def order_not_found() -> NotFound:
+    """Also for an order id whose contract is unknown or not the caller's: it asked for an order."""
+    return NotFound("电子合同订单不存在 (no such signing order)", code="ORDER_NOT_FOUND")
+
+
 def find_order(contract: Contract, order_id: str) -> SigningOrder:
     order = contract.order(order_id)
     if order is None:
-        raise NotFound("电子合同订单不存在 (no such signing order)", code="ORDER_NOT_FOUND")
+        raise order_not_found()
     return order
 
 
 def end_order(
     contract: Contract,
     order: SigningOrder,
-    action: str,
+    action: OrderAction,
     actor: Actor,
     now: datetime,
     data: dict[str, Any] | None = None,
 ) -> None:
     """Close ``order`` with ``action`` (cancel, expire, decline, lock_out) and move the contract
     back to where that leaves it; every token and session of the order dies with it."""
-    apply_order_transition(order, action, now)
-    apply_transition(
-        contract,
+    order.apply(action, now)
+    contract.apply(
         CONTRACT_ACTION_FOR_ORDER_END[order.status],
         actor,
         now,
@@ -57,5 +58,5 @@ def expire_if_due(
         return False
     if now < order.expires_at:
         return False
-    end_order(contract, order, "expire", actor, now, data)
+    end_order(contract, order, OrderAction.EXPIRE, actor, now, data)
     return True

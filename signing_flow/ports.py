@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from signing_flow.audit import AuditEvent
 from signing_flow.models import RegistryProperty, UnifiedPrincipal
 from signing_flow.snapshots import Snapshots
 from signing_flow.writer_queue import WriterQueue
@@ -168,6 +169,8 @@ class Ports:
     snapshots: Snapshots = field(default_factory=Snapshots)
     # this process's writers of each contract, one at a time (fewer lost compare-and-sets)
     writers: WriterQueue = field(default_factory=WriterQueue)
+    # None: nobody reacts to events (tests, tools); the app passes backend.notifier's adapter
+    notifier: Notifier | None = None
 
 
 class SmsGateway(Protocol):
@@ -185,3 +188,13 @@ class UnifiedIdentity(Protocol):
     async def authenticate(self, username: str, password: str) -> UnifiedPrincipal | None:
         """The account, or None for a wrong username or password. May raise
         ``TooManyAttempts`` (the platform's own lock-out) or ``DependencyUnavailable``."""
+
+
+class Notifier(Protocol):
+    """Where reactions to domain events hang (webhooks, messages): handed the audit events a
+    saved contract recorded (``signing_flow.outbox``). A hand-off, not a delivery: an
+    implementation queues and returns quickly. What is handed on was already written, so a
+    failed hand-off loses nothing; delivery guarantees come from the outbox (the trail itself,
+    read after a cursor by a job)."""
+
+    async def notify(self, contract_id: str, events: Sequence[AuditEvent]) -> None: ...

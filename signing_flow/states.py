@@ -1,79 +1,71 @@
-"""The contract's transition table and the one function that applies it.
+"""Every aggregate's transition table, each declared once and run by one ``StateMachine``, and
+what a caller is offered in a state (``offers``: the API's ``allowed_actions``).
 
-Nothing else assigns ``Contract.status``. Applying a transition also appends the audit event, so
-that the state change and its record are written by the same compare-and-set.
+Nothing assigns a status but ``StateMachine.apply``, called from the aggregates' methods
+(``Contract.apply``, ``SigningOrder.apply``, …). DESIGN §4.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
-from typing import Any
-
-import orjson
-
-from signing_flow.codec import to_doc
-from signing_flow.errors import InvalidState
-from signing_flow.models import (
-    Actor,
-    Agency,
-    AuditEvent,
-    Contract,
-    OrderParty,
-    PartyStep,
-    Practitioner,
-    ReviewRecord,
-    SigningOrder,
+from signing_flow.roles import Role
+from signing_flow.statemachine import StateMachine, StepMachine
+from signing_flow.vocabulary import (
+    AGENCY_LABELS,
+    CONTRACT_LABELS,
+    ORDER_LABELS,
+    PARTY_LABELS,
+    PRACTITIONER_LABELS,
+    Channel,
 )
-from signing_flow.models import AgencyStatus as A
-from signing_flow.models import ContractStatus as S
-from signing_flow.models import OrderStatus as O
-from signing_flow.models import PartyStep as P
-from signing_flow.models import PractitionerStatus as PS
+from signing_flow.vocabulary import AgencyAction as AA
+from signing_flow.vocabulary import AgencyStatus as A
+from signing_flow.vocabulary import ContractAction as C
+from signing_flow.vocabulary import ContractStatus as S
+from signing_flow.vocabulary import OrderAction as OA
+from signing_flow.vocabulary import OrderStatus as O
+from signing_flow.vocabulary import PartyAction as PA
+from signing_flow.vocabulary import PartyStep as P
+from signing_flow.vocabulary import PractitionerAction as PSA
+from signing_flow.vocabulary import PractitionerStatus as PS
 
-CONTRACT_LABELS: dict[S, str] = {
-    S.DRAFT: "草稿",
-    S.SUBMITTED: "已提交",
-    S.SIGNING: "电子签名中",
-    S.SIGNED: "已完成签字",
-    S.FILED: "已签约",
-    S.WINDOW_REVIEW: "窗口审核中",
-    S.CANCELLING: "注销中",
-    S.CANCELLED: "已注销",
-    S.DELETED: "已删除",
-}
+# ---- contracts -------------------------------------------------------------------------------
 
-# (current status) → {action: next status}. DESIGN §4.
-CONTRACT_TRANSITIONS: dict[S, dict[str, S]] = {
-    S.DRAFT: {"edit": S.DRAFT, "submit": S.SUBMITTED, "delete": S.DELETED, "purge": S.DELETED},
+CONTRACT_TRANSITIONS: dict[S, dict[C, S]] = {
+    S.DRAFT: {C.EDIT: S.DRAFT, C.SUBMIT: S.SUBMITTED, C.DELETE: S.DELETED, C.PURGE: S.DELETED},
     S.SUBMITTED: {
-        "edit": S.DRAFT,
-        "create_order": S.SIGNING,
-        "window_intake": S.WINDOW_REVIEW,
-        "delete": S.DELETED,
-        "purge": S.DELETED,
+        C.EDIT: S.DRAFT,
+        C.CREATE_ORDER: S.SIGNING,
+        C.WINDOW_INTAKE: S.WINDOW_REVIEW,
+        C.DELETE: S.DELETED,
+        C.PURGE: S.DELETED,
     },
     S.SIGNING: {
-        "order_cancelled": S.DRAFT,
-        "order_expired": S.SUBMITTED,
-        "order_failed": S.SUBMITTED,
-        "all_signed": S.SIGNED,
-        "delete": S.DELETED,
-        "purge": S.DELETED,
+        C.ORDER_CANCELLED: S.DRAFT,
+        C.ORDER_EXPIRED: S.SUBMITTED,
+        C.ORDER_FAILED: S.SUBMITTED,
+        C.ALL_SIGNED: S.SIGNED,
+        C.DELETE: S.DELETED,
+        C.PURGE: S.DELETED,
     },
-    S.SIGNED: {"file": S.FILED},
-    S.WINDOW_REVIEW: {"approve": S.FILED, "reject": S.SUBMITTED},
-    S.FILED: {"request_cancellation": S.CANCELLING, "window_cancel": S.CANCELLED},
+    S.SIGNED: {C.FILE: S.FILED},
+    S.WINDOW_REVIEW: {C.APPROVE: S.FILED, C.REJECT: S.SUBMITTED},
+    S.FILED: {C.REQUEST_CANCELLATION: S.CANCELLING, C.WINDOW_CANCEL: S.CANCELLED},
     S.CANCELLING: {
-        "order_cancelled": S.FILED,
-        "order_expired": S.FILED,
-        "order_failed": S.FILED,
-        "all_signed": S.CANCELLING,
-        "cancel": S.CANCELLED,
+        C.ORDER_CANCELLED: S.FILED,
+        C.ORDER_EXPIRED: S.FILED,
+        C.ORDER_FAILED: S.FILED,
+        C.ALL_SIGNED: S.CANCELLING,
+        C.CANCEL: S.CANCELLED,
     },
     S.CANCELLED: {},
     S.DELETED: {},
 }
+CONTRACT = StateMachine(
+    CONTRACT_TRANSITIONS,
+    CONTRACT_LABELS,
+    subject=("合同", "the contract"),
+    code="CONTRACT_STATE_CONFLICT",
+)
 
 # A contract in these states keeps its property: nobody else may contract it.
 ACTIVE_STATUSES = frozenset(
@@ -82,324 +74,145 @@ ACTIVE_STATUSES = frozenset(
 # The guide's automatic deletion applies only before the contract is e-signed or filed.
 PURGEABLE_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.SIGNING})
 
-GENESIS_HASH = "0" * 64
-
-
-def allowed_actions(status: S) -> list[str]:
-    return sorted(CONTRACT_TRANSITIONS[status])
-
-
-def refused(
-    subject: tuple[str, str], status: str, label: str, action: str, allowed: list[str], code: str
-) -> InvalidState:
-    """The 409 for an action a record's state does not allow: it names the state (with its
-    Chinese label) and what the state allows. ``subject`` is (中文, English)."""
-    zh, en = subject
-    return InvalidState(
-        f"{zh}当前状态为「{label}」，不能执行 {action} ({en} is {status}; {action} is not allowed)",
-        current=status,
-        allowed=allowed,
-        code=code,
-        extra={"current_state_label": label},
-    )
-
-
-def ensure_allowed(contract: Contract, action: str) -> S:
-    """The next status for ``action``, or InvalidState naming the current one and what it allows."""
-    target = CONTRACT_TRANSITIONS[contract.status].get(action)
-    if target is None:
-        raise refused(
-            ("合同", "the contract"),
-            contract.status.value,
-            CONTRACT_LABELS[contract.status],
-            action,
-            allowed_actions(contract.status),
-            "CONTRACT_STATE_CONFLICT",
-        )
-    return target
-
-
-def apply_transition(
-    contract: Contract, action: str, actor: Actor, at: datetime, data: dict[str, Any] | None = None
-) -> None:
-    """Move ``contract`` along the table and append the audit event for it."""
-    target = ensure_allowed(contract, action)
-    previous = contract.status
-    contract.status = target
-    contract.updated_at = at
-    if target not in ACTIVE_STATUSES:
-        contract.property_lock = f"released:{contract.id}"
-    record_event(contract, action, actor, at, data, from_status=previous)
-
-
-def record_event(
-    contract: Contract,
-    action: str,
-    actor: Actor,
-    at: datetime,
-    data: dict[str, Any] | None = None,
-    *,
-    from_status: S | None = None,
-) -> AuditEvent:
-    """Append an event chained to the previous one by its hash (tamper-evident trail)."""
-    event = AuditEvent(
-        seq=contract.events[-1].seq + 1 if contract.events else 1,
-        at=at,
-        actor_id=actor.account_id,
-        actor_role=actor.role.value,
-        action=action,
-        from_status=from_status.value if from_status else None,
-        to_status=contract.status.value,
-        ip=actor.ip,
-        user_agent=actor.user_agent,
-        prev_hash=contract.events[-1].hash if contract.events else GENESIS_HASH,
-        hash="",
-        data=data or {},
-    )
-    event.hash = _event_digest(event)
-    contract.events.append(event)
-    return event
-
-
-def _event_digest(event: AuditEvent) -> str:
-    """SHA-256 of the event's canonical JSON: sorted keys, no whitespace, UTF-8. (orjson gives
-    the same bytes as ``json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":"))``
-    for the strings, integers and booleans events hold, in a tenth of the time.)"""
-    body = to_doc(event)
-    del body["hash"]
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
-def verify_chain(contract: Contract) -> bool:
-    """True when every event's hash matches its content and links to the one before."""
-    prev = GENESIS_HASH
-    for event in contract.events:
-        if event.prev_hash != prev or event.hash != _event_digest(event):
-            return False
-        prev = event.hash
-    return True
-
-
-# ---- signing orders ------------------------------------------------------------------------
-
-ORDER_LABELS: dict[O, str] = {
-    O.AWAITING_SIGNATURES: "已创建订单，待签字",
-    O.COMPLETED: "订单已经完成签字",
-    O.SUBMITTED: "已提交",
-    O.CANCELLED: "已注销电子合同订单",
-    O.EXPIRED: "订单已过期",
-    O.DECLINED: "当事人拒绝签署",
-    O.FAILED: "认证失败次数过多，订单失效",
+# Who takes which action; the rest (all_signed, order_*, purge, and window_intake, which
+# submitting a window case does) happen to the contract and are never offered.
+_TAKEN_BY: dict[Role, frozenset[C]] = {
+    Role.PRACTITIONER: frozenset(
+        {C.EDIT, C.SUBMIT, C.DELETE, C.CREATE_ORDER, C.FILE, C.REQUEST_CANCELLATION, C.CANCEL}
+    ),
+    Role.CENTER_STAFF: frozenset({C.APPROVE, C.REJECT, C.WINDOW_CANCEL}),
 }
 
-ORDER_TRANSITIONS: dict[O, dict[str, O]] = {
+
+def offers(
+    status: S,
+    role: Role,
+    *,
+    channel: Channel,
+    filed_via: Channel | None,
+    open_order: O | None,
+) -> list[str]:
+    """The contract actions a caller of ``role`` can take now, sorted: the table's, narrowed by
+    who takes them and by the rules that would refuse them (an offline contract is not signed
+    online; a contract is cancelled the way it was filed; the cancellation order's own steps
+    while 注销中). Agency admins read contracts, they never act on them."""
+    own = _TAKEN_BY.get(role, frozenset())
+    actions = {a for a in CONTRACT_TRANSITIONS[status] if a in own}
+    if channel is not Channel.ONLINE:
+        actions.discard(C.CREATE_ORDER)
+    if filed_via is not Channel.ONLINE:
+        actions.discard(C.REQUEST_CANCELLATION)
+    if filed_via is not Channel.OFFLINE:
+        actions.discard(C.WINDOW_CANCEL)
+    if status is S.CANCELLING:
+        # the cancellation order: generated while there is none, submitted once complete
+        actions.discard(C.CANCEL)
+        if C.CANCEL in own and open_order is None:
+            actions.add(C.CREATE_ORDER)
+        elif C.CANCEL in own and open_order is O.COMPLETED:
+            actions.add(C.CANCEL)
+    return sorted(actions)
+
+
+# ---- signing orders --------------------------------------------------------------------------
+
+ORDER_TRANSITIONS: dict[O, dict[OA, O]] = {
     O.AWAITING_SIGNATURES: {
-        "all_signed": O.COMPLETED,
-        "cancel": O.CANCELLED,
-        "expire": O.EXPIRED,
-        "decline": O.DECLINED,
-        "lock_out": O.FAILED,
+        OA.ALL_SIGNED: O.COMPLETED,
+        OA.CANCEL: O.CANCELLED,
+        OA.EXPIRE: O.EXPIRED,
+        OA.DECLINE: O.DECLINED,
+        OA.LOCK_OUT: O.FAILED,
     },
-    O.COMPLETED: {"submit": O.SUBMITTED},
+    O.COMPLETED: {OA.SUBMIT: O.SUBMITTED},
     O.SUBMITTED: {},
     O.CANCELLED: {},
     O.EXPIRED: {},
     O.DECLINED: {},
     O.FAILED: {},
 }
-
 # The order actions an agent can call; the others happen to the order (signatures, expiry).
-AGENT_ORDER_ACTIONS = frozenset({"cancel", "submit"})
+AGENT_ORDER_ACTIONS = frozenset({OA.CANCEL, OA.SUBMIT})
+ORDER = StateMachine(
+    ORDER_TRANSITIONS,
+    ORDER_LABELS,
+    subject=("电子合同订单", "the order"),
+    code="ORDER_STATE_CONFLICT",
+    offered=AGENT_ORDER_ACTIONS,
+)
 
 # What the contract does when its order ends this way.
 CONTRACT_ACTION_FOR_ORDER_END = {
-    O.CANCELLED: "order_cancelled",
-    O.EXPIRED: "order_expired",
-    O.DECLINED: "order_failed",
-    O.FAILED: "order_failed",
+    O.CANCELLED: C.ORDER_CANCELLED,
+    O.EXPIRED: C.ORDER_EXPIRED,
+    O.DECLINED: C.ORDER_FAILED,
+    O.FAILED: C.ORDER_FAILED,
 }
 
-
-def order_conflict(order: SigningOrder, action: str) -> InvalidState:
-    return refused(
-        ("电子合同订单", "the order"),
-        order.status.value,
-        ORDER_LABELS[order.status],
-        action,
-        sorted(AGENT_ORDER_ACTIONS & ORDER_TRANSITIONS[order.status].keys()),
-        "ORDER_STATE_CONFLICT",
-    )
-
-
-def apply_order_transition(order: SigningOrder, action: str, at: datetime) -> None:
-    target = ORDER_TRANSITIONS[order.status].get(action)
-    if target is None:
-        raise order_conflict(order, action)
-    order.status = target
-    order.version += 1
-    if not ORDER_TRANSITIONS[target]:
-        order.ended_at = at
-
-
-# ---- a party's steps inside an order --------------------------------------------------------
-
-PARTY_LABELS: dict[P, str] = {
-    P.PENDING: "待扫码",
-    P.OPENED: "已扫码",
-    P.REVIEWED: "已查阅文件",
-    P.CONFIRMED: "已确定签署",
-    P.IDENTITY_VERIFIED: "微警认证通过",
-    P.SIGNED: "人脸识别通过，已授权",
-    P.DECLINED: "已拒绝签署",
-    P.LOCKED: "认证失败次数过多，已锁定",
-}
+# ---- a party's steps inside an order ---------------------------------------------------------
 
 # Strictly in this order; decline and lock-out from any step before signing.
-PARTY_TRANSITIONS: dict[P, dict[str, P]] = {
-    P.PENDING: {"open": P.OPENED, "decline": P.DECLINED},
-    P.OPENED: {"review": P.REVIEWED, "decline": P.DECLINED},
-    P.REVIEWED: {"confirm": P.CONFIRMED, "decline": P.DECLINED},
+PARTY_TRANSITIONS: dict[P, dict[PA, P]] = {
+    P.PENDING: {PA.OPEN: P.OPENED, PA.DECLINE: P.DECLINED},
+    P.OPENED: {PA.REVIEW: P.REVIEWED, PA.DECLINE: P.DECLINED},
+    P.REVIEWED: {PA.CONFIRM: P.CONFIRMED, PA.DECLINE: P.DECLINED},
     P.CONFIRMED: {
-        "police_verification": P.IDENTITY_VERIFIED,
-        "decline": P.DECLINED,
-        "lock_out": P.LOCKED,
+        PA.POLICE_VERIFICATION: P.IDENTITY_VERIFIED,
+        PA.DECLINE: P.DECLINED,
+        PA.LOCK_OUT: P.LOCKED,
     },
-    P.IDENTITY_VERIFIED: {"authorize": P.SIGNED, "decline": P.DECLINED, "lock_out": P.LOCKED},
+    P.IDENTITY_VERIFIED: {PA.AUTHORIZE: P.SIGNED, PA.DECLINE: P.DECLINED, PA.LOCK_OUT: P.LOCKED},
     P.SIGNED: {},
     P.DECLINED: {},
     P.LOCKED: {},
 }
-
 # The next thing the party does, by step (what an out-of-order call is told to do instead).
-NEXT_STEP: dict[P, str | None] = {
-    P.PENDING: "open",
-    P.OPENED: "review",
-    P.REVIEWED: "confirm",
-    P.CONFIRMED: "police_verification",
-    P.IDENTITY_VERIFIED: "authorize",
+NEXT_STEP: dict[P, PA | None] = {
+    P.PENDING: PA.OPEN,
+    P.OPENED: PA.REVIEW,
+    P.REVIEWED: PA.CONFIRM,
+    P.CONFIRMED: PA.POLICE_VERIFICATION,
+    P.IDENTITY_VERIFIED: PA.AUTHORIZE,
     P.SIGNED: None,
     P.DECLINED: None,
     P.LOCKED: None,
 }
+PARTY = StepMachine(PARTY_TRANSITIONS, PARTY_LABELS, NEXT_STEP, code="OUT_OF_ORDER", field="step")
 
-
-def ensure_party_can(party: OrderParty, action: str) -> PartyStep:
-    """The step ``action`` leads to, or OUT_OF_ORDER (409) naming the step to take instead."""
-    target = PARTY_TRANSITIONS[party.step].get(action)
-    if target is None:
-        nxt = NEXT_STEP[party.step]
-        raise InvalidState(
-            f"当前步骤为「{PARTY_LABELS[party.step]}」，"
-            + (f"下一步应为 {nxt}" if nxt else "无需再操作")
-            + f" (step is {party.step.value}; next: {nxt or 'nothing'})",
-            current=party.step.value,
-            allowed=[nxt] if nxt else [],
-            code="OUT_OF_ORDER",
-            extra={"next_step": nxt, "current_state_label": PARTY_LABELS[party.step]},
-        )
-    return target
-
-
-def apply_party_step(order: SigningOrder, party: OrderParty, action: str, at: datetime) -> None:
-    target = ensure_party_can(party, action)
-    party.step = target
-    party.step_times[target.value] = at
-    order.version += 1
-
-
-# ---- agency accounts and practitioners (guide §1.2, §1.3) ----------------------------------
-
-AGENCY_LABELS: dict[A, str] = {
-    A.INCOMPLETE: "待完善企业信息",
-    A.SUBMITTED: "已提交，待审核",
-    A.APPROVED: "审核通过",
-    A.REJECTED: "审核不通过",
-}
+# ---- agency accounts and practitioners (guide §1.2, §1.3) ------------------------------------
 
 # The enterprise information check. "edit" covers the information and the materials; a rejected
 # agency stays rejected (with the reason on show) until it submits again.
-AGENCY_TRANSITIONS: dict[A, dict[str, A]] = {
-    A.INCOMPLETE: {"edit": A.INCOMPLETE, "submit": A.SUBMITTED},
-    A.SUBMITTED: {"approve": A.APPROVED, "reject": A.REJECTED},
-    A.REJECTED: {"edit": A.REJECTED, "submit": A.SUBMITTED},
+AGENCY_TRANSITIONS: dict[A, dict[AA, A]] = {
+    A.INCOMPLETE: {AA.EDIT: A.INCOMPLETE, AA.SUBMIT: A.SUBMITTED},
+    A.SUBMITTED: {AA.APPROVE: A.APPROVED, AA.REJECT: A.REJECTED},
+    A.REJECTED: {AA.EDIT: A.REJECTED, AA.SUBMIT: A.SUBMITTED},
     A.APPROVED: {},
 }
-
-PRACTITIONER_LABELS: dict[PS, str] = {
-    PS.DRAFT: "待提交",
-    PS.SUBMITTED: "已提交，待审核",
-    PS.APPROVED: "审核通过",
-    PS.REJECTED: "审核不通过",
-    PS.REMOVED: "已注销",
-}
+AGENCY = StateMachine(
+    AGENCY_TRANSITIONS,
+    AGENCY_LABELS,
+    subject=("企业信息核查", "the agency"),
+    code="AGENCY_STATE_CONFLICT",
+)
 
 # Actions that keep the status (disable, enable, reset_password) are listed so that the table
 # says where they are allowed; they change the practitioner's account, not this record.
-PRACTITIONER_TRANSITIONS: dict[PS, dict[str, PS]] = {
-    PS.DRAFT: {"edit": PS.DRAFT, "submit": PS.SUBMITTED, "remove": PS.REMOVED},
-    PS.SUBMITTED: {"approve": PS.APPROVED, "reject": PS.REJECTED},
-    PS.REJECTED: {"edit": PS.REJECTED, "submit": PS.SUBMITTED, "remove": PS.REMOVED},
+PRACTITIONER_TRANSITIONS: dict[PS, dict[PSA, PS]] = {
+    PS.DRAFT: {PSA.EDIT: PS.DRAFT, PSA.SUBMIT: PS.SUBMITTED, PSA.REMOVE: PS.REMOVED},
+    PS.SUBMITTED: {PSA.APPROVE: PS.APPROVED, PSA.REJECT: PS.REJECTED},
+    PS.REJECTED: {PSA.EDIT: PS.REJECTED, PSA.SUBMIT: PS.SUBMITTED, PSA.REMOVE: PS.REMOVED},
     PS.APPROVED: {
-        "disable": PS.APPROVED,
-        "enable": PS.APPROVED,
-        "reset_password": PS.APPROVED,
-        "remove": PS.REMOVED,
+        PSA.DISABLE: PS.APPROVED,
+        PSA.ENABLE: PS.APPROVED,
+        PSA.RESET_PASSWORD: PS.APPROVED,
+        PSA.REMOVE: PS.REMOVED,
     },
     PS.REMOVED: {},
 }
-
-
-def ensure_agency_allowed(agency: Agency, action: str) -> A:
-    target = AGENCY_TRANSITIONS[agency.status].get(action)
-    if target is None:
-        raise refused(
-            ("企业信息核查", "the agency"),
-            agency.status.value,
-            AGENCY_LABELS[agency.status],
-            action,
-            sorted(AGENCY_TRANSITIONS[agency.status]),
-            "AGENCY_STATE_CONFLICT",
-        )
-    return target
-
-
-def apply_agency_transition(
-    agency: Agency, action: str, actor: Actor, at: datetime, comment: str | None = None
-) -> None:
-    """Move ``agency`` along its table; every step but an edit is kept in its history."""
-    agency.status = ensure_agency_allowed(agency, action)
-    agency.updated_at = at
-    if action != "edit":
-        agency.history.append(ReviewRecord(action, actor.account_id, actor.role.value, at, comment))
-
-
-def ensure_practitioner_allowed(practitioner: Practitioner, action: str) -> PS:
-    target = PRACTITIONER_TRANSITIONS[practitioner.status].get(action)
-    if target is None:
-        raise refused(
-            ("从业人员", "the practitioner"),
-            practitioner.status.value,
-            PRACTITIONER_LABELS[practitioner.status],
-            action,
-            sorted(PRACTITIONER_TRANSITIONS[practitioner.status]),
-            "PRACTITIONER_STATE_CONFLICT",
-        )
-    return target
-
-
-def apply_practitioner_transition(
-    practitioner: Practitioner,
-    action: str,
-    actor: Actor,
-    at: datetime,
-    comment: str | None = None,
-) -> None:
-    """Move ``practitioner`` along its table; removal releases the person for another agency."""
-    practitioner.status = ensure_practitioner_allowed(practitioner, action)
-    practitioner.updated_at = at
-    if practitioner.status is PS.REMOVED:
-        practitioner.person_lock = f"released:{practitioner.id}"
-    if action != "edit":
-        practitioner.history.append(
-            ReviewRecord(action, actor.account_id, actor.role.value, at, comment)
-        )
+PRACTITIONER = StateMachine(
+    PRACTITIONER_TRANSITIONS,
+    PRACTITIONER_LABELS,
+    subject=("从业人员", "the practitioner"),
+    code="PRACTITIONER_STATE_CONFLICT",
+)

@@ -37,13 +37,13 @@ async def create(request: web.Request) -> web.Response:
     contract = await contracts.create_contract(
         request.app[PORTS], actor, body.property.to_domain(), body.changes()
     )
-    return respond(ContractOut.of(contract), status=201)
+    return respond(ContractOut.of(contract, actor.role), status=201)
 
 
 async def read(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     contract = await contracts.get_contract(request.app[PORTS], actor, request.match_info["id"])
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def update(request: web.Request) -> web.Response:
@@ -52,19 +52,19 @@ async def update(request: web.Request) -> web.Response:
     contract = await contracts.update_contract(
         request.app[PORTS], actor, request.match_info["id"], body.changes()
     )
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def delete(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     contract = await contracts.delete_contract(request.app[PORTS], actor, request.match_info["id"])
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def submit(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     contract = await contracts.submit_contract(request.app[PORTS], actor, request.match_info["id"])
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def list_all(request: web.Request) -> web.Response:

@@ -28,7 +28,7 @@ async def request_cancellation(request: web.Request) -> web.Response:
     contract = await request_online_cancellation(
         request.app[PORTS], actor, request.match_info["id"], body.reason
     )
-    return respond(ContractOut.of(contract), status=201)
+    return respond(ContractOut.of(contract, actor.role), status=201)
 
 
 async def open_case(request: web.Request) -> web.Response:
@@ -37,7 +37,7 @@ async def open_case(request: web.Request) -> web.Response:
     contract = await window.open_window_case(
         request.app[PORTS], actor, request.match_info["id"], OrderPurpose(body.purpose), body.reason
     )
-    return respond(ContractOut.of(contract), status=201)
+    return respond(ContractOut.of(contract, actor.role), status=201)
 
 
 async def appearance(request: web.Request) -> web.Response:
@@ -50,7 +50,7 @@ async def appearance(request: web.Request) -> web.Response:
         request.match_info["pid"],
         body.to_domain(),
     )
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def party_document(request: web.Request) -> web.Response:
@@ -65,7 +65,7 @@ async def party_document(request: web.Request) -> web.Response:
     contract = await window.upload_party_document(
         request.app[PORTS], actor, request.match_info["id"], request.match_info["pid"], kind, data
     )
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def signed_pages(request: web.Request) -> web.Response:
@@ -74,13 +74,13 @@ async def signed_pages(request: web.Request) -> web.Response:
     contract = await window.upload_signed_pages(
         request.app[PORTS], actor, request.match_info["id"], data
     )
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def submit(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     contract = await window.submit_window_case(request.app[PORTS], actor, request.match_info["id"])
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def approve(request: web.Request) -> web.Response:
@@ -88,7 +88,7 @@ async def approve(request: web.Request) -> web.Response:
     contract = await window.decide_window_case(
         request.app[PORTS], actor, request.match_info["id"], approve=True, reason=None
     )
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def reject(request: web.Request) -> web.Response:
@@ -97,7 +97,7 @@ async def reject(request: web.Request) -> web.Response:
     contract = await window.decide_window_case(
         request.app[PORTS], actor, request.match_info["id"], approve=False, reason=body.reason
     )
-    return respond(ContractOut.of(contract))
+    return respond(ContractOut.of(contract, actor.role))
 
 
 async def forms(request: web.Request) -> web.Response:

@@ -33,14 +33,11 @@ from signing_flow.ports import Ports
 from signing_flow.repository import accounts, agencies, files, with_retries
 from signing_flow.roles import ensure_agency_admin, ensure_staff
 from signing_flow.secrets import hash_password, new_id
-from signing_flow.states import (
-    AGENCY_TRANSITIONS,
-    apply_agency_transition,
-    ensure_agency_allowed,
-)
+from signing_flow.states import AGENCY
 from signing_flow.uploads import IMAGE_LIMIT, IMAGES, StoredFile, accept_upload
 from signing_flow.usecases.auth import INITIAL_PASSWORD
 from signing_flow.validators import check_uscc
+from signing_flow.vocabulary import AgencyAction
 
 MAX_YEARS_AHEAD = 2  # 营业期限、资质有效期填写不能超今起 2 年
 UNNAMED_MATERIAL = "未命名材料"
@@ -290,9 +287,9 @@ async def save_enterprise_info(
     """企业信息核查: the admin fills (or corrects) the information, all fields at once."""
     agency = await _own_agency(ports, actor, agency_id)
     now = ports.clock.now()
-    ensure_agency_allowed(agency, "edit")
+    agency.ensure_can(AgencyAction.EDIT)
     agency.info = check_enterprise_info(form, now.astimezone(CITY_TZ).date())
-    apply_agency_transition(agency, "edit", actor, now)
+    agency.apply(AgencyAction.EDIT, actor, now)
     await agencies(ports.store).save(agency)
     return agency
 
@@ -379,9 +376,9 @@ async def add_agency_material(
     ports: Ports, actor: Actor, agency_id: str, name: str | None
 ) -> tuple[Agency, Material]:
     agency = await _own_agency(ports, actor, agency_id)
-    ensure_agency_allowed(agency, "edit")
+    agency.ensure_can(AgencyAction.EDIT)
     material = add_material(agency.materials, name)
-    apply_agency_transition(agency, "edit", actor, ports.clock.now())
+    agency.apply(AgencyAction.EDIT, actor, ports.clock.now())
     await agencies(ports.store).save(agency)
     return agency, material
 
@@ -390,9 +387,9 @@ async def rename_agency_material(
     ports: Ports, actor: Actor, agency_id: str, material_id: str, name: str
 ) -> tuple[Agency, Material]:
     agency = await _own_agency(ports, actor, agency_id)
-    ensure_agency_allowed(agency, "edit")
+    agency.ensure_can(AgencyAction.EDIT)
     material = rename_material(agency.materials, material_id, name)
-    apply_agency_transition(agency, "edit", actor, ports.clock.now())
+    agency.apply(AgencyAction.EDIT, actor, ports.clock.now())
     await agencies(ports.store).save(agency)
     return agency, material
 
@@ -401,9 +398,9 @@ async def remove_agency_material(
     ports: Ports, actor: Actor, agency_id: str, material_id: str
 ) -> Agency:
     agency = await _own_agency(ports, actor, agency_id)
-    ensure_agency_allowed(agency, "edit")
+    agency.ensure_can(AgencyAction.EDIT)
     remove_material(agency.materials, material_id)
-    apply_agency_transition(agency, "edit", actor, ports.clock.now())
+    agency.apply(AgencyAction.EDIT, actor, ports.clock.now())
     await agencies(ports.store).save(agency)
     return agency
 
@@ -414,11 +411,11 @@ async def upload_agency_material(
     """The file is stored first and referenced by the agency's compare-and-set: a lost write
     leaves an unreferenced file, never a reference to a missing one."""
     agency = await _own_agency(ports, actor, agency_id)
-    ensure_agency_allowed(agency, "edit")
+    agency.ensure_can(AgencyAction.EDIT)
     material = find_material(agency.materials, material_id)
     stored = attach_file(material, data, by=actor.account_id, ports=ports)
     await files(ports.store).insert(stored)
-    apply_agency_transition(agency, "edit", actor, ports.clock.now())
+    agency.apply(AgencyAction.EDIT, actor, ports.clock.now())
     await agencies(ports.store).save(agency)
     return agency, material
 
@@ -437,7 +434,7 @@ async def submit_agency(ports: Ports, actor: Actor, agency_id: str, comment: str
     """提交 (提交意见为必填): needs the information and at least one uploaded material (the
     business license); every missing piece is reported at once."""
     agency = await _own_agency(ports, actor, agency_id)
-    ensure_agency_allowed(agency, "submit")
+    agency.ensure_can(AgencyAction.SUBMIT)
     problems = []
     if agency.info is None:
         problems.append(
@@ -460,7 +457,7 @@ async def submit_agency(ports: Ports, actor: Actor, agency_id: str, comment: str
         )
     if problems:
         raise ValidationFailed(problems)
-    apply_agency_transition(agency, "submit", actor, ports.clock.now(), comment)
+    agency.apply(AgencyAction.SUBMIT, actor, ports.clock.now(), comment)
     await agencies(ports.store).save(agency)
     return agency
 
@@ -471,14 +468,14 @@ async def review_agency(
     """Staff approve (a comment is optional) or reject (with the reason the admin will see)."""
     ensure_staff(actor)
     agency = await get_agency(ports, actor, agency_id)
-    action = "approve" if approve else "reject"
-    ensure_agency_allowed(agency, action)
+    action = AgencyAction.APPROVE if approve else AgencyAction.REJECT
+    agency.ensure_can(action)
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise ValidationFailed(
             [FieldProblem("reason", "REQUIRED", "请填写不通过的原因 (give the reason)")]
         )
-    apply_agency_transition(agency, action, actor, ports.clock.now(), reason)
+    agency.apply(action, actor, ports.clock.now(), reason)
     await agencies(ports.store).save(agency)
     return agency
 
@@ -493,7 +490,7 @@ async def ensure_agency_approved(ports: Ports, agency_id: str | None) -> Agency:
             "企业信息核查通过后才能添加从业人员 "
             "(practitioners can be added once the enterprise information is approved)",
             current=agency.status.value,
-            allowed=sorted(AGENCY_TRANSITIONS[agency.status]),
+            allowed=AGENCY.actions(agency.status),
             code="AGENCY_NOT_APPROVED",
         )
     return agency

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from signing_flow.errors import FieldProblem, NotEligible, ValidationFailed
 from signing_flow.models import Actor, Channel, Contract, TransferStatus
+from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
-from signing_flow.repository import contracts
-from signing_flow.states import apply_transition, ensure_allowed
 from signing_flow.usecases.contracts import get_own_contract
+from signing_flow.vocabulary import ContractAction
 
 TRANSFER_REFUSALS = {
     TransferStatus.ACCEPTED: (
@@ -39,7 +39,7 @@ async def request_online_cancellation(
         raise ValidationFailed(
             [FieldProblem("reason", "REQUIRED", "请填写注销原因 (reason required)")]
         )
-    ensure_allowed(contract, "request_cancellation")
+    contract.ensure_can(ContractAction.REQUEST_CANCELLATION, actor)
     if contract.filed_via is not Channel.ONLINE:
         raise NotEligible(
             "线下（窗口）备案的合同须到交易中心窗口办理注销 (filed at the window: cancel it there)",
@@ -47,12 +47,11 @@ async def request_online_cancellation(
         )
     await ensure_registry_allows_cancellation(ports, contract)
     contract.cancellation_reason = reason.strip()
-    apply_transition(
-        contract,
-        "request_cancellation",
+    contract.apply(
+        ContractAction.REQUEST_CANCELLATION,
         actor,
         ports.clock.now(),
         {"reason": contract.cancellation_reason},
     )
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract

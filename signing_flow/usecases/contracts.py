@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -21,17 +22,18 @@ from signing_flow.models import (
     Role,
 )
 from signing_flow.orders import end_order
+from signing_flow.outbox import insert_contract, save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
 from signing_flow.roles import ensure_practitioner
 from signing_flow.secrets import new_id
-from signing_flow.states import apply_transition, ensure_allowed, record_event
 from signing_flow.usecases.properties import (
     PropertyLookup,
     ensure_contractable,
     find_property,
     property_taken,
 )
+from signing_flow.vocabulary import ContractAction, OrderAction
 
 # The fields an agent fills in; ``changes`` maps some of them to already-typed values.
 EDITABLE_FIELDS = frozenset(
@@ -115,9 +117,9 @@ async def create_contract(
         sellers=_sellers_from_owners(prop.owners),
     )
     _apply_changes(contract, changes)
-    record_event(contract, "create", actor, now, {"number": contract.number})
+    contract.record("create", actor, now, {"number": contract.number})
     try:
-        await contracts(ports.store).insert(contract)
+        await insert_contract(ports, contract)
     except DuplicateKey as exc:
         # Another agent created a contract for this property between our check and our write;
         # the unique index on property_lock is what decides the race.
@@ -127,33 +129,51 @@ async def create_contract(
     return contract
 
 
+def contract_not_found() -> NotFound:
+    return NotFound("合同不存在 (no such contract)", code="CONTRACT_NOT_FOUND")
+
+
 async def get_contract(
-    ports: Ports, actor: Actor, contract_id: str, *, snapshot: bool = False
+    ports: Ports,
+    actor: Actor,
+    contract_id: str,
+    *,
+    snapshot: bool = False,
+    unknown: Callable[[], NotFound] = contract_not_found,
 ) -> Contract:
-    """The contract if ``actor`` may read it. A ``snapshot`` (``signing_flow.snapshots``) has no
-    events and is shared: for reading only, never to change or save."""
+    """The contract if ``actor`` may read it, else ``unknown()`` (raised). A ``snapshot``
+    (``signing_flow.snapshots``) has no events and is shared: for reading only, never to change
+    or save."""
     repo = contracts(ports.store)
     contract = await (
         ports.snapshots.get(repo, contract_id, without="events")
         if snapshot
         else repo.get(contract_id)
     )
-    return readable(actor, contract)
+    return readable(actor, contract, unknown)
 
 
-def readable(actor: Actor, contract: Contract | None) -> Contract:
+def readable(
+    actor: Actor, contract: Contract | None, unknown: Callable[[], NotFound] = contract_not_found
+) -> Contract:
     """The contract if ``actor`` may read it; to anyone else it does not exist."""
     if contract is None or not _can_read(actor, contract):
-        raise NotFound("合同不存在 (no such contract)", code="CONTRACT_NOT_FOUND")
+        raise unknown()
     return contract
 
 
-async def get_own_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
-    """The contract, if ``actor`` is the practitioner who drafted it."""
+async def get_own_contract(
+    ports: Ports,
+    actor: Actor,
+    contract_id: str,
+    unknown: Callable[[], NotFound] = contract_not_found,
+) -> Contract:
+    """The contract, if ``actor`` is the practitioner who drafted it. ``unknown`` makes the
+    refusal name what the caller asked for (an order of the contract, …)."""
     ensure_practitioner(actor)
-    contract = await get_contract(ports, actor, contract_id)
+    contract = await get_contract(ports, actor, contract_id, unknown=unknown)
     if contract.practitioner_id != actor.account_id:
-        raise NotFound("合同不存在 (no such contract)", code="CONTRACT_NOT_FOUND")
+        raise unknown()
     return contract
 
 
@@ -179,8 +199,8 @@ async def update_contract(
     """Edit a draft; editing a submitted contract returns it to draft (guide §2.2 (九))."""
     contract = await get_own_contract(ports, actor, contract_id)
     _apply_changes(contract, changes)
-    apply_transition(contract, "edit", actor, ports.clock.now(), {"fields": sorted(changes)})
-    await contracts(ports.store).save(contract)
+    contract.apply(ContractAction.EDIT, actor, ports.clock.now(), {"fields": sorted(changes)})
+    await save_contract(ports, contract)
     return contract
 
 
@@ -188,12 +208,12 @@ async def submit_contract(ports: Ports, actor: Actor, contract_id: str) -> Contr
     """提交: every missing or invalid field is reported at once."""
     contract = await get_own_contract(ports, actor, contract_id)
     now = ports.clock.now()
-    ensure_allowed(contract, "submit")
+    contract.ensure_can(ContractAction.SUBMIT, actor)
     problems = submission_problems(contract, now.astimezone(CITY_TZ).date())
     if problems:
         raise ValidationFailed(problems, "合同信息不完整或有误，请修改后再提交 (fix these fields)")
-    apply_transition(contract, "submit", actor, now)
-    await contracts(ports.store).save(contract)
+    contract.apply(ContractAction.SUBMIT, actor, now)
+    await save_contract(ports, contract)
     return contract
 
 
@@ -203,9 +223,9 @@ async def delete_contract(ports: Ports, actor: Actor, contract_id: str) -> Contr
     now = ports.clock.now()
     open_order = contract.order(contract.open_order_id or "")
     if contract.status is ContractStatus.SIGNING and open_order is not None:
-        end_order(contract, open_order, "cancel", actor, now)
-    apply_transition(contract, "delete", actor, now)
-    await contracts(ports.store).save(contract)
+        end_order(contract, open_order, OrderAction.CANCEL, actor, now)
+    contract.apply(ContractAction.DELETE, actor, now)
+    await save_contract(ports, contract)
     return contract
 
 

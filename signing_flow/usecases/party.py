@@ -32,20 +32,15 @@ from signing_flow.models import (
     SigningOrder,
 )
 from signing_flow.orders import end_order, expire_if_due, find_order
+from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.receipts import issue_receipt
 from signing_flow.repository import contracts, with_retries
 from signing_flow.secrets import new_token, token_digest
-from signing_flow.states import (
-    NEXT_STEP,
-    apply_order_transition,
-    apply_party_step,
-    apply_transition,
-    ensure_party_can,
-    record_event,
-)
+from signing_flow.states import NEXT_STEP
 from signing_flow.usecases.signing import register_token
 from signing_flow.validators import normalize_id_number
+from signing_flow.vocabulary import ContractAction, OrderAction, PartyAction
 
 MAX_FAILED_CHECKS = 3
 # A party may still read its order once all have signed; a cancelled or expired one is gone.
@@ -103,7 +98,7 @@ async def _require_awaiting(
 ) -> None:
     """Gone unless the order still takes signatures; an overdue order is expired (and saved)."""
     if contract.open_order_id == order.id and expire_if_due(contract, now, who):
-        await contracts(ports.store).save(contract)
+        await save_contract(ports, contract)
     if order.status is not OrderStatus.AWAITING_SIGNATURES:
         raise _order_closed(order)
 
@@ -141,11 +136,11 @@ async def open_session(ports: Ports, qr_token: str, origin: Requester) -> tuple[
         party.session_hash = token_digest(session)
         party.session_expires_at = now + timedelta(seconds=ports.lifetimes.party_session)
         if party.step is PartyStep.PENDING:
-            apply_party_step(order, party, "open", now)
+            order.step(party, PartyAction.OPEN, now)
         else:
             order.version += 1
-        record_event(contract, "party_opened", who, now, _event_data(order, party))
-        await contracts(ports.store).save(contract)
+        contract.record("party_opened", who, now, _event_data(order, party))
+        await save_contract(ports, contract)
         return session, PartyContext(contract, order, party)
 
     async with _writer_turn(ports, qr_token):
@@ -192,7 +187,7 @@ async def _step(
         who = origin.actor(ctx.party)
         await _require_awaiting(ports, ctx.contract, ctx.order, now, who)
         outcome = apply(ctx, now, who)
-        await contracts(ports.store).save(ctx.contract)
+        await save_contract(ports, ctx.contract)
         if isinstance(outcome, CheckFailed):
             raise outcome
         return ctx
@@ -221,7 +216,7 @@ async def review(
     """查阅文件: the party confirms it read the document whose SHA-256 it sends."""
 
     def apply(ctx: PartyContext, now: datetime, who: Actor) -> CheckFailed | None:
-        ensure_party_can(ctx.party, "review")
+        ctx.party.ensure_can(PartyAction.REVIEW)
         if document_sha256.lower() != ctx.order.document_sha256:
             raise InvalidState(
                 "文件已变更，请重新查阅 (the document differs from the one being signed)",
@@ -230,8 +225,8 @@ async def review(
                 code="DOCUMENT_CHANGED",
                 extra={"document_sha256": ctx.order.document_sha256},
             )
-        apply_party_step(ctx.order, ctx.party, "review", now)
-        record_event(ctx.contract, "party_reviewed", who, now, _event_data(ctx.order, ctx.party))
+        ctx.order.step(ctx.party, PartyAction.REVIEW, now)
+        ctx.contract.record("party_reviewed", who, now, _event_data(ctx.order, ctx.party))
         return None
 
     return await _step(ports, session, origin, apply)
@@ -241,8 +236,8 @@ async def confirm(ports: Ports, session: str, origin: Requester) -> PartyContext
     """确定签署, within the session's time limit (an expired session must scan again)."""
 
     def apply(ctx: PartyContext, now: datetime, who: Actor) -> CheckFailed | None:
-        apply_party_step(ctx.order, ctx.party, "confirm", now)
-        record_event(ctx.contract, "party_confirmed", who, now, _event_data(ctx.order, ctx.party))
+        ctx.order.step(ctx.party, PartyAction.CONFIRM, now)
+        ctx.contract.record("party_confirmed", who, now, _event_data(ctx.order, ctx.party))
         return None
 
     return await _step(ports, session, origin, apply)
@@ -254,12 +249,10 @@ def _record_failure(ctx: PartyContext, code: str, now: datetime, who: Actor) -> 
     party.failed_checks += 1
     ctx.order.version += 1
     left = MAX_FAILED_CHECKS - party.failed_checks
-    record_event(
-        ctx.contract, "party_check_failed", who, now, _event_data(ctx.order, party, code=code)
-    )
+    ctx.contract.record("party_check_failed", who, now, _event_data(ctx.order, party, code=code))
     if left <= 0:
-        apply_party_step(ctx.order, party, "lock_out", now)
-        end_order(ctx.contract, ctx.order, "lock_out", who, now)
+        ctx.order.step(party, PartyAction.LOCK_OUT, now)
+        end_order(ctx.contract, ctx.order, OrderAction.LOCK_OUT, who, now)
     messages = {
         "POLICE_MISMATCH": "姓名或证件号码与合同不一致 (name or ID number differs from the contract)",
         "ID_REVOKED": "证件已失效 (this ID has been revoked)",
@@ -281,20 +274,18 @@ async def verify_identity(
     """微警认证: the entered name and number must be the party's, and the police must confirm
     them. An outage of the police service uses no attempt."""
     ctx = await view(ports, session)
-    ensure_party_can(ctx.party, "police_verification")
+    ctx.party.ensure_can(PartyAction.POLICE_VERIFICATION)
     entered = (name.strip(), normalize_id_number(id_number))
     matches = entered == (ctx.party.name, normalize_id_number(ctx.party.id_number))
     failure = await ports.police.verify(*entered) if matches else "POLICE_MISMATCH"
 
     def apply(ctx: PartyContext, now: datetime, who: Actor) -> CheckFailed | None:
-        ensure_party_can(ctx.party, "police_verification")
+        ctx.party.ensure_can(PartyAction.POLICE_VERIFICATION)
         if failure is not None:
             return _record_failure(ctx, failure, now, who)
-        apply_party_step(ctx.order, ctx.party, "police_verification", now)
+        ctx.order.step(ctx.party, PartyAction.POLICE_VERIFICATION, now)
         ctx.party.verified_at = now
-        record_event(
-            ctx.contract, "party_identity_verified", who, now, _event_data(ctx.order, ctx.party)
-        )
+        ctx.contract.record("party_identity_verified", who, now, _event_data(ctx.order, ctx.party))
         return None
 
     return await _step(ports, session, origin, apply)
@@ -306,20 +297,20 @@ async def authorize(
     """确认授权: face recognition; on a match the party has signed and gets its receipt. When the
     last party signs, the order is complete (订单已经完成签字)."""
     ctx = await view(ports, session)
-    ensure_party_can(ctx.party, "authorize")
+    ctx.party.ensure_can(PartyAction.AUTHORIZE)
     failure = await ports.face.verify(ctx.party.id_number, face_sample)
 
     def apply(ctx: PartyContext, now: datetime, who: Actor) -> CheckFailed | None:
-        ensure_party_can(ctx.party, "authorize")
+        ctx.party.ensure_can(PartyAction.AUTHORIZE)
         if failure is not None:
             return _record_failure(ctx, failure, now, who)
-        apply_party_step(ctx.order, ctx.party, "authorize", now)
+        ctx.order.step(ctx.party, PartyAction.AUTHORIZE, now)
         ctx.party.receipt = issue_receipt(ports.signer, ctx.order, ctx.party, now)
-        record_event(ctx.contract, "party_signed", who, now, _event_data(ctx.order, ctx.party))
+        ctx.contract.record("party_signed", who, now, _event_data(ctx.order, ctx.party))
         if all(p.step is PartyStep.SIGNED for p in ctx.order.parties):
-            apply_order_transition(ctx.order, "all_signed", now)
+            ctx.order.apply(OrderAction.ALL_SIGNED, now)
             ctx.contract.order_expires_at = None  # a completed order no longer expires
-            apply_transition(ctx.contract, "all_signed", who, now, {"order_id": ctx.order.id})
+            ctx.contract.apply(ContractAction.ALL_SIGNED, who, now, {"order_id": ctx.order.id})
         return None
 
     return await _step(ports, session, origin, apply)
@@ -329,16 +320,15 @@ async def decline(ports: Ports, session: str, origin: Requester, reason: str) ->
     """The party refuses to sign; the order ends as declined."""
 
     def apply(ctx: PartyContext, now: datetime, who: Actor) -> CheckFailed | None:
-        apply_party_step(ctx.order, ctx.party, "decline", now)
+        ctx.order.step(ctx.party, PartyAction.DECLINE, now)
         ctx.party.decline_reason = reason
-        record_event(
-            ctx.contract,
+        ctx.contract.record(
             "party_declined",
             who,
             now,
             _event_data(ctx.order, ctx.party, reason=reason),
         )
-        end_order(ctx.contract, ctx.order, "decline", who, now)
+        end_order(ctx.contract, ctx.order, OrderAction.DECLINE, who, now)
         return None
 
     return await _step(ports, session, origin, apply)

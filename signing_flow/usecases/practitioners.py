@@ -31,7 +31,6 @@ from signing_flow.ports import Ports
 from signing_flow.repository import accounts, files, practitioners, sessions, with_retries
 from signing_flow.roles import ensure_agency_admin, ensure_staff
 from signing_flow.secrets import hash_password, new_id
-from signing_flow.states import apply_practitioner_transition, ensure_practitioner_allowed
 from signing_flow.uploads import StoredFile
 from signing_flow.usecases.agencies import (
     add_material,
@@ -44,6 +43,7 @@ from signing_flow.usecases.agencies import (
     uploaded,
 )
 from signing_flow.validators import check_id_number, check_phone, normalize_id_number
+from signing_flow.vocabulary import PractitionerAction
 
 USERNAME_PREFIX = "cy"  # 从业: practitioner logins are cy000001, cy000002, …
 _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
@@ -140,12 +140,12 @@ async def update_practitioner(
 ) -> Practitioner:
     """Correct a draft or a rejected application (the ID number too, re-claiming the person)."""
     practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "edit")
+    practitioner.ensure_can(PractitionerAction.EDIT)
     changes = _check_person(form, partial=True)
     for name, value in changes.items():
         setattr(practitioner, name, value)
     practitioner.person_lock = practitioner.id_number
-    apply_practitioner_transition(practitioner, "edit", actor, ports.clock.now())
+    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
     await _save(ports, practitioner)
     return practitioner
 
@@ -250,9 +250,9 @@ async def add_practitioner_material(
     ports: Ports, actor: Actor, practitioner_id: str, name: str | None
 ) -> tuple[Practitioner, Material]:
     practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "edit")
+    practitioner.ensure_can(PractitionerAction.EDIT)
     material = add_material(practitioner.materials, name)
-    apply_practitioner_transition(practitioner, "edit", actor, ports.clock.now())
+    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
     await _save(ports, practitioner)
     return practitioner, material
 
@@ -261,9 +261,9 @@ async def rename_practitioner_material(
     ports: Ports, actor: Actor, practitioner_id: str, material_id: str, name: str
 ) -> tuple[Practitioner, Material]:
     practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "edit")
+    practitioner.ensure_can(PractitionerAction.EDIT)
     material = rename_material(practitioner.materials, material_id, name)
-    apply_practitioner_transition(practitioner, "edit", actor, ports.clock.now())
+    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
     await _save(ports, practitioner)
     return practitioner, material
 
@@ -272,9 +272,9 @@ async def remove_practitioner_material(
     ports: Ports, actor: Actor, practitioner_id: str, material_id: str
 ) -> Practitioner:
     practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "edit")
+    practitioner.ensure_can(PractitionerAction.EDIT)
     remove_material(practitioner.materials, material_id)
-    apply_practitioner_transition(practitioner, "edit", actor, ports.clock.now())
+    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
     await _save(ports, practitioner)
     return practitioner
 
@@ -283,11 +283,11 @@ async def upload_practitioner_material(
     ports: Ports, actor: Actor, practitioner_id: str, material_id: str, data: bytes
 ) -> tuple[Practitioner, Material]:
     practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "edit")
+    practitioner.ensure_can(PractitionerAction.EDIT)
     material = find_material(practitioner.materials, material_id)
     stored = attach_file(material, data, by=actor.account_id, ports=ports)
     await files(ports.store).insert(stored)
-    apply_practitioner_transition(practitioner, "edit", actor, ports.clock.now())
+    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
     await _save(ports, practitioner)
     return practitioner, material
 
@@ -307,7 +307,7 @@ async def submit_practitioner(
 ) -> Practitioner:
     """提交: needs the ID card image (at least one uploaded material)."""
     practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "submit")
+    practitioner.ensure_can(PractitionerAction.SUBMIT)
     if not uploaded(practitioner.materials):
         raise ValidationFailed(
             [
@@ -318,8 +318,8 @@ async def submit_practitioner(
                 )
             ]
         )
-    apply_practitioner_transition(
-        practitioner, "submit", actor, ports.clock.now(), (comment or "").strip() or None
+    practitioner.apply(
+        PractitionerAction.SUBMIT, actor, ports.clock.now(), (comment or "").strip() or None
     )
     await _save(ports, practitioner)
     return practitioner
@@ -333,8 +333,8 @@ async def review_practitioner(
     approval stands and ``reset_practitioner_password`` sends a new one."""
     ensure_staff(actor)
     practitioner = await get_practitioner(ports, actor, practitioner_id)
-    action = "approve" if approve else "reject"
-    ensure_practitioner_allowed(practitioner, action)
+    action = PractitionerAction.APPROVE if approve else PractitionerAction.REJECT
+    practitioner.ensure_can(action)
     reason = (reason or "").strip() or None
     now = ports.clock.now()
     if not approve:
@@ -342,7 +342,7 @@ async def review_practitioner(
             raise ValidationFailed(
                 [FieldProblem("reason", "REQUIRED", "请填写不通过的原因 (give the reason)")]
             )
-        apply_practitioner_transition(practitioner, action, actor, now, reason)
+        practitioner.apply(action, actor, now, reason)
         await _save(ports, practitioner)
         return practitioner, False
 
@@ -350,7 +350,7 @@ async def review_practitioner(
     account = await _create_login(ports, practitioner, password)
     practitioner.account_id, practitioner.username = account.id, account.username
     practitioner.approved_at = now
-    apply_practitioner_transition(practitioner, action, actor, now, reason)
+    practitioner.apply(action, actor, now, reason)
     try:
         await _save(ports, practitioner)
     except VersionConflict:
@@ -407,7 +407,7 @@ async def set_practitioner_disabled(
     """停用 / 启用 (the agency admin or staff). A disabled login's sessions stop working at once
     (every request checks the account); enabling ends them for good, so only a new login works."""
     practitioner = await _managed(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "disable" if disabled else "enable")
+    practitioner.ensure_can(PractitionerAction.DISABLE if disabled else PractitionerAction.ENABLE)
     if not disabled:
         await revoke_sessions(ports, practitioner.account_id or "")
     account = await _set_disabled(ports, practitioner.account_id or "", disabled)
@@ -419,7 +419,7 @@ async def reset_practitioner_password(
 ) -> tuple[Practitioner, bool]:
     """重置密码: a new random initial password by SMS; the old sessions end."""
     practitioner = await _managed(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "reset_password")
+    practitioner.ensure_can(PractitionerAction.RESET_PASSWORD)
     password = new_initial_password()
     password_hash = hash_password(password)
 
@@ -444,12 +444,12 @@ async def remove_practitioner(ports: Ports, actor: Actor, practitioner_id: str) 
     """注销: withdraws an application, or ends an approved practitioner's membership (its login
     is disabled). Either way the person may then join another agency."""
     practitioner = await _managed(ports, actor, practitioner_id)
-    ensure_practitioner_allowed(practitioner, "remove")
+    practitioner.ensure_can(PractitionerAction.REMOVE)
     if practitioner.account_id:
         # First the idempotent step, so that a failure before the decisive write can be retried.
         await _set_disabled(ports, practitioner.account_id, True)
         await revoke_sessions(ports, practitioner.account_id)
-    apply_practitioner_transition(practitioner, "remove", actor, ports.clock.now())
+    practitioner.apply(PractitionerAction.REMOVE, actor, ports.clock.now())
     await _save(ports, practitioner)
     return practitioner
 

@@ -25,22 +25,22 @@ from signing_flow.models import (
     OrderStatus,
     SigningOrder,
 )
-from signing_flow.orders import contract_id_of, end_order, expire_if_due, find_order
+from signing_flow.orders import (
+    contract_id_of,
+    end_order,
+    expire_if_due,
+    find_order,
+    order_not_found,
+)
+from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts, with_retries
 from signing_flow.secrets import token_digest
 from signing_flow.snapshots import Wanted
-from signing_flow.states import (
-    NEXT_STEP,
-    apply_order_transition,
-    apply_transition,
-    order_conflict,
-    record_event,
-)
+from signing_flow.states import NEXT_STEP
 from signing_flow.usecases.auth import authenticate_reading
 from signing_flow.usecases.contracts import get_contract, get_own_contract, readable
-
-OPEN_ORDER_STATUSES = (OrderStatus.AWAITING_SIGNATURES, OrderStatus.COMPLETED)
+from signing_flow.vocabulary import ContractAction, OrderAction
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,9 @@ async def create_signing_order(
             code="CHANNEL_OFFLINE",
         )
     if purpose is OrderPurpose.FILING:
-        apply_transition(contract, "create_order", actor, now)
+        contract.apply(ContractAction.CREATE_ORDER, actor, now)
     elif contract.open_order_id:
-        raise order_conflict(find_order(contract, contract.open_order_id), "create_order")
+        raise find_order(contract, contract.open_order_id).refusal("create_order")
     obstacles = online_signing_obstacles(contract, now.astimezone(CITY_TZ).date())
     if obstacles:
         raise NotEligible(
@@ -124,8 +124,8 @@ async def create_signing_order(
     contract.orders.append(order)
     contract.open_order_id = order.id
     contract.order_expires_at = expires_at
-    record_event(contract, "order_created", actor, now, {"order_id": order.id})
-    await contracts(ports.store).save(contract)
+    contract.record("order_created", actor, now, {"order_id": order.id})
+    await save_contract(ports, contract)
     return contract, order
 
 
@@ -136,7 +136,9 @@ async def get_signing_order(
 
     Agents poll this all day, so the contract is a snapshot without its audit trail; only an
     expiry re-reads it whole to write."""
-    contract = await get_contract(ports, actor, contract_id_of(order_id), snapshot=True)
+    contract = await get_contract(
+        ports, actor, contract_id_of(order_id), snapshot=True, unknown=order_not_found
+    )
     return await _unexpired(ports, actor, contract, order_id)
 
 
@@ -149,7 +151,9 @@ async def poll_signing_order(
     wanted = Wanted(contracts(ports.store), contract_id_of(order_id), without="events")
     auth, (contract,) = await authenticate_reading(ports, token, wanted)
     actor = auth.actor(ip=ip, user_agent=user_agent)
-    contract, order = await _unexpired(ports, actor, readable(actor, contract), order_id)
+    contract, order = await _unexpired(
+        ports, actor, readable(actor, contract, order_not_found), order_id
+    )
     session, account = auth.session, auth.account
     basis = Basis(
         documents=(("sessions", session.id), ("accounts", account.id), ("contracts", contract.id)),
@@ -167,7 +171,7 @@ async def _unexpired(
         return snapshot, order
     contract = await get_contract(ports, actor, snapshot.id)
     if expire_if_due(contract, ports.clock.now(), actor):
-        await contracts(ports.store).save(contract)
+        await save_contract(ports, contract)
     return contract, find_order(contract, order_id)
 
 
@@ -180,13 +184,13 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
     than a minute left and is unused; otherwise a new one replaces it."""
 
     async def attempt() -> QrLink:
-        contract = await get_own_contract(ports, actor, contract_id_of(order_id))
+        contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
         order = find_order(contract, order_id)
         now = ports.clock.now()
         if expire_if_due(contract, now, actor):
-            await contracts(ports.store).save(contract)
+            await save_contract(ports, contract)
         if order.status is not OrderStatus.AWAITING_SIGNATURES:
-            raise order_conflict(order, "show_qr")
+            raise order.refusal("show_qr")
         party = order.party(party_id)
         if party is None:
             raise NotFound("订单中没有该当事人 (no such party)", code="PARTY_NOT_FOUND")
@@ -214,10 +218,8 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
         party.qr_expires_at = now + timedelta(seconds=ports.lifetimes.qr_token)
         party.qr_used = False
         await register_token(ports, party.qr_token_hash, contract.id, order.id, party.party_id)
-        record_event(
-            contract, "qr_issued", actor, now, {"order_id": order.id, "party_id": party_id}
-        )
-        await contracts(ports.store).save(contract)
+        contract.record("qr_issued", actor, now, {"order_id": order.id, "party_id": party_id})
+        await save_contract(ports, contract)
         return QrLink(qr_url(ports, token), party.qr_token_hash, party.qr_expires_at)
 
     async with ports.writers.turn(contract_id_of(order_id)):
@@ -249,14 +251,14 @@ async def cancel_signing_order(
     """注销电子合同订单: before all have signed; the contract goes back to draft for editing."""
 
     async def attempt() -> tuple[Contract, SigningOrder]:
-        contract = await get_own_contract(ports, actor, contract_id_of(order_id))
+        contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
         order = find_order(contract, order_id)
         now = ports.clock.now()
         if expire_if_due(contract, now, actor):
-            await contracts(ports.store).save(contract)
-            raise order_conflict(order, "cancel")
-        end_order(contract, order, "cancel", actor, now)
-        await contracts(ports.store).save(contract)
+            await save_contract(ports, contract)
+            raise order.refusal("cancel")
+        end_order(contract, order, OrderAction.CANCEL, actor, now)
+        await save_contract(ports, contract)
         return contract, order
 
     async with ports.writers.turn(contract_id_of(order_id)):
@@ -268,16 +270,16 @@ async def submit_signing_order(
 ) -> tuple[Contract, SigningOrder]:
     """提交: after 订单已经完成签字 the contract is filed (已签约), or, for a cancellation order,
     cancelled. Nothing in it changes after this."""
-    contract = await get_own_contract(ports, actor, contract_id_of(order_id))
+    contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
     order = find_order(contract, order_id)
     now = ports.clock.now()
-    apply_order_transition(order, "submit", now)
+    order.apply(OrderAction.SUBMIT, now)
     if order.purpose is OrderPurpose.FILING:
-        apply_transition(contract, "file", actor, now, {"order_id": order.id})
+        contract.apply(ContractAction.FILE, actor, now, {"order_id": order.id})
         contract.filed_via = Channel.ONLINE
     else:
-        apply_transition(contract, "cancel", actor, now, {"order_id": order.id})
+        contract.apply(ContractAction.CANCEL, actor, now, {"order_id": order.id})
     contract.open_order_id = None
     contract.order_expires_at = None
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract, order

@@ -119,8 +119,3 @@ async def unified_login(ports: Ports, username: str, password: str) -> LoginResu
     if account is None or account.disabled:
         raise NotAuthenticated("账号已停用 (this account is disabled)", code="ACCOUNT_DISABLED")
     return await start_session(ports, account)
-
-
-async def binding_of(ports: Ports, account_id: str) -> UnifiedBinding | None:
-    found = await unified_bindings(ports.store).find({"netsign_account_id": account_id}, limit=1)
-    return found[0] if found else None

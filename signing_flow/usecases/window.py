@@ -29,15 +29,16 @@ from signing_flow.models import (
     WindowCase,
     WindowDocument,
 )
+from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
-from signing_flow.repository import contracts, files
+from signing_flow.repository import files
 from signing_flow.roles import ensure_staff
 from signing_flow.secrets import new_id
-from signing_flow.states import apply_transition, ensure_allowed, record_event
 from signing_flow.uploads import SCAN_LIMIT, SCANS, accept_upload
 from signing_flow.usecases.cancellation import ensure_registry_allows_cancellation
 from signing_flow.usecases.contracts import get_contract
 from signing_flow.validators import age_on, check_id_number
+from signing_flow.vocabulary import ContractAction
 
 ADULT_AGE = 18
 
@@ -104,14 +105,14 @@ async def open_window_case(
             code="WINDOW_CASE_OPEN",
         )
     if purpose is OrderPurpose.FILING:
-        ensure_allowed(contract, "window_intake")
+        contract.ensure_can(ContractAction.WINDOW_INTAKE, actor)
         if contract.channel is not Channel.OFFLINE:
             raise NotEligible(
                 "线上合同通过电子签名备案，不在窗口办理 (an online contract is filed online)",
                 code="CHANNEL_ONLINE",
             )
     else:
-        ensure_allowed(contract, "window_cancel")
+        contract.ensure_can(ContractAction.WINDOW_CANCEL, actor)
         if contract.filed_via is not Channel.OFFLINE:
             raise NotEligible(
                 "线上备案的合同请通过「存量房合同注销线上」办理 (filed online: cancel it online)",
@@ -128,8 +129,8 @@ async def open_window_case(
         appearances=[Appearance(party_id=p.id) for p in contract.parties()],
         reason=(reason or "").strip() or None,
     )
-    record_event(contract, "window_case_opened", actor, now, {"purpose": purpose.value})
-    await contracts(ports.store).save(contract)
+    contract.record("window_case_opened", actor, now, {"purpose": purpose.value})
+    await save_contract(ports, contract)
     return contract
 
 
@@ -153,10 +154,8 @@ async def record_appearance(
     assert appearance is not None
     for name, value in given.__dict__.items():
         setattr(appearance, name, value)
-    record_event(
-        contract, "window_appearance_recorded", actor, ports.clock.now(), {"party_id": party_id}
-    )
-    await contracts(ports.store).save(contract)
+    contract.record("window_appearance_recorded", actor, ports.clock.now(), {"party_id": party_id})
+    await save_contract(ports, contract)
     return contract
 
 
@@ -174,14 +173,13 @@ async def upload_party_document(
     appearance = case.appearance(party_id)
     assert appearance is not None
     appearance.documents[kind.value] = stored.id
-    record_event(
-        contract,
+    contract.record(
         "window_document_uploaded",
         actor,
         now,
         {"party_id": party_id, "kind": kind.value, "sha256": stored.sha256},
     )
-    await contracts(ports.store).save(contract)
+    await save_contract(ports, contract)
     return contract
 
 
@@ -197,8 +195,8 @@ async def upload_signed_pages(
     )
     await files(ports.store).insert(stored)
     case.signed_pages.append(stored.id)
-    record_event(contract, "window_signed_pages_uploaded", actor, now, {"sha256": stored.sha256})
-    await contracts(ports.store).save(contract)
+    contract.record("window_signed_pages_uploaded", actor, now, {"sha256": stored.sha256})
+    await save_contract(ports, contract)
     return contract
 
 
@@ -269,10 +267,10 @@ async def submit_window_case(ports: Ports, actor: Actor, contract_id: str) -> Co
         raise ValidationFailed(problems, "窗口材料不齐，不能提交审核 (the case is incomplete)")
     case.in_review = True
     if case.purpose is OrderPurpose.FILING:
-        apply_transition(contract, "window_intake", actor, now)
+        contract.apply(ContractAction.WINDOW_INTAKE, actor, now)
     else:
-        record_event(contract, "window_cancellation_submitted", actor, now)
-    await contracts(ports.store).save(contract)
+        contract.record("window_cancellation_submitted", actor, now)
+    await save_contract(ports, contract)
     return contract
 
 
@@ -299,7 +297,8 @@ async def decide_window_case(
             "signed_pages": case.signed_pages,
             "documents": {a.party_id: a.documents for a in case.appearances},
         }
-        apply_transition(contract, "approve" if filing else "window_cancel", actor, now, evidence)
+        action = ContractAction.APPROVE if filing else ContractAction.WINDOW_CANCEL
+        contract.apply(action, actor, now, evidence)
         if filing:
             contract.filed_via = Channel.OFFLINE
         else:
@@ -309,10 +308,8 @@ async def decide_window_case(
         case.in_review = False
         case.rejection = (reason or "").strip()
         if filing:
-            apply_transition(contract, "reject", actor, now, {"reason": case.rejection})
+            contract.apply(ContractAction.REJECT, actor, now, {"reason": case.rejection})
         else:
-            record_event(
-                contract, "window_cancellation_rejected", actor, now, {"reason": case.rejection}
-            )
-    await contracts(ports.store).save(contract)
+            contract.record("window_cancellation_rejected", actor, now, {"reason": case.rejection})
+    await save_contract(ports, contract)
     return contract

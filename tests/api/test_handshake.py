@@ -559,3 +559,19 @@ async def test_a_repeated_authorize_never_yields_two_receipts(
     assert sorted(status for status, _ in results) == [200, 409, 409, 409]
     full = await agent.get(f"/api/v1/contracts/{contract['id']}")
     assert [e["action"] for e in full["events"]].count("party_signed") == 1
+
+
+async def test_an_unknown_order_is_answered_as_an_unknown_order(agent: Api) -> None:
+    """Whether its contract exists or not: the caller asked for an order."""
+    contract, _ = await new_order(agent)
+    for oid in (f"{contract['id']}-o9", "no-such-contract-o1"):
+        for method, path in (
+            ("GET", ""),
+            ("GET", "/parties/s1/qrcode"),
+            ("POST", "/cancel"),
+            ("POST", "/submit"),
+        ):
+            _, body = await agent.call(
+                method, f"/api/v1/signing-orders/{oid}{path}", {}, expect=404
+            )
+            assert body["error"]["code"] == "ORDER_NOT_FOUND", (oid, path)

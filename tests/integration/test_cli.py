@@ -69,3 +69,20 @@ def test_the_next_purge_is_half_a_minute_past_the_coming_zhongshan_midnight() ->
     assert next_purge_time(evening) == datetime(2026, 11, 26, 0, 0, 30, tzinfo=CITY_TZ)
     just_before = datetime(2026, 11, 26, 0, 0, 10, tzinfo=CITY_TZ)
     assert next_purge_time(just_before) == datetime(2026, 11, 26, 0, 0, 30, tzinfo=CITY_TZ)
+
+
+async def test_verify_audit_checks_the_stored_trail_and_names_where_it_breaks(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await stale_and_fresh(store_url)
+    async with open_store(store_url) as store:
+        intact, tampered = await store.find("contracts", {}, sort="number")
+        tampered["events"][0]["actor_id"] = "someone-else"
+        await store.compare_and_set("contracts", tampered, tampered["version"])
+    monkeypatch.setenv("WANGQIAN_STORE", store_url)
+    assert await run_cli(["verify-audit", intact["_id"]]) == 0
+    assert capsys.readouterr().out.startswith(f"OK      {intact['number']}")
+    assert await run_cli(["verify-audit", intact["_id"], tampered["_id"], "nope"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == f"FAILED  {tampered['number']} ({tampered['_id']}): broken at event 1"
+    assert out[2] == "FAILED  nope: no such contract"
