@@ -1,4 +1,4 @@
-"""Decoded documents reused while their stored version has not moved.
+"""Decoded documents reused while their stored version has not moved: the backend's read model.
 
 Every authenticated request needs its session and account, and an agent's status poll the
 contract too; decoding them was most of the poll's cost. A snapshot read asks the store for the
@@ -7,68 +7,94 @@ document only when its version is not the one already held. The store is asked o
 so a revoked session or a disabled account is refused at once, in every process: nothing here
 outlives a change in the store.
 
-Snapshots are shared between requests: read-only. A use case that writes re-reads the document
-with ``Repository.get`` and saves that copy.
+Snapshots are shared between requests and never reach a write: the use cases read what they
+change through ``signing_flow.repository`` and save that copy. Read-only views that leave part
+of a document out (``CONTRACT_WITHOUT_EVENTS``) exist only here, for that reason.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from signing_flow.lru import LRU
+from cachetools import LRUCache
 
-if TYPE_CHECKING:  # the ports hold a Snapshots, and the repository imports the ports
-    from signing_flow.repository import Repository, Versioned
+from signing_flow.codec import from_doc
+from signing_flow.models import Account, Contract, Session
+from signing_flow.ports import Doc, DocumentStore
 
-T = TypeVar("T", bound="Versioned")
+T = TypeVar("T")
 
 # Enough for every session, account and open contract a busy process polls; each contract
 # snapshot is a few tens of KB (its rendered documents), so this bounds the cache to tens of MB.
 CAPACITY = 1024
 
 
-class Wanted(NamedTuple):
-    repo: Repository[Any]
-    doc_id: str
-    without: str | None = None  # one large list field left out, as ``Repository.get_without``
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each is a module constant
+class View(Generic[T]):
+    """How one collection's documents are decoded for reading."""
+
+    collection: str
+    decode: Callable[[Doc], T]
+
+
+SESSION = View("sessions", lambda doc: from_doc(Session, doc))
+ACCOUNT = View("accounts", lambda doc: from_doc(Account, doc))
+# What the status poll shows of a contract: all of it but its audit trail, the largest part.
+CONTRACT_WITHOUT_EVENTS = View("contracts", lambda doc: from_doc(Contract, {**doc, "events": []}))
+
+Wanted = tuple[View[Any], str]  # a view and a document id
 
 
 class Snapshots:
-    def __init__(self, capacity: int = CAPACITY) -> None:
-        # by (collection, id, without)
-        self._held: LRU[tuple[str, str, str | None], Any] = LRU(capacity)
+    def __init__(self, store: DocumentStore, capacity: int = CAPACITY) -> None:
+        self.store = store
+        self._held: LRUCache[tuple[View[Any], str], Any] = LRUCache(capacity)
 
-    async def get(
-        self, repo: Repository[T], doc_id: str, *, without: str | None = None
-    ) -> T | None:
+    async def get(self, view: View[T], doc_id: str) -> T | None:
         """The document as stored now, decoded; None when there is none."""
-        found: list[T | None] = await self.get_many(Wanted(repo, doc_id, without))
+        found: list[T | None] = await self.get_many((view, doc_id))
         return found[0]
 
     async def get_many(self, *wanted: Wanted) -> list[Any]:
         """Several documents as stored now (None for a missing one), with one version read."""
-        store = wanted[0].repo.store
-        versions = await store.get_versions([(w.repo.collection, w.doc_id) for w in wanted])
+        versions = await self.store.get_versions([(v.collection, doc_id) for v, doc_id in wanted])
         found = []
-        for w, version in zip(wanted, versions, strict=True):
-            key = (w.repo.collection, w.doc_id, w.without)
+        for key, version in zip(wanted, versions, strict=True):
             held = self._held.get(key)
             found.append(
-                held if held is not None and held.version == version else await self._read(w)
+                held if held is not None and held.version == version else await self._read(key)
             )
         return found
 
-    def held(self, repo: Repository[T], doc_id: str) -> T | None:
+    def held(self, view: View[T], doc_id: str) -> T | None:
         """What is held for the document, unchecked: only for what never changes in it."""
-        found: T | None = self._held.get((repo.collection, doc_id, None))
+        found: T | None = self._held.get((view, doc_id))
         return found
 
-    async def _read(self, wanted: Wanted) -> Any:
-        repo, doc_id, without = wanted
-        key = (repo.collection, doc_id, without)
-        fresh = await (repo.get_without(doc_id, without) if without else repo.get(doc_id))
-        if fresh is None:
-            self._held.pop(key)
-        else:
-            self._held.put(key, fresh)
+    async def signed_in(
+        self, session_id: str, *also: Wanted
+    ) -> tuple[Session | None, Account | None, list[Any]]:
+        """The session and its account, and ``also`` when the session is held already (all in
+        one version read; otherwise ``also`` comes back empty, to be read once the session is
+        found good). Every request of every agent comes through here."""
+        known = self.held(SESSION, session_id)
+        if known is not None:
+            # A session names its account for life, so every version can be read in one go.
+            session, account, *found = await self.get_many(
+                (SESSION, session_id), (ACCOUNT, known.account_id), *also
+            )
+            return session, account, found
+        session = await self.get(SESSION, session_id)
+        account = await self.get(ACCOUNT, session.account_id) if session else None
+        return session, account, []
+
+    async def _read(self, key: Wanted) -> Any:
+        view, doc_id = key
+        doc = await self.store.get(view.collection, doc_id)
+        if doc is None:
+            self._held.pop(key, None)
+            return None
+        fresh = self._held[key] = view.decode(doc)
         return fresh

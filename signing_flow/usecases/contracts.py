@@ -127,18 +127,9 @@ async def create_contract(
     return contract
 
 
-async def get_contract(
-    ports: Ports, actor: Actor, contract_id: str, *, snapshot: bool = False
-) -> Contract:
-    """The contract if ``actor`` may read it. A ``snapshot`` (``signing_flow.snapshots``) has no
-    events and is shared: for reading only, never to change or save."""
-    repo = contracts(ports.store)
-    contract = await (
-        ports.snapshots.get(repo, contract_id, without="events")
-        if snapshot
-        else repo.get(contract_id)
-    )
-    return readable(actor, contract)
+async def get_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
+    """The contract if ``actor`` may read it."""
+    return readable(actor, await contracts(ports.store).get(contract_id))
 
 
 def readable(actor: Actor, contract: Contract | None) -> Contract:

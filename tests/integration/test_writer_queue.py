@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from signing_flow.writer_queue import WriterQueue
+from backend.storage.writer_queue import WriterQueue
 
 
 async def test_writers_of_one_contract_take_turns_in_arrival_order() -> None:
