@@ -263,7 +263,7 @@ def codec_costs(templates: dict[str, Template], repeat: int = 500) -> dict[str, 
     def partial(doc: Doc) -> None:
         head = {**doc, "orders": [], "events": doc["events"][-1:]}
         contract = from_doc(Contract, head, undecoded=CONTRACT_UNDECODED)
-        to_doc(contract, undecoded=CONTRACT_UNDECODED)
+        {**head, **to_doc(contract, undecoded=CONTRACT_UNDECODED)}  # the left-out fields back
 
     out: dict[str, Any] = {"part": "codec"}
     for status in ("draft", "signing"):
