@@ -9,8 +9,16 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from backend.access_log import poll_summaries
-from backend.appkeys import CHANGES, CLOCK, POLL_ANSWERS, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
-from backend.changes import ChangeFeed, NotifyingStore
+from backend.appkeys import (
+    CLOCK,
+    PORTS,
+    QR_CACHE,
+    SETTINGS,
+    SIGNER,
+    SNAPSHOTS,
+    STATUS_POLL,
+    STORE,
+)
 from backend.errors import error_middleware
 from backend.notifier import NoOpNotifier
 from backend.qrcodes import QrImageCache
@@ -18,13 +26,14 @@ from backend.routes import add_routes
 from backend.sandbox import MovableClock, SystemClock
 from backend.settings import Settings
 from backend.signing_keys import load_signer
+from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
 from backend.storage import open_store
+from backend.storage.snapshots import Snapshots
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from schedulers.scheduler import build_scheduler
-from signing_flow.lru import LRU
 from signing_flow.ports import Clock, Ports
 
 log = logging.getLogger("wangqian")
@@ -35,16 +44,15 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[SETTINGS] = settings
     app[CLOCK] = clock or (MovableClock() if settings.sandbox else SystemClock())
     app[QR_CACHE] = QrImageCache()
-    app[CHANGES] = ChangeFeed()
-    app[POLL_ANSWERS] = LRU(4096)
+    feed = ChangeFeed()
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
         async with open_store(settings.store_url) as raw_store:
-            store = NotifyingStore(raw_store, app[CHANGES])
+            store = NotifyingStore(raw_store, feed)
             app[STORE] = store
             app[SIGNER] = signer
-            app[PORTS] = Ports(
+            app[PORTS] = ports = Ports(
                 store=store,
                 clock=app[CLOCK],
                 registry=SandboxRegistry(store),
@@ -57,6 +65,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 public_base_url=settings.public_base_url.rstrip("/"),
                 notifier=NoOpNotifier(),
             )
+            app[SNAPSHOTS] = snapshots = Snapshots(store)
+            app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)
             yield
 
     async def scheduled_jobs(app: web.Application) -> AsyncIterator[None]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from backend.changes import ChangeFeed
-from backend.poll_answers import PollAnswer
 from backend.qrcodes import QrImageCache
 from backend.settings import Settings
 from backend.signing_keys import Ed25519Signer
-from signing_flow.lru import LRU
+from backend.status_poll import StatusPoll
+from backend.storage.snapshots import Snapshots
 from signing_flow.ports import Clock, DocumentStore, Ports
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -17,7 +16,8 @@ STORE = web.AppKey("store", DocumentStore)
 PORTS = web.AppKey("ports", Ports)
 SIGNER = web.AppKey("signer", Ed25519Signer)
 QR_CACHE = web.AppKey("qr_cache", QrImageCache)
-CHANGES = web.AppKey("changes", ChangeFeed)
-# each agent's last status answer per order, by (token digest, order id)
-POLL_ANSWERS = web.AppKey("poll_answers", LRU[tuple[str, str], PollAnswer])
+# this process's decoded sessions, accounts and polled contracts, checked per read
+SNAPSHOTS = web.AppKey("snapshots", Snapshots)
+# the read side of the status poll: kept answers, the change feed, the long-poll
+STATUS_POLL = web.AppKey("status_poll", StatusPoll)
 CLOCK = web.AppKey("clock", Clock)

@@ -8,7 +8,7 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from backend.appkeys import PORTS
+from backend.appkeys import PORTS, SNAPSHOTS
 from signing_flow.errors import (
     FieldProblem,
     MalformedRequest,
@@ -17,7 +17,8 @@ from signing_flow.errors import (
     ValidationFailed,
 )
 from signing_flow.models import Actor
-from signing_flow.usecases.auth import Authenticated, authenticate
+from signing_flow.secrets import token_digest
+from signing_flow.usecases.auth import Authenticated, check_session
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -76,9 +77,14 @@ def bearer_token(request: web.Request) -> str:
 async def authenticated(
     request: web.Request, *, allow_pending_password_change: bool = False
 ) -> Authenticated:
-    return await authenticate(
-        request.app[PORTS],
-        bearer_token(request),
+    """The session and account behind the bearer token, from this process's snapshots (one
+    version read while they are held), checked by the domain's rule."""
+    session_id = token_digest(bearer_token(request))
+    session, account, _ = await request.app[SNAPSHOTS].signed_in(session_id)
+    return check_session(
+        session,
+        account,
+        request.app[PORTS].clock.now(),
         allow_pending_password_change=allow_pending_password_change,
     )
 

@@ -4,26 +4,29 @@ refresh the page. Keyed by the token's hash, so the cache holds no token."""
 from __future__ import annotations
 
 import io
+import threading
 
 import qrcode
 import qrcode.image.svg
-
-from signing_flow.lru import LRU
+from cachetools import LRUCache
 
 
 class QrImageCache:
     def __init__(self, max_entries: int = 2048) -> None:
-        self._images: LRU[tuple[str, str], bytes] = LRU(max_entries)
+        self._images: LRUCache[tuple[str, str], bytes] = LRUCache(max_entries)
+        self._lock = threading.Lock()  # images are made in worker threads
         self.encodes = 0  # how many images were actually generated (for tests and the bench)
 
     def image(self, token_hash: str, url: str, fmt: str) -> bytes:
         key = (token_hash, fmt)
-        cached = self._images.get(key)
+        with self._lock:
+            cached = self._images.get(key)
         if cached is not None:
             return cached
         data = _encode(url, fmt)
-        self.encodes += 1
-        self._images.put(key, data)
+        with self._lock:
+            self.encodes += 1
+            self._images[key] = data
         return data
 
 

@@ -20,8 +20,8 @@ from aiohttp import web
 import backend.cli as cli
 import backend.qrcodes as qrcodes
 from backend.app import create_app
-from backend.changes import NotifyingStore
 from backend.settings import Settings
+from backend.status_poll import NotifyingStore
 from signing_flow.errors import VersionConflict
 from signing_flow.ports import Doc
 

@@ -49,14 +49,23 @@ def end_order(
     contract.order_expires_at = None
 
 
+def overdue(contract: Contract, order_id: str, now: datetime) -> bool:
+    """Whether ``order_id`` is the contract's open order, still awaiting signatures, and past
+    its expiry: what ``expire_if_due`` would change. The status poll's read side asks this."""
+    order = contract.order(order_id) if order_id == contract.open_order_id else None
+    return (
+        order is not None
+        and order.status is OrderStatus.AWAITING_SIGNATURES
+        and now >= order.expires_at
+    )
+
+
 def expire_if_due(
     contract: Contract, now: datetime, actor: Actor, data: dict[str, Any] | None = None
 ) -> bool:
     """Expire the open order if its time has passed and nobody has yet. True if it changed."""
-    order = contract.order(contract.open_order_id or "")
-    if order is None or order.status is not OrderStatus.AWAITING_SIGNATURES:
+    order_id = contract.open_order_id or ""
+    if not overdue(contract, order_id, now):
         return False
-    if now < order.expires_at:
-        return False
-    end_order(contract, order, OrderAction.EXPIRE, actor, now, data)
+    end_order(contract, find_order(contract, order_id), OrderAction.EXPIRE, actor, now, data)
     return True

@@ -8,14 +8,13 @@ language is the subset both SQLite and MongoDB run with an index: equality and t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from signing_flow.audit import AuditEvent
 from signing_flow.models import RegistryProperty, UnifiedPrincipal
-from signing_flow.snapshots import Snapshots
-from signing_flow.writer_queue import WriterQueue
 
 Doc = dict[str, Any]
 Where = Mapping[str, Any]
@@ -67,7 +66,14 @@ class DocumentStore(Protocol):
     async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
         """The stored versions of the documents ``(collection, id)``, None where there is no
         such document: a read small enough to make on every request (one statement on SQLite;
-        see ``signing_flow.snapshots``)."""
+        see ``backend.storage.snapshots``)."""
+
+    def writing(self, collection: str, doc_id: str) -> AbstractAsyncContextManager[None]:
+        """``async with store.writing(collection, id):`` around one read-decide-write of a
+        document (its retries included): the unit of work. A store may let the writers of one
+        document in this process take turns, so that they do not lose compare-and-sets to each
+        other; that only saves work. Across processes the compare-and-set still decides. Not
+        re-entrant: one per use case."""
 
     async def find(
         self,
@@ -165,10 +171,6 @@ class Ports:
     unified_identity: UnifiedIdentity
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
     public_base_url: str = "http://127.0.0.1:8080"
-    # this process's read-only decoded documents, checked against the store's version per read
-    snapshots: Snapshots = field(default_factory=Snapshots)
-    # this process's writers of each contract, one at a time (fewer lost compare-and-sets)
-    writers: WriterQueue = field(default_factory=WriterQueue)
     # None: nobody reacts to events (tests, tools); the app passes backend.notifier's adapter
     notifier: Notifier | None = None
 

@@ -41,15 +41,6 @@ class Repository(Generic[T]):
         doc = await self.store.get(self.collection, doc_id)
         return from_doc(self.cls, doc) if doc is not None else None
 
-    async def get_without(self, doc_id: str, field: str) -> T | None:
-        """A read-only copy without one (large, unneeded) list field. Never save it: the
-        field would be written back empty."""
-        doc = await self.store.get(self.collection, doc_id)
-        if doc is None:
-            return None
-        obj = from_doc(self.cls, {**doc, field: []})
-        return obj
-
     async def insert(self, obj: T) -> None:
         await self.store.insert(self.collection, to_doc(obj))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractAsyncContextManager, contextmanager, suppress
 from typing import Any, NoReturn
 from urllib.parse import parse_qsl, urlsplit
 
@@ -31,6 +31,7 @@ from pymongo.errors import (
     PyMongoError,
 )
 
+from backend.storage.writer_queue import WriterQueue
 from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
 from signing_flow.ports import COLLECTIONS, Doc, Where
 
@@ -144,6 +145,7 @@ class MongoStore:
         self._client: AsyncMongoClient[Doc] | None = None
         self._db: AsyncDatabase[Doc] | None = None
         self.build_info: Doc = {}  # the server's answer at open(), to tell FerretDB apart
+        self._writers = WriterQueue()
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -208,6 +210,10 @@ class MongoStore:
     async def get(self, collection: str, doc_id: str) -> Doc | None:
         with _reachable(f"read from {collection}"):
             return await self._coll(collection).find_one({"_id": doc_id})
+
+    def writing(self, collection: str, doc_id: str) -> AbstractAsyncContextManager[None]:
+        """This process's writers of one document take turns (``DocumentStore.writing``)."""
+        return self._writers.turn(f"{collection}/{doc_id}")
 
     async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
         async def version(collection: str, doc_id: str) -> int | None:

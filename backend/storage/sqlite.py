@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from backend.storage.writer_queue import WriterQueue
 from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
 from signing_flow.ports import COLLECTIONS, Doc, Where
 
@@ -66,6 +68,7 @@ class SqliteStore:
     def __init__(self, path: str) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._writers = WriterQueue()
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -127,6 +130,10 @@ class SqliteStore:
     async def get(self, collection: str, doc_id: str) -> Doc | None:
         row = self.db.execute(f"SELECT body FROM {collection} WHERE id = ?", (doc_id,)).fetchone()
         return orjson.loads(row[0]) if row else None
+
+    def writing(self, collection: str, doc_id: str) -> AbstractAsyncContextManager[None]:
+        """This process's writers of one document take turns (``DocumentStore.writing``)."""
+        return self._writers.turn(f"{collection}/{doc_id}")
 
     async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
         # One statement, so one read transaction: in WAL mode each costs a lock round trip.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from signing_flow.errors import (
     FieldProblem,
@@ -17,7 +17,6 @@ from signing_flow.models import Account, Actor, Session
 from signing_flow.ports import Ports
 from signing_flow.repository import Repository, Versioned, accounts, sessions, with_retries
 from signing_flow.secrets import hash_password, new_token, token_digest, verify_password
-from signing_flow.snapshots import Wanted
 
 INITIAL_PASSWORD = "123456"  # the guide's initial password; it must be changed at first login
 MAX_FAILED_LOGINS = 5
@@ -119,24 +118,19 @@ def _bad_credentials() -> NotAuthenticated:
     )
 
 
-async def authenticate(
-    ports: Ports, token: str, *, allow_pending_password_change: bool = False
+def check_session(
+    session: Session | None,
+    account: Account | None,
+    now: datetime,
+    *,
+    allow_pending_password_change: bool = False,
 ) -> Authenticated:
-    """The account behind a bearer token. An account still on its initial password may only
-    change it (and log out) until it does."""
-    auth, _ = await authenticate_reading(
-        ports, token, allow_pending_password_change=allow_pending_password_change
-    )
-    return auth
-
-
-async def authenticate_reading(
-    ports: Ports, token: str, *reading: Wanted, allow_pending_password_change: bool = False
-) -> tuple[Authenticated, list[Any]]:
-    """``authenticate``, and snapshots of ``reading`` checked in the same store read (what an
-    agent's status poll needs: one read while nothing changed)."""
-    session, account, *found = await _session_and_account(ports, token_digest(token), reading)
-    if session is None or session.revoked or session.expires_at <= ports.clock.now():
+    """Who a bearer session speaks for at ``now``, or why it may not: the session must be
+    known, unrevoked and unexpired, its account enabled, and an account still on its initial
+    password may only change it (and log out) until it does. The caller reads the session (by
+    the token's digest) and its account; the backend reads them from its snapshots
+    (``backend.storage.snapshots``), so a logout or a disabled account counts at once."""
+    if session is None or session.revoked or session.expires_at <= now:
         raise NotAuthenticated(
             "登录已失效，请重新登录 (the session is unknown, expired or ended)",
             code="SESSION_INVALID",
@@ -148,28 +142,7 @@ async def authenticate_reading(
             "首次登录请先修改初始密码 (change the initial password first: POST /api/v1/auth/password)",
             code="PASSWORD_CHANGE_REQUIRED",
         )
-    if reading and not found:
-        found = await ports.snapshots.get_many(*reading)
-    return Authenticated(account=account, session=session), found
-
-
-async def _session_and_account(
-    ports: Ports, session_id: str, reading: tuple[Wanted, ...]
-) -> list[Any]:
-    """[session, account], and the snapshots of ``reading`` when the session is held already
-    (all in one read; otherwise they are read once the session is found good). Every request of
-    every agent comes through here, so all are snapshots, checked against the store's versions
-    on each read: a logout or a disabled account counts at once."""
-    session_repo, account_repo = sessions(ports.store), accounts(ports.store)
-    known = ports.snapshots.held(session_repo, session_id)
-    if known is not None:
-        # A session names its account for life, so every version can be read in one go.
-        return await ports.snapshots.get_many(
-            Wanted(session_repo, session_id), Wanted(account_repo, known.account_id), *reading
-        )
-    session = await ports.snapshots.get(session_repo, session_id)
-    account = await ports.snapshots.get(account_repo, session.account_id) if session else None
-    return [session, account]
+    return Authenticated(account=account, session=session)
 
 
 async def logout(ports: Ports, auth: Authenticated) -> None:

@@ -138,19 +138,10 @@ async def get_contract(
     actor: Actor,
     contract_id: str,
     *,
-    snapshot: bool = False,
     unknown: Callable[[], NotFound] = contract_not_found,
 ) -> Contract:
-    """The contract if ``actor`` may read it, else ``unknown()`` (raised). A ``snapshot``
-    (``signing_flow.snapshots``) has no events and is shared: for reading only, never to change
-    or save."""
-    repo = contracts(ports.store)
-    contract = await (
-        ports.snapshots.get(repo, contract_id, without="events")
-        if snapshot
-        else repo.get(contract_id)
-    )
-    return readable(actor, contract, unknown)
+    """The contract if ``actor`` may read it, else ``unknown()`` (raised)."""
+    return readable(actor, await contracts(ports.store).get(contract_id), unknown)
 
 
 def readable(

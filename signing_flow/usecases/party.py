@@ -8,8 +8,7 @@ acting at once both succeed, and a step is never applied twice.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,15 +79,31 @@ class Requester:
         )
 
 
-async def _resolve(
-    ports: Ports, token: str, unknown: DomainError
-) -> tuple[Contract, SigningOrder, OrderParty]:
-    pointer = await ports.store.get("tokens", token_digest(token))
-    contract = await contracts(ports.store).get(pointer["contract_id"]) if pointer else None
-    if pointer is None or contract is None:
+@dataclass(frozen=True)
+class _Pointer:
+    """Where a QR token or a party session belongs. Written once, never changed: so a step
+    reads it once, takes its turn on the contract and re-reads only the contract on a retry."""
+
+    contract_id: str
+    order_id: str
+    party_id: str
+
+
+async def _pointer(ports: Ports, token: str, unknown: DomainError) -> _Pointer:
+    found = await ports.store.get("tokens", token_digest(token))
+    if found is None:
         raise unknown
-    order = find_order(contract, pointer["order_id"])
-    party = order.party(pointer["party_id"])
+    return _Pointer(found["contract_id"], found["order_id"], found["party_id"])
+
+
+async def _resolve(
+    ports: Ports, pointer: _Pointer, unknown: DomainError
+) -> tuple[Contract, SigningOrder, OrderParty]:
+    contract = await contracts(ports.store).get(pointer.contract_id)
+    if contract is None:
+        raise unknown
+    order = find_order(contract, pointer.order_id)
+    party = order.party(pointer.party_id)
     assert party is not None
     return contract, order, party
 
@@ -114,11 +129,11 @@ def _order_closed(order: SigningOrder) -> Gone:
 async def open_session(ports: Ports, qr_token: str, origin: Requester) -> tuple[str, PartyContext]:
     """扫码: exchange the single-use QR token for a party session; a new session ends the old."""
     token_hash = token_digest(qr_token)
+    unknown = NotFound("二维码不存在 (unknown QR token)", code="TOKEN_NOT_FOUND")
+    pointer = await _pointer(ports, qr_token, unknown)
 
     async def attempt() -> tuple[str, PartyContext]:
-        contract, order, party = await _resolve(
-            ports, qr_token, NotFound("二维码不存在 (unknown QR token)", code="TOKEN_NOT_FOUND")
-        )
+        contract, order, party = await _resolve(ports, pointer, unknown)
         now = ports.clock.now()
         who = origin.actor(party)
         await _require_awaiting(ports, contract, order, now, who)
@@ -143,16 +158,21 @@ async def open_session(ports: Ports, qr_token: str, origin: Requester) -> tuple[
         await save_contract(ports, contract)
         return session, PartyContext(contract, order, party)
 
-    async with _writer_turn(ports, qr_token):
+    async with ports.store.writing("contracts", pointer.contract_id):
         return await with_retries(attempt)
 
 
-async def _session_context(ports: Ports, session: str) -> PartyContext:
-    contract, order, party = await _resolve(
-        ports,
-        session,
-        NotAuthenticated("请扫码进入 (unknown party session)", code="SESSION_INVALID"),
-    )
+def _unknown_session() -> NotAuthenticated:
+    return NotAuthenticated("请扫码进入 (unknown party session)", code="SESSION_INVALID")
+
+
+async def _session_context(
+    ports: Ports, session: str, pointer: _Pointer | None = None
+) -> PartyContext:
+    """The party a session speaks for, if the session still holds (``pointer``, when the
+    caller read it already)."""
+    pointer = pointer or await _pointer(ports, session, _unknown_session())
+    contract, order, party = await _resolve(ports, pointer, _unknown_session())
     now = ports.clock.now()
     if party.session_hash != token_digest(session):
         raise NotAuthenticated(
@@ -181,8 +201,10 @@ async def _step(
     """Run one step: re-read, check the order is open, apply (which checks the step is next),
     write. A failed check is written, then raised."""
 
+    pointer = await _pointer(ports, session, _unknown_session())
+
     async def attempt() -> PartyContext:
-        ctx = await _session_context(ports, session)
+        ctx = await _session_context(ports, session, pointer)
         now = ports.clock.now()
         who = origin.actor(ctx.party)
         await _require_awaiting(ports, ctx.contract, ctx.order, now, who)
@@ -192,18 +214,8 @@ async def _step(
             raise outcome
         return ctx
 
-    async with _writer_turn(ports, session):
+    async with ports.store.writing("contracts", pointer.contract_id):
         return await with_retries(attempt)
-
-
-@asynccontextmanager
-async def _writer_turn(ports: Ports, token: str) -> AsyncIterator[None]:
-    """A turn in the writer queue of the contract a token points at (``WriterQueue``); an
-    unknown token queues on its own hash and is refused inside, as before."""
-    token_hash = token_digest(token)
-    pointer = await ports.store.get("tokens", token_hash)
-    async with ports.writers.turn(pointer["contract_id"] if pointer else token_hash):
-        yield
 
 
 def _event_data(order: SigningOrder, party: OrderParty, **extra: Any) -> dict[str, Any]:

@@ -31,32 +31,15 @@ from signing_flow.orders import (
     expire_if_due,
     find_order,
     order_not_found,
+    overdue,
 )
 from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
-from signing_flow.repository import contracts, with_retries
+from signing_flow.repository import with_retries
 from signing_flow.secrets import token_digest
-from signing_flow.snapshots import Wanted
 from signing_flow.states import NEXT_STEP
-from signing_flow.usecases.auth import authenticate_reading
-from signing_flow.usecases.contracts import get_contract, get_own_contract, readable
+from signing_flow.usecases.contracts import get_contract, get_own_contract
 from signing_flow.vocabulary import ContractAction, OrderAction
-
-
-@dataclass(frozen=True)
-class Basis:
-    """What a poll's answer was decided on. While these documents keep their versions and the
-    clock is before ``until`` (the session's or the open order's expiry), deciding again would
-    give the same answer, so it may be given again."""
-
-    documents: tuple[tuple[str, str], ...]  # (collection, id)
-    versions: list[int | None]  # theirs, as get_versions gives them
-    until: datetime
-
-    async def holds(self, ports: Ports) -> bool:
-        if ports.clock.now() >= self.until:
-            return False
-        return await ports.store.get_versions(self.documents) == self.versions
 
 
 @dataclass(frozen=True)
@@ -133,46 +116,14 @@ async def get_signing_order(
     ports: Ports, actor: Actor, order_id: str
 ) -> tuple[Contract, SigningOrder]:
     """The order as anyone who may read its contract sees it; an overdue order is expired first.
-
-    Agents poll this all day, so the contract is a snapshot without its audit trail; only an
-    expiry re-reads it whole to write."""
-    contract = await get_contract(
-        ports, actor, contract_id_of(order_id), snapshot=True, unknown=order_not_found
-    )
-    return await _unexpired(ports, actor, contract, order_id)
-
-
-async def poll_signing_order(
-    ports: Ports, token: str, order_id: str, *, ip: str | None, user_agent: str | None
-) -> tuple[Actor, Contract, SigningOrder, Basis]:
-    """``get_signing_order`` for a bearer token, the way agents poll it all day: the session,
-    the account and the contract are checked in one store read (``authenticate_reading``).
-    The ``Basis`` says when the same answer may be given again without deciding anew."""
-    wanted = Wanted(contracts(ports.store), contract_id_of(order_id), without="events")
-    auth, (contract,) = await authenticate_reading(ports, token, wanted)
-    actor = auth.actor(ip=ip, user_agent=user_agent)
-    contract, order = await _unexpired(
-        ports, actor, readable(actor, contract, order_not_found), order_id
-    )
-    session, account = auth.session, auth.account
-    basis = Basis(
-        documents=(("sessions", session.id), ("accounts", account.id), ("contracts", contract.id)),
-        versions=[session.version, account.version, contract.version],
-        until=min(session.expires_at, contract.order_expires_at or session.expires_at),
-    )
-    return actor, contract, order, basis
-
-
-async def _unexpired(
-    ports: Ports, actor: Actor, snapshot: Contract, order_id: str
-) -> tuple[Contract, SigningOrder]:
-    order = find_order(snapshot, order_id)
-    if snapshot.open_order_id != order_id or ports.clock.now() < order.expires_at:
-        return snapshot, order
-    contract = await get_contract(ports, actor, snapshot.id)
-    if expire_if_due(contract, ports.clock.now(), actor):
+    (Agents poll it all day: ``backend.status_poll`` answers those polls from what it keeps,
+    with ``readable`` and ``overdue``, and comes here when the order is due to expire.)"""
+    contract = await get_contract(ports, actor, contract_id_of(order_id), unknown=order_not_found)
+    order, now = find_order(contract, order_id), ports.clock.now()
+    if overdue(contract, order_id, now):
+        expire_if_due(contract, now, actor)
         await save_contract(ports, contract)
-    return contract, find_order(contract, order_id)
+    return contract, order
 
 
 def qr_url(ports: Ports, token: str) -> str:
@@ -222,7 +173,7 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
         await save_contract(ports, contract)
         return QrLink(qr_url(ports, token), party.qr_token_hash, party.qr_expires_at)
 
-    async with ports.writers.turn(contract_id_of(order_id)):
+    async with ports.store.writing("contracts", contract_id_of(order_id)):
         return await with_retries(attempt)
 
 
@@ -261,7 +212,7 @@ async def cancel_signing_order(
         await save_contract(ports, contract)
         return contract, order
 
-    async with ports.writers.turn(contract_id_of(order_id)):
+    async with ports.store.writing("contracts", contract_id_of(order_id)):
         return await with_retries(attempt)
 
 

@@ -16,15 +16,15 @@ from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from schedulers.jobs import (
-    _decided,
     _expire,
     _purge,
     expire_orders,
     purge_preview,
     purge_stale_contracts,
 )
+from schedulers.sweeps import decided
 from signing_flow.audit import verify_chain
-from signing_flow.codec import from_doc, to_doc
+from signing_flow.codec import NotDecoded, from_doc, to_doc
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import Gone
 from signing_flow.models import (
@@ -36,7 +36,7 @@ from signing_flow.models import (
     PartyRole,
     Role,
 )
-from signing_flow.ports import DocumentStore, Ports
+from signing_flow.ports import Clock, DocumentStore, Ports
 from signing_flow.repository import contracts
 from signing_flow.usecases import party as party_steps
 from signing_flow.usecases.contracts import create_contract, submit_contract, update_contract
@@ -310,7 +310,26 @@ async def test_a_sweep_writes_what_a_whole_decode_and_encode_would(
         whole = from_doc(Contract, doc)
         if decide(whole, clock, "run-1"):
             changed += 1
-            assert _decided(doc, clock, "run-1", decide) == to_doc(whole)
+            assert decided(doc, clock, "run-1", decide) == to_doc(whole)
         else:
-            assert _decided(doc, clock, "run-1", decide) is None
+            assert decided(doc, clock, "run-1", decide) is None
     assert changed == (3 if job == "purge" else 2)
+
+
+async def test_a_sweep_decision_that_reads_a_field_left_undecoded_fails_loudly(
+    ports: Ports, clock: FakeClock
+) -> None:
+    """A future rule reading a field the sweeps leave out must not get a raw document."""
+    contract_id, _ = await signing_contract(ports)
+    doc = await ports.store.get("contracts", contract_id)
+    assert doc is not None
+
+    def reads_the_sellers(contract: Contract, clock: Clock, run: str) -> bool:
+        return any(p.name for p in contract.sellers)
+
+    def reads_the_parties(contract: Contract, clock: Clock, run: str) -> bool:
+        return len(contract.orders[0].parties) > 1
+
+    for decide in (reads_the_sellers, reads_the_parties):
+        with pytest.raises(NotDecoded):
+            decided(doc, clock, "run-1", decide)

@@ -1,4 +1,5 @@
-"""One writer at a time per contract, in this process.
+"""One writer at a time per document, in this process: how both stores implement
+``DocumentStore.writing``, the use cases' unit of work.
 
 Writers of one contract in one process would otherwise read the same version and all but one
 lose their compare-and-set, then re-read and retry. On a store with slow writes that is most of
