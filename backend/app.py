@@ -12,16 +12,13 @@ from backend.access_log import poll_summaries
 from backend.appkeys import CHANGES, CLOCK, POLL_ANSWERS, PORTS, QR_CACHE, SETTINGS, SIGNER, STORE
 from backend.changes import ChangeFeed, NotifyingStore
 from backend.errors import error_middleware
+from backend.providers import providers
 from backend.qrcodes import QrImageCache
 from backend.routes import add_routes
-from backend.sandbox import MovableClock, SystemClock
 from backend.settings import Settings
 from backend.signing_keys import load_signer
 from backend.storage import open_store
-from miniapp_mock.providers import SandboxFace, SandboxPolice
-from miniapp_mock.registry import SandboxRegistry
-from miniapp_mock.sms import SandboxSms
-from miniapp_mock.unified_identity import SandboxUnifiedIdentity
+from miniapp_mock.routes import mount_sandbox
 from schedulers.scheduler import build_scheduler
 from signing_flow.lru import LRU
 from signing_flow.ports import Clock, Ports
@@ -32,26 +29,28 @@ log = logging.getLogger("wangqian")
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
-    app[CLOCK] = clock or (MovableClock() if settings.sandbox else SystemClock())
+    chosen = providers(settings, clock)
+    app[CLOCK] = chosen.clock
     app[QR_CACHE] = QrImageCache()
     app[CHANGES] = ChangeFeed()
     app[POLL_ANSWERS] = LRU(4096)
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
-        async with open_store(settings.store_url) as raw_store:
+        async with open_store(settings.store_url, chosen.collections) as raw_store:
             store = NotifyingStore(raw_store, app[CHANGES])
             app[STORE] = store
             app[SIGNER] = signer
+            services = chosen.services(store)
             app[PORTS] = Ports(
                 store=store,
                 clock=app[CLOCK],
-                registry=SandboxRegistry(store),
-                police=SandboxPolice(),
-                face=SandboxFace(),
+                registry=services.registry,
+                police=services.police,
+                face=services.face,
                 signer=signer,
-                sms=SandboxSms(store, app[CLOCK]),
-                unified_identity=SandboxUnifiedIdentity(store, app[CLOCK]),
+                sms=services.sms,
+                unified_identity=services.unified_identity,
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
             )
@@ -71,5 +70,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.cleanup_ctx.append(storage)
     if settings.scheduler:
         app.cleanup_ctx.append(scheduled_jobs)
-    add_routes(app, sandbox=settings.sandbox)
+    add_routes(app)
+    if settings.sandbox:
+        mount_sandbox(app)
     return app

@@ -18,8 +18,9 @@ from aiohttp import ClientError, ClientSession, web
 
 from backend.access_log import AccessLogger
 from backend.app import create_app
+from backend.clock import SystemClock
 from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
-from backend.sandbox import SystemClock
+from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
@@ -41,7 +42,7 @@ from signing_flow.states import CONTRACT_LABELS
 
 
 async def _seed(settings: Settings) -> dict[str, Any]:
-    async with open_store(settings.store_url) as store:
+    async with open_store(settings.store_url, providers(settings).collections) as store:
         return await seed_demo(store)
 
 

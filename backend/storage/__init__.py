@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
-from signing_flow.ports import DocumentStore
+from signing_flow.ports import COLLECTIONS, CollectionSpec, DocumentStore
 
 
 @asynccontextmanager
-async def open_store(url: str) -> AsyncIterator[DocumentStore]:
-    """Open the store named by ``url`` (``sqlite:///…`` or ``mongodb://…``), close it after."""
+async def open_store(
+    url: str, extra_collections: Mapping[str, CollectionSpec] | None = None
+) -> AsyncIterator[DocumentStore]:
+    """Open the store named by ``url`` (``sqlite:///…`` or ``mongodb://…``), close it after.
+    It creates the domain's collections and ``extra_collections`` (the providers' own)."""
+    collections = {**COLLECTIONS, **(extra_collections or {})}
     if url.startswith("sqlite:"):
         from backend.storage.sqlite import SqliteStore
 
-        sqlite_store = SqliteStore.from_url(url)
+        sqlite_store = SqliteStore.from_url(url, collections)
         await sqlite_store.open()
         try:
             yield sqlite_store
@@ -23,7 +27,7 @@ async def open_store(url: str) -> AsyncIterator[DocumentStore]:
     elif url.startswith(("mongodb:", "mongodb+srv:")):
         from backend.storage.mongo import MongoStore
 
-        mongo_store = MongoStore(url)
+        mongo_store = MongoStore(url, collections=collections)
         await mongo_store.open()
         try:
             yield mongo_store
