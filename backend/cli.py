@@ -24,14 +24,14 @@ from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
-from miniapp_mock.simulate import (
+from miniapp_mock.scenario import Person, Scenario
+from miniapp_mock.simulate import run_cli
+from miniapp_mock.simulate_options import (
     DEFAULT_POLL_WAIT,
+    FAIL_HELP,
     Options,
-    Person,
-    Scenario,
     parse_decline,
     parse_failure,
-    run_cli,
 )
 from schedulers.jobs import purge_preview, purge_stale_contracts
 from schedulers.scheduler import build_scheduler
@@ -267,9 +267,7 @@ def _add_simulate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="append",
         default=[],
         metavar="PARTY:CHECK[=KIND][:TIMES]",
-        help="make a party fail a check: police[=mismatch|revoked|unavailable] or "
-        "face[=mismatch|no_liveness|timeout], e.g. b1:face=mismatch (3 times: locked out), "
-        "b1:police:1 (one wrong ID number, then the right one); repeatable",
+        help=FAIL_HELP,
     )
     sim.add_argument(
         "--decline",
