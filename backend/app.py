@@ -21,18 +21,15 @@ from backend.appkeys import (
 )
 from backend.errors import error_middleware
 from backend.notifier import NoOpNotifier
+from backend.providers import providers
 from backend.qrcodes import QrImageCache
 from backend.routes import add_routes
-from backend.sandbox import MovableClock, SystemClock
 from backend.settings import Settings
 from backend.signing_keys import load_signer
 from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
 from backend.storage import open_store
 from backend.storage.snapshots import Snapshots
-from miniapp_mock.providers import SandboxFace, SandboxPolice
-from miniapp_mock.registry import SandboxRegistry
-from miniapp_mock.sms import SandboxSms
-from miniapp_mock.unified_identity import SandboxUnifiedIdentity
+from miniapp_mock.routes import mount_sandbox
 from schedulers.scheduler import build_scheduler
 from signing_flow.ports import Clock, Ports
 
@@ -42,25 +39,27 @@ log = logging.getLogger("wangqian")
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
-    app[CLOCK] = clock or (MovableClock() if settings.sandbox else SystemClock())
+    chosen = providers(settings, clock)
+    app[CLOCK] = chosen.clock
     app[QR_CACHE] = QrImageCache()
     feed = ChangeFeed()
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
-        async with open_store(settings.store_url) as raw_store:
+        async with open_store(settings.store_url, chosen.collections) as raw_store:
             store = NotifyingStore(raw_store, feed)
             app[STORE] = store
             app[SIGNER] = signer
+            services = chosen.services(store)
             app[PORTS] = ports = Ports(
                 store=store,
                 clock=app[CLOCK],
-                registry=SandboxRegistry(store),
-                police=SandboxPolice(),
-                face=SandboxFace(),
+                registry=services.registry,
+                police=services.police,
+                face=services.face,
                 signer=signer,
-                sms=SandboxSms(store, app[CLOCK]),
-                unified_identity=SandboxUnifiedIdentity(store, app[CLOCK]),
+                sms=services.sms,
+                unified_identity=services.unified_identity,
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
                 notifier=NoOpNotifier(),
@@ -83,5 +82,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.cleanup_ctx.append(storage)
     if settings.scheduler:
         app.cleanup_ctx.append(scheduled_jobs)
-    add_routes(app, sandbox=settings.sandbox)
+    add_routes(app)
+    if settings.sandbox:
+        mount_sandbox(app)
     return app

@@ -19,19 +19,20 @@ from aiohttp import ClientError, ClientSession, web
 
 from backend.access_log import AccessLogger
 from backend.app import create_app
+from backend.clock import SystemClock
 from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
-from backend.sandbox import SystemClock
+from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
-from miniapp_mock.simulate import (
+from miniapp_mock.scenario import Person, Scenario
+from miniapp_mock.simulate import run_cli
+from miniapp_mock.simulate_options import (
     DEFAULT_POLL_WAIT,
+    FAIL_HELP,
     Options,
-    Person,
-    Scenario,
     parse_decline,
     parse_failure,
-    run_cli,
 )
 from schedulers.jobs import purge_preview, purge_stale_contracts
 from schedulers.scheduler import build_scheduler
@@ -44,7 +45,7 @@ from signing_flow.vocabulary import CONTRACT_LABELS
 
 
 async def _seed(settings: Settings) -> dict[str, Any]:
-    async with open_store(settings.store_url) as store:
+    async with open_store(settings.store_url, providers(settings).collections) as store:
         return await seed_demo(store)
 
 
@@ -296,9 +297,7 @@ def _add_simulate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="append",
         default=[],
         metavar="PARTY:CHECK[=KIND][:TIMES]",
-        help="make a party fail a check: police[=mismatch|revoked|unavailable] or "
-        "face[=mismatch|no_liveness|timeout], e.g. b1:face=mismatch (3 times: locked out), "
-        "b1:police:1 (one wrong ID number, then the right one); repeatable",
+        help=FAIL_HELP,
     )
     sim.add_argument(
         "--decline",

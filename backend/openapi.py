@@ -9,16 +9,15 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from backend.route import Route
 from backend.schemas import ErrorResponse
 
 REF = "#/components/schemas/{model}"
 
 
 @cache
-def openapi_document(sandbox: bool) -> dict[str, Any]:
-    from backend.routes import routes_for
-
-    routes = routes_for(sandbox)
+def openapi_document(routes: tuple[Route, ...]) -> dict[str, Any]:
+    """The document of ``routes``: those an app mounted (``backend.route.MOUNTED_ROUTES``)."""
     keyed: set[tuple[type[BaseModel], JsonSchemaMode]] = {(ErrorResponse, "serialization")}
     for route in routes:
         if route.request is not None:

@@ -1,37 +1,16 @@
-"""Every route, once: the app registers them and the OpenAPI document describes them from here."""
+"""Every route of the service, once: the app registers them and the OpenAPI document describes
+them from here. The sandbox's own routes are in ``miniapp_mock/routes.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-
 from aiohttp import web
-from pydantic import BaseModel
 
 from backend import agency_schemas as acs
-from backend import sandbox
 from backend import schemas as s
 from backend.handlers import agencies as ag
 from backend.handlers import auth, contracts, miniapp, ops, signing, window
-from backend.handlers import sandbox_accounts as sbx
 from backend.handlers import unified as uni
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    handler: Handler
-    summary: str
-    request: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
-    status: int = 200
-    auth: bool = True
-    tag: str = "agent"
-    sandbox: bool = False  # exists only with WANGQIAN_SANDBOX=1
-
+from backend.route import Route, mount
 
 # fmt: off
 ROUTES = [
@@ -113,20 +92,10 @@ ROUTES = [
     Route("POST", "/api/v1/practitioners/{pid}/password-reset", ag.reset_practitioner_password, "重置密码：短信发送新的初始密码", response=acs.PractitionerPasswordSent, tag="accounts"),
     Route("POST", "/api/v1/auth/unified-bindings", uni.bind, "关联本地用户：统一认证账号与网签账号一对一关联并登录", acs.UnifiedBindingRequest, s.LoginResponse, status=201, auth=False),
     Route("POST", "/api/v1/auth/unified-login", uni.login, "统一认证登录", acs.UnifiedLoginRequest, s.LoginResponse, auth=False),
-    Route("GET", "/sandbox/v1/sms", sbx.sms_outbox, "沙箱：短信发件箱，最新的在前 (?phone=&limit=)", response=acs.SmsOutbox, auth=False, tag="sandbox", sandbox=True),
-    Route("POST", "/sandbox/v1/unified-accounts", sbx.register_unified_account, "沙箱：注册统一身份认证平台法人账号（含电子营业执照核验）", acs.UnifiedRegistration, acs.UnifiedAccountOut, status=201, auth=False, tag="sandbox", sandbox=True),
-    # sandbox only
-    Route("POST", "/sandbox/v1/clock", sandbox.move_clock, "沙箱：拨快服务时钟并立即运行到期的任务", sandbox.ClockMove, sandbox.ClockState, auth=False, tag="sandbox", sandbox=True),
-    Route("PUT", "/sandbox/v1/registry/properties/{pid}/transfer-status", sandbox.set_transfer_status, "沙箱：登记簿标记房屋已受理/已过户", s.TransferStatusRequest, status=204, auth=False, tag="sandbox", sandbox=True),
-    Route("DELETE", "/sandbox/v1/clock", sandbox.reset_clock, "沙箱：恢复真实时钟", response=sandbox.ClockState, auth=False, tag="sandbox", sandbox=True),
 ]
 # fmt: on
 
 
-def routes_for(sandbox: bool) -> list[Route]:
-    return [r for r in ROUTES if sandbox or not r.sandbox]
-
-
-def add_routes(app: web.Application, *, sandbox: bool) -> None:
-    for route in routes_for(sandbox):
-        app.router.add_route(route.method, route.path, route.handler)
+def add_routes(app: web.Application) -> None:
+    """The service's routes; the sandbox's are mounted apart (``miniapp_mock.routes``)."""
+    mount(app, ROUTES)

@@ -649,9 +649,5 @@ class RejectRequest(Body):
     reason: str = Field(min_length=1, max_length=500, description="退回原因")
 
 
-class TransferStatusRequest(Body):
-    transfer_status: Literal["none", "accepted", "transferred"]
-
-
 class FormList(BaseModel):
     forms: dict[str, str] = Field(description="form key → title; GET …/forms/{key}.html prints it")

@@ -8,6 +8,7 @@ from typing import Any
 from backend.demo import DEMO_BUYERS, seed_demo, synthetic_id
 from backend.storage import open_store
 from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.models import Owner, RegistryProperty
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张"
@@ -79,7 +80,7 @@ def people(body: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 async def seed(store_url: str, properties: int) -> None:
     """The demo accounts and properties, plus ``properties`` bench properties."""
-    async with open_store(store_url) as store:
+    async with open_store(store_url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
         registry = SandboxRegistry(store)
         for i in range(properties):

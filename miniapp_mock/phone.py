@@ -26,8 +26,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 USER_AGENT = "wangqian-phone/0.1 (sandbox mini-program)"
-# The sandbox face samples (DESIGN §8); anything else is treated as a mismatch by the server.
-FACE_SAMPLES = ("match", "mismatch", "no_liveness", "timeout")
 
 
 class ApiError(Exception):

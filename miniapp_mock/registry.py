@@ -7,9 +7,16 @@ Integrators get the properties ``wangqian seed-demo`` creates; tests add their o
 from __future__ import annotations
 
 from signing_flow.models import RegistryProperty, TransferStatus
-from signing_flow.ports import DocumentStore
-from signing_flow.repository import registry_properties
+from signing_flow.ports import CollectionSpec, DocumentStore
+from signing_flow.repository import Repository
 from signing_flow.validators import normalize_cert_no, normalize_unit_no
+
+COLLECTION = "registry_properties"
+SPEC = CollectionSpec(unique=("cert_no", "unit_no"))
+
+
+def registry_properties(store: DocumentStore) -> Repository[RegistryProperty]:
+    return Repository(store, COLLECTION, RegistryProperty)
 
 
 class SandboxRegistry:

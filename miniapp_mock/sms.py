@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from signing_flow.ports import Clock, DocumentStore
+from signing_flow.ports import Clock, CollectionSpec, DocumentStore
 from signing_flow.repository import Repository
 from signing_flow.secrets import new_id
+
+COLLECTION = "sms_outbox"
+SPEC = CollectionSpec(indexed=("phone", "sent_at"))
 
 
 @dataclass
@@ -26,7 +29,7 @@ class SmsMessage:
 
 
 def outbox(store: DocumentStore) -> Repository[SmsMessage]:
-    return Repository(store, "sms_outbox", SmsMessage)
+    return Repository(store, COLLECTION, SmsMessage)
 
 
 class SandboxSms:

@@ -22,12 +22,15 @@ from signing_flow.errors import (
     TooManyAttempts,
     ValidationFailed,
 )
+from signing_flow.lockout import count_failed_login, verify_for_unknown_user
 from signing_flow.models import UnifiedPrincipal
-from signing_flow.ports import Clock, DocumentStore
+from signing_flow.ports import Clock, CollectionSpec, DocumentStore
 from signing_flow.repository import Repository, with_retries
 from signing_flow.secrets import hash_password, new_id, verify_password
-from signing_flow.usecases.auth import count_failed_login, verify_for_unknown_user
 from signing_flow.validators import check_uscc
+
+COLLECTION = "unified_accounts"
+SPEC = CollectionSpec(unique=("username",))
 
 
 @dataclass
@@ -54,7 +57,7 @@ class UnifiedAccount:
 
 
 def unified_accounts(store: DocumentStore) -> Repository[UnifiedAccount]:
-    return Repository(store, "unified_accounts", UnifiedAccount)
+    return Repository(store, COLLECTION, UnifiedAccount)
 
 
 class SandboxUnifiedIdentity:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from signing_flow.audit import AuditEvent
+from signing_flow.checks import CheckResult
 from signing_flow.models import RegistryProperty, UnifiedPrincipal
 
 Doc = dict[str, Any]
@@ -28,11 +29,11 @@ class CollectionSpec:
     compound: tuple[tuple[str, ...], ...] = ()
 
 
-# Every collection, with the fields its queries filter or sort on. Both stores create exactly these.
+# The domain's collections, with the fields their queries filter or sort on. Both stores create
+# these, and the collections the providers keep for themselves (``open_store``'s extra specs).
 COLLECTIONS: dict[str, CollectionSpec] = {
     "accounts": CollectionSpec(unique=("username",), indexed=("agency_id",)),
     "sessions": CollectionSpec(indexed=("account_id",)),
-    "registry_properties": CollectionSpec(unique=("cert_no", "unit_no")),
     # token hash → where the token belongs (contract, order, party); the contract decides validity
     "tokens": CollectionSpec(),
     # uploaded files (signing_flow.uploads.StoredFile), referenced by id from their records
@@ -49,9 +50,6 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "practitioners": CollectionSpec(unique=("person_lock",), indexed=("agency_id", "status")),
     # net-sign account ⇄ unified identity account, one-to-one in both directions
     "unified_bindings": CollectionSpec(unique=("unified_account_id", "netsign_account_id")),
-    # the sandbox's unified identity platform and SMS outbox (miniapp_mock)
-    "unified_accounts": CollectionSpec(unique=("username",)),
-    "sms_outbox": CollectionSpec(indexed=("phone", "sent_at")),
 }
 
 
@@ -123,15 +121,17 @@ class PoliceVerifier(Protocol):
     """微警认证: is this a live, unrevoked identity? Raises ``DependencyUnavailable`` when the
     police service does not answer (the party may retry; no attempt is used)."""
 
-    async def verify(self, name: str, id_number: str) -> str | None:
-        """None when the identity is confirmed, else a failure code (``ID_REVOKED``, …)."""
+    async def verify(self, name: str, id_number: str) -> CheckResult:
+        """None when the identity is confirmed, else the failure as the party should hear it
+        (``ID_REVOKED``, …)."""
 
 
 class FaceVerifier(Protocol):
     """人脸识别: does the face sample belong to the holder of ``id_number``, and is it live?"""
 
-    async def verify(self, id_number: str, sample: str) -> str | None:
-        """None on a match, else a failure code (``FACE_MISMATCH``, ``LIVENESS_FAILED``)."""
+    async def verify(self, id_number: str, sample: str) -> CheckResult:
+        """None on a match, else the failure as the party should hear it (``FACE_MISMATCH``,
+        …). Raises ``DependencyUnavailable`` when the face service does not answer."""
 
 
 class Signer(Protocol):

@@ -14,7 +14,6 @@ from signing_flow.models import (
     Agency,
     Contract,
     Practitioner,
-    RegistryProperty,
     Session,
     UnifiedBinding,
 )
@@ -78,10 +77,6 @@ def sessions(store: DocumentStore) -> Repository[Session]:
 
 def contracts(store: DocumentStore) -> Repository[Contract]:
     return Repository(store, "contracts", Contract)
-
-
-def registry_properties(store: DocumentStore) -> Repository[RegistryProperty]:
-    return Repository(store, "registry_properties", RegistryProperty)
 
 
 def files(store: DocumentStore) -> Repository[StoredFile]:

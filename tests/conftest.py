@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from backend.storage import open_store
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.ports import DocumentStore
 from tests.mongo_server import mongo_url_for_test
 
@@ -50,5 +51,5 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 async def store(store_url: str) -> AsyncIterator[DocumentStore]:
-    async with open_store(store_url) as s:
+    async with open_store(store_url, SANDBOX_COLLECTIONS) as s:
         yield s

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from backend.appkeys import SETTINGS, STORE
+from backend.appkeys import STORE
 from backend.http import respond
 from backend.openapi import openapi_document
+from backend.route import MOUNTED_ROUTES, Route
 from backend.schemas import Health
 from signing_flow.errors import DependencyUnavailable
 
@@ -24,4 +25,5 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(openapi_document(request.app[SETTINGS].sandbox))
+    mounted: list[Route] = request.app[MOUNTED_ROUTES]
+    return web.json_response(openapi_document(tuple(mounted)))

@@ -9,11 +9,11 @@ server's ``buildInfo`` at start, because the plain mode on FerretDB 1.x would lo
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from signing_flow.ports import DocumentStore
+from signing_flow.ports import COLLECTIONS, CollectionSpec, DocumentStore
 
 if TYPE_CHECKING:
     from backend.storage.mongo import MongoStore
@@ -25,19 +25,23 @@ log = logging.getLogger("wangqian.storage")
 
 
 @asynccontextmanager
-async def open_store(url: str) -> AsyncIterator[DocumentStore]:
-    """Open the store named by ``url`` (``sqlite:///…`` or ``mongodb://…``), close it after."""
+async def open_store(
+    url: str, extra_collections: Mapping[str, CollectionSpec] | None = None
+) -> AsyncIterator[DocumentStore]:
+    """Open the store named by ``url`` (``sqlite:///…`` or ``mongodb://…``), close it after.
+    It creates the domain's collections and ``extra_collections`` (the providers' own)."""
+    collections = {**COLLECTIONS, **(extra_collections or {})}
     if url.startswith("sqlite:"):
         from backend.storage.sqlite import SqliteStore
 
-        sqlite_store = SqliteStore.from_url(url)
+        sqlite_store = SqliteStore.from_url(url, collections)
         await sqlite_store.open()
         try:
             yield sqlite_store
         finally:
             await sqlite_store.close()
     elif url.startswith(("mongodb:", "mongodb+srv:")):
-        mongo_store = await open_mongo(url)
+        mongo_store = await open_mongo(url, collections)
         try:
             yield mongo_store
         finally:
@@ -62,17 +66,20 @@ def store_mode(url: str) -> tuple[str, str]:
     return mode, head + ("?" + "&".join(kept) if kept else "")
 
 
-async def open_mongo(url: str) -> MongoStore:
+async def open_mongo(
+    url: str, collections: Mapping[str, CollectionSpec] = COLLECTIONS
+) -> MongoStore:
     """The MongoDB store in the mode the URL names, or else the one the server calls for."""
     from backend.storage.ferretdb import FerretDBStore, is_ferretdb
     from backend.storage.mongo import MongoStore
 
     mode, url = store_mode(url)
-    store = FerretDBStore(url) if mode == "ferretdb" else MongoStore(url)
+    kind = FerretDBStore if mode == "ferretdb" else MongoStore
+    store = kind(url, collections=collections)
     await store.open()
     if mode == "auto" and is_ferretdb(store.build_info):
         await store.close()
-        store = FerretDBStore(url)
+        store = FerretDBStore(url, collections=collections)
         await store.open()
     version = store.build_info.get("ferretdbVersion") or store.build_info.get("version", "?")
     how = "configured" if mode != "auto" else "detected"

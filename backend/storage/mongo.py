@@ -33,7 +33,7 @@ from pymongo.errors import (
 
 from backend.storage.writer_queue import WriterQueue
 from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
-from signing_flow.ports import COLLECTIONS, Doc, Where
+from signing_flow.ports import COLLECTIONS, CollectionSpec, Doc, Where
 
 DEFAULT_DATABASE = "wangqian"
 DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 3000
@@ -123,10 +123,12 @@ class MongoStore:
         *,
         server_selection_timeout_ms: int | None = None,
         socket_timeout_ms: int | None = None,
+        collections: Mapping[str, CollectionSpec] = COLLECTIONS,
     ) -> None:
         """Timeouts given here win over the URL's options, which win over the defaults (3 s to
         find a server, 10 s for any one reply)."""
         self.url = url
+        self.collections = collections
         in_url = _option_names(url)
         timeouts = {
             "serverSelectionTimeoutMS": (
@@ -156,7 +158,7 @@ class MongoStore:
         try:
             db = client.get_default_database(DEFAULT_DATABASE)
             self.build_info = await client.admin.command("buildInfo")
-            for name, spec in COLLECTIONS.items():
+            for name, spec in self.collections.items():
                 coll = db[name]
                 for field in spec.unique:
                     await coll.create_index(
@@ -327,7 +329,8 @@ class MongoStore:
         """The field whose unique index refused ``doc``: from MongoDB's ``keyPattern``, from the
         index name in the message, or else by finding the document it collided with.
         ``error`` is the exception, or one entry of a bulk write's ``writeErrors``."""
-        unique = COLLECTIONS[collection].unique if collection in COLLECTIONS else ()
+        spec = self.collections.get(collection)
+        unique = spec.unique if spec is not None else ()
         if isinstance(error, Mapping):
             details: Mapping[str, Any] = error
         else:

@@ -13,7 +13,7 @@ process holds the write lock.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from operator import itemgetter
 from pathlib import Path
@@ -23,7 +23,7 @@ import orjson
 
 from backend.storage.writer_queue import WriterQueue
 from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
-from signing_flow.ports import COLLECTIONS, Doc, Where
+from signing_flow.ports import COLLECTIONS, CollectionSpec, Doc, Where
 
 _OPERATORS = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 
@@ -65,16 +65,19 @@ def _where_sql(where: Where) -> tuple[str, list[Any]]:
 
 
 class SqliteStore:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, collections: Mapping[str, CollectionSpec] = COLLECTIONS) -> None:
         self.path = path
+        self.collections = collections
         self._db: sqlite3.Connection | None = None
         self._writers = WriterQueue()
 
     @classmethod
-    def from_url(cls, url: str) -> SqliteStore:
+    def from_url(
+        cls, url: str, collections: Mapping[str, CollectionSpec] = COLLECTIONS
+    ) -> SqliteStore:
         """``sqlite:///var/wangqian.db`` (relative) or ``sqlite:////abs/path.db``; ``:memory:``."""
         path = url.removeprefix("sqlite://").removeprefix("/")
-        return cls(path or ":memory:")
+        return cls(path or ":memory:", collections)
 
     async def open(self) -> None:
         if self.path != ":memory:":
@@ -86,7 +89,7 @@ class SqliteStore:
         db.execute(
             "CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
         )
-        for name, spec in COLLECTIONS.items():
+        for name, spec in self.collections.items():
             db.execute(
                 f"CREATE TABLE IF NOT EXISTS {name} "
                 "(id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL)"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
 
 from signing_flow.errors import (
     FieldProblem,
@@ -13,42 +12,13 @@ from signing_flow.errors import (
     TooManyAttempts,
     ValidationFailed,
 )
+from signing_flow.lockout import count_failed_login, verify_for_unknown_user
 from signing_flow.models import Account, Actor, Session
 from signing_flow.ports import Ports
-from signing_flow.repository import Repository, Versioned, accounts, sessions, with_retries
+from signing_flow.repository import accounts, sessions, with_retries
 from signing_flow.secrets import hash_password, new_token, token_digest, verify_password
 
 INITIAL_PASSWORD = "123456"  # the guide's initial password; it must be changed at first login
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
-_DUMMY_HASH = hash_password("not-a-password")
-
-
-class Lockable(Versioned, Protocol):
-    failed_logins: int
-    locked_until: datetime | None
-
-
-L = TypeVar("L", bound=Lockable)
-
-
-def verify_for_unknown_user(password: str) -> None:
-    """Verify against a real hash when the username is unknown: both answers are then equally
-    slow, so response time does not tell which usernames exist."""
-    verify_password(password, _DUMMY_HASH)
-
-
-async def count_failed_login(repo: Repository[L], account_id: str, now: datetime) -> None:
-    """One more wrong password; the fifth locks the account for 15 minutes. (The sandbox's
-    unified identity platform counts the same way.)"""
-    account = await repo.get(account_id)
-    if account is None:
-        return
-    account.failed_logins += 1
-    if account.failed_logins >= MAX_FAILED_LOGINS:
-        account.failed_logins = 0
-        account.locked_until = now + LOCKOUT
-    await repo.save(account)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from signing_flow.checks import POLICE_MISMATCH, CheckFailure
 from signing_flow.errors import (
     CheckFailed,
     DomainError,
@@ -255,27 +256,31 @@ async def confirm(ports: Ports, session: str, origin: Requester) -> PartyContext
     return await _step(ports, session, origin, apply)
 
 
-def _record_failure(ctx: PartyContext, code: str, now: datetime, who: Actor) -> CheckFailed:
-    """Count a failed check; the third locks the party out and fails the order."""
+def _record_failure(
+    ctx: PartyContext, failure: CheckFailure, now: datetime, who: Actor
+) -> CheckFailed:
+    """Count a failed check; the third locks the party out and fails the order. A failure that
+    uses no attempt is raised at once, with nothing written."""
     party = ctx.party
+    if not failure.uses_attempt:
+        raise _check_failed(failure, MAX_FAILED_CHECKS - party.failed_checks, party)
     party.failed_checks += 1
     ctx.order.version += 1
     left = MAX_FAILED_CHECKS - party.failed_checks
-    ctx.contract.record("party_check_failed", who, now, _event_data(ctx.order, party, code=code))
+    ctx.contract.record(
+        "party_check_failed", who, now, _event_data(ctx.order, party, code=failure.code)
+    )
     if left <= 0:
         ctx.order.step(party, PartyAction.LOCK_OUT, now)
         end_order(ctx.contract, ctx.order, OrderAction.LOCK_OUT, who, now)
-    messages = {
-        "POLICE_MISMATCH": "姓名或证件号码与合同不一致 (name or ID number differs from the contract)",
-        "ID_REVOKED": "证件已失效 (this ID has been revoked)",
-        "ID_INVALID": "证件号码无效 (invalid ID number)",
-        "FACE_MISMATCH": "人脸比对不通过 (face does not match)",
-        "LIVENESS_FAILED": "活体检测不通过 (liveness check failed)",
-    }
+    return _check_failed(failure, left, party)
+
+
+def _check_failed(failure: CheckFailure, left: int, party: OrderParty) -> CheckFailed:
     return CheckFailed(
-        messages.get(code, code)
+        failure.message
         + (f"，还可尝试 {left} 次" if left > 0 else "，已锁定，订单失效 (locked out)"),
-        code=code,
+        code=failure.code,
         details={"attempts_left": max(left, 0), "party_step": party.step.value},
     )
 
@@ -289,7 +294,7 @@ async def verify_identity(
     ctx.party.ensure_can(PartyAction.POLICE_VERIFICATION)
     entered = (name.strip(), normalize_id_number(id_number))
     matches = entered == (ctx.party.name, normalize_id_number(ctx.party.id_number))
-    failure = await ports.police.verify(*entered) if matches else "POLICE_MISMATCH"
+    failure = await ports.police.verify(*entered) if matches else POLICE_MISMATCH
 
     def apply(ctx: PartyContext, now: datetime, who: Actor) -> CheckFailed | None:
         ctx.party.ensure_can(PartyAction.POLICE_VERIFICATION)

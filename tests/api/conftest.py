@@ -14,6 +14,7 @@ from backend.app import create_app
 from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
 from backend.settings import Settings
 from backend.storage import open_store
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from tests.conftest import FakeClock
 
 ClientFactory = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
@@ -69,7 +70,7 @@ def settings(store_url: str, tmp_path: Path) -> Settings:
 async def client(
     aiohttp_client: ClientFactory, settings: Settings, clock: FakeClock
 ) -> AsyncIterator[TestClient[Any, Any]]:
-    async with open_store(settings.store_url) as store:
+    async with open_store(settings.store_url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
     yield await aiohttp_client(create_app(settings, clock=clock))
 

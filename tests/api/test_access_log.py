@@ -14,6 +14,7 @@ from backend.app import create_app
 from backend.demo import seed_demo
 from backend.settings import Settings
 from backend.storage import open_store
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from tests.api.conftest import Api, submitted_contract
 from tests.conftest import FakeClock
 
@@ -21,7 +22,7 @@ from tests.conftest import FakeClock
 @pytest.fixture
 async def logged(aiohttp_client: Any, settings: Settings, clock: FakeClock) -> TestClient[Any, Any]:
     """The app served with the service's access logger, as ``wangqian serve`` runs it."""
-    async with open_store(settings.store_url) as store:
+    async with open_store(settings.store_url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
     server = TestServer(create_app(settings, clock=clock))
     await server.start_server(access_log_class=AccessLogger)

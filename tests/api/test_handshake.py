@@ -16,6 +16,7 @@ from backend.demo import DEMO_BUYERS, seed_demo
 from backend.settings import Settings
 from backend.signing_keys import b64url_decode
 from backend.storage import open_store
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from schedulers.jobs import purge_stale_contracts
 from signing_flow.ports import Lifetimes
 from signing_flow.receipts import canonical_json
@@ -424,7 +425,7 @@ async def test_an_answer_given_again_ends_when_the_session_expires(
 async def test_an_answer_given_again_ends_when_the_order_expires(
     aiohttp_client: ClientFactory, settings: Settings, clock: FakeClock
 ) -> None:
-    async with open_store(settings.store_url) as store:
+    async with open_store(settings.store_url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
     short = replace(settings, lifetimes=Lifetimes(order=60))
     agent = await Api(await aiohttp_client(create_app(short, clock=clock))).login("agent_li")

@@ -17,8 +17,9 @@ from tests.api.conftest import SOLE, Api, ClientFactory
 async def sandbox(aiohttp_client: ClientFactory, settings: Settings) -> Api:
     from backend.demo import seed_demo
     from backend.storage import open_store
+    from miniapp_mock.services import SANDBOX_COLLECTIONS
 
-    async with open_store(settings.store_url) as store:
+    async with open_store(settings.store_url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
     client = await aiohttp_client(create_app(replace(settings, sandbox=True)))
     return await Api(client).login("agent_li")

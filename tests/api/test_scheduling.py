@@ -15,6 +15,7 @@ from backend.appkeys import STORE
 from backend.demo import seed_demo
 from backend.settings import Settings
 from backend.storage import open_store
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.ports import Lifetimes
 from tests.api.conftest import Api, ClientFactory, submitted_contract
 
@@ -24,7 +25,7 @@ async def client(
     aiohttp_client: ClientFactory, settings: Settings
 ) -> AsyncIterator[TestClient[Any, Any]]:
     """The app as deployed: the system clock, the scheduler on, a short expiry interval."""
-    async with open_store(settings.store_url) as store:
+    async with open_store(settings.store_url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
     real = replace(
         settings, scheduler=True, expiry_interval_seconds=0.2, lifetimes=Lifetimes(order=1)

@@ -13,18 +13,12 @@ import pytest
 from aiohttp import ClientSession
 
 from backend.cli import demo_scenario, main
+from miniapp_mock.agent import Agent
 from miniapp_mock.phone import Phone, token_from_url
-from miniapp_mock.simulate import (
-    Agent,
-    Options,
-    Run,
-    SimulationResult,
-    decode_qr_png,
-    parse_decline,
-    parse_failure,
-    prepare_order,
-    simulate,
-)
+from miniapp_mock.qr import decode_qr_png
+from miniapp_mock.run import Run, SimulationResult
+from miniapp_mock.simulate import prepare_order, simulate
+from miniapp_mock.simulate_options import Options, parse_decline, parse_failure
 from tests.e2e.conftest import Server
 
 

@@ -9,16 +9,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from backend.cli import demo_scenario
+from miniapp_mock.check_answers import with_sequence
 from miniapp_mock.phone import ApiError, canonical_json, error_from, token_from_url, verify_receipt
-from miniapp_mock.simulate import (
+from miniapp_mock.simulate import run_cli
+from miniapp_mock.simulate_options import (
     Failure,
     Options,
     check_options,
     expected_outcome,
     parse_decline,
     parse_failure,
-    run_cli,
-    with_sequence,
 )
 from signing_flow.validators import check_id_number
 

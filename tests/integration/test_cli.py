@@ -12,6 +12,7 @@ from backend.demo import seed_demo
 from backend.storage import open_store
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.models import Actor, Role
 from signing_flow.ports import Ports
@@ -24,7 +25,7 @@ AGENT = Actor(account_id="acct-agent_li", role=Role.PRACTITIONER, agency_id="age
 
 async def stale_and_fresh(url: str) -> tuple[str, str]:
     """One contract created three days ago (overdue), one created now."""
-    async with open_store(url) as store:
+    async with open_store(url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
         clock = FakeClock(datetime.now(UTC) - timedelta(days=3))
         ports = Ports(

@@ -21,6 +21,7 @@ from backend.settings import Settings
 from backend.storage import open_store, store_mode
 from backend.storage.ferretdb import FerretDBStore
 from backend.storage.mongo import MongoStore
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from tests.api.conftest import SOLE, Api, ClientFactory, Phone, qr_url, submitted_contract
 from tests.mongo_server import (
     FerretDBServer,
@@ -47,7 +48,7 @@ async def instance(aiohttp_client: ClientFactory, url: str, key_dir: Path) -> Te
 async def two_instances(
     aiohttp_client: ClientFactory, mongo_url: str, tmp_path: Path
 ) -> AsyncIterator[tuple[TestClient[Any, Any], TestClient[Any, Any]]]:
-    async with open_store(mongo_url) as store:
+    async with open_store(mongo_url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
     yield (
         await instance(aiohttp_client, mongo_url, tmp_path),
@@ -95,7 +96,7 @@ async def test_the_service_answers_503_while_the_database_is_down_and_recovers_b
     aiohttp_client: ClientFactory, ferretdb: FerretDBServer, tmp_path: Path
 ) -> None:
     url = in_ferretdb_mode(ferretdb.url("wangqian_faults"))
-    async with open_store(url) as store:
+    async with open_store(url, SANDBOX_COLLECTIONS) as store:
         await seed_demo(store)
     client = await instance(aiohttp_client, url, tmp_path)
     agent = await Api(client).login("agent_li")

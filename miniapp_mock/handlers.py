@@ -1,16 +1,24 @@
-"""Sandbox-only routes for accounts (``WANGQIAN_SANDBOX=1``): the SMS outbox and the unified
-identity platform's registration, so integrators can onboard a practitioner end to end."""
+"""The sandbox's other routes: the SMS outbox, the unified identity platform's registration (so
+integrators can onboard a practitioner end to end) and the registry's transfer status."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from backend.agency_schemas import SmsOut, SmsOutbox, UnifiedAccountOut, UnifiedRegistration
 from backend.appkeys import CLOCK, STORE
 from backend.http import parse_body, respond
+from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.schemas import (
+    SmsOut,
+    SmsOutbox,
+    TransferStatusRequest,
+    UnifiedAccountOut,
+    UnifiedRegistration,
+)
 from miniapp_mock.sms import read_outbox
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
-from signing_flow.errors import FieldProblem, ValidationFailed
+from signing_flow.errors import FieldProblem, NotFound, ValidationFailed
+from signing_flow.models import TransferStatus
 
 
 async def sms_outbox(request: web.Request) -> web.Response:
@@ -36,3 +44,15 @@ async def register_unified_account(request: web.Request) -> web.Response:
         license_verified=body.license_verified,
     )
     return respond(UnifiedAccountOut.of(account), 201)
+
+
+async def set_transfer_status(request: web.Request) -> web.Response:
+    """The registry accepting (不动产已受理) or completing (已过户) a property's transfer."""
+    body = await parse_body(request, TransferStatusRequest)
+    try:
+        await SandboxRegistry(request.app[STORE]).set_transfer_status(
+            request.match_info["pid"], TransferStatus(body.transfer_status)
+        )
+    except KeyError as exc:
+        raise NotFound("登记簿中没有该房屋 (no such property)", code="PROPERTY_NOT_FOUND") from exc
+    return web.Response(status=204)
