@@ -11,10 +11,15 @@ from pydantic import BaseModel
 from backend import agency_schemas as acs
 from backend import sandbox
 from backend import schemas as s
-from backend.handlers import agencies as ag
-from backend.handlers import auth, contracts, miniapp, ops, signing, window
+from backend.accounts import handlers as auth
+from backend.agencies import handlers as ag
+from backend.contracts import handlers as contracts
 from backend.handlers import sandbox_accounts as sbx
 from backend.handlers import unified as uni
+from backend.miniapp import handlers as miniapp
+from backend.ops import handlers as ops
+from backend.signing import handlers as signing
+from backend.window import handlers as window
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -6,7 +6,6 @@ from aiohttp import web
 
 from backend.appkeys import PORTS
 from backend.http import actor_of, parse_body, read_upload, respond
-from backend.print_views import FORMS, available_forms, render_form
 from backend.schemas import (
     AppearanceRequest,
     CancellationRequest,
@@ -15,6 +14,7 @@ from backend.schemas import (
     RejectRequest,
     WindowCaseRequest,
 )
+from backend.window.print_views import FORMS, available_forms, render_form
 from signing_flow.errors import NotFound
 from signing_flow.models import OrderPurpose, WindowDocument
 from signing_flow.uploads import SCAN_LIMIT
