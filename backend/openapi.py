@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from backend.schemas import ErrorResponse
+from backend.shared_schemas import ErrorResponse
 
 REF = "#/components/schemas/{model}"
 

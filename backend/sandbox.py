@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from backend.appkeys import CLOCK, STORE
 from backend.http import parse_body, respond
-from backend.schemas import TransferStatusRequest
+from backend.sandbox_schemas import TransferStatusRequest
 from miniapp_mock.registry import SandboxRegistry
 from schedulers.jobs import expire_orders, purge_stale_contracts
 from signing_flow.errors import FieldProblem, NotFound, ValidationFailed

@@ -9,7 +9,7 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel
 
-from backend.agency_schemas import (
+from backend.agencies.schemas import (
     AgencyList,
     AgencyOpened,
     AgencyOpenRequest,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from backend.agency_schemas import SmsOut, SmsOutbox, UnifiedAccountOut, UnifiedRegistration
 from backend.appkeys import CLOCK, STORE
 from backend.http import parse_body, respond
+from backend.sandbox_schemas import SmsOut, SmsOutbox, UnifiedAccountOut, UnifiedRegistration
 from miniapp_mock.sms import read_outbox
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from signing_flow.errors import FieldProblem, ValidationFailed

@@ -7,7 +7,7 @@ from aiohttp import web
 from backend.appkeys import SETTINGS, STORE
 from backend.http import respond
 from backend.openapi import openapi_document
-from backend.schemas import Health
+from backend.ops.schemas import Health
 from signing_flow.errors import DependencyUnavailable
 
 

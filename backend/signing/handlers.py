@@ -10,7 +10,7 @@ from aiohttp import web
 from backend.appkeys import CHANGES, POLL_ANSWERS, PORTS, QR_CACHE, SIGNER
 from backend.http import actor_of, bearer_token, respond
 from backend.poll_answers import PollAnswer
-from backend.schemas import OrderOut, QrLinkOut, SigningKey, SigningKeys
+from backend.signing.schemas import OrderOut, QrLinkOut, SigningKey, SigningKeys
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import Contract, SigningOrder
 from signing_flow.secrets import token_digest

@@ -5,16 +5,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.appkeys import PORTS
+from backend.contracts.schemas import ContractOut
 from backend.http import actor_of, parse_body, read_upload, respond
-from backend.schemas import (
+from backend.window.print_views import FORMS, available_forms, render_form
+from backend.window.schemas import (
     AppearanceRequest,
     CancellationRequest,
-    ContractOut,
     FormList,
     RejectRequest,
     WindowCaseRequest,
 )
-from backend.window.print_views import FORMS, available_forms, render_form
 from signing_flow.errors import NotFound
 from signing_flow.models import OrderPurpose, WindowDocument
 from signing_flow.uploads import SCAN_LIMIT

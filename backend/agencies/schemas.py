@@ -1,5 +1,5 @@
-"""Request and response bodies for agency accounts, practitioners, unified identity binding and
-the sandbox's SMS outbox and unified accounts (pydantic, at the boundary only).
+"""Request and response bodies of agency accounts, the enterprise information check, practitioners
+and their materials (guide §1.1–§1.3).
 
 Request models check types and shapes; the guide's rules (required fields reported together,
 the 2-year limit, the USCC and ID number checks) live in ``signing_flow``.
@@ -11,9 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from backend.schemas import Body
-from miniapp_mock.sms import SmsMessage
-from miniapp_mock.unified_identity import UnifiedAccount
+from backend.shared_schemas import Body
 from signing_flow.models import (
     Account,
     Agency,
@@ -38,8 +36,6 @@ REVIEW_ACTION_LABELS = {
     "reject": "审核不通过",
     "remove": "注销",
 }
-
-# ---- requests ----------------------------------------------------------------------------
 
 
 class AgencyOpenRequest(Body):
@@ -105,36 +101,6 @@ class PractitionerRequest(Body):
 
     def to_domain(self) -> PersonInput:
         return PersonInput(**self.model_dump(include=self.model_fields_set))
-
-
-class UnifiedBindingRequest(Body):
-    """关联本地用户: the unified account's login, then the net-sign account's."""
-
-    unified_username: str = Field(min_length=1, max_length=64)
-    unified_password: str = Field(min_length=1, max_length=256)
-    username: str = Field(min_length=1, max_length=64, description="网签账号名")
-    password: str = Field(min_length=1, max_length=256, description="网签密码（初始密码 123456）")
-
-
-class UnifiedLoginRequest(Body):
-    username: str = Field(min_length=1, max_length=64, description="统一认证账号名")
-    password: str = Field(min_length=1, max_length=256)
-
-
-class UnifiedRegistration(Body):
-    """沙箱：注册统一身份认证平台法人账号（含电子营业执照核验）."""
-
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
-    applicant_name: str = Field(min_length=1, max_length=64, description="申请人")
-    enterprise_name: str = Field(min_length=1, max_length=100, description="法人（企业）名称")
-    uscc: str = Field(min_length=1, max_length=32, description="统一社会信用代码")
-    license_verified: bool = Field(
-        default=True, description="false: 注册但未做电子营业执照核验（关联会被拒绝）"
-    )
-
-
-# ---- responses ---------------------------------------------------------------------------
 
 
 class MaterialOut(BaseModel):
@@ -346,43 +312,3 @@ class ReviewedPractitioner(BaseModel):
 
 class ReviewedPractitionerList(BaseModel):
     items: list[ReviewedPractitioner]
-
-
-class SmsOut(BaseModel):
-    id: str
-    phone: str
-    text: str
-    purpose: str
-    sent_at: datetime
-
-    @classmethod
-    def of(cls, m: SmsMessage) -> SmsOut:
-        return cls(id=m.id, phone=m.phone, text=m.text, purpose=m.purpose, sent_at=m.sent_at)
-
-
-class SmsOutbox(BaseModel):
-    messages: list[SmsOut] = Field(description="最新的在前 (newest first)")
-
-
-class UnifiedAccountOut(BaseModel):
-    id: str
-    username: str
-    applicant_name: str
-    enterprise_name: str
-    uscc: str
-    license_verified: bool
-    level_label: str
-
-    @classmethod
-    def of(cls, a: UnifiedAccount) -> UnifiedAccountOut:
-        return cls(
-            id=a.id,
-            username=a.username,
-            applicant_name=a.applicant_name,
-            enterprise_name=a.enterprise_name,
-            uscc=a.uscc,
-            license_verified=a.license_verified,
-            level_label="四级（原 L2）：电子营业执照核验通过"
-            if a.license_verified
-            else "未完成电子营业执照核验",
-        )
