@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.changes import ChangeFeed
+from backend.openapi import DescribedRoute
 from backend.poll_answers import PollAnswer
 from backend.qrcodes import QrImageCache
 from backend.settings import Settings
@@ -21,3 +22,5 @@ CHANGES = web.AppKey("changes", ChangeFeed)
 # each agent's last status answer per order, by (token digest, order id)
 POLL_ANSWERS = web.AppKey("poll_answers", LRU[tuple[str, str], PollAnswer])
 CLOCK = web.AppKey("clock", Clock)
+# the routes this app registered, which the OpenAPI document describes
+REGISTERED_ROUTES = web.AppKey("registered_routes", tuple[DescribedRoute, ...])

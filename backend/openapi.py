@@ -1,10 +1,14 @@
-"""OpenAPI 3.1, generated from the route table and the pydantic models the handlers use."""
+"""OpenAPI 3.1, generated from the route table and the pydantic models the handlers use.
+
+The table is passed in (the app keeps the routes it registered), so this module needs nothing
+from ``backend.routes``.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
@@ -14,11 +18,30 @@ from backend.shared_schemas import ErrorResponse
 REF = "#/components/schemas/{model}"
 
 
-@cache
-def openapi_document(sandbox: bool) -> dict[str, Any]:
-    from backend.routes import routes_for
+class DescribedRoute(Protocol):
+    """What the document needs of a route (``backend.routes.Route``)."""
 
-    routes = routes_for(sandbox)
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def request(self) -> type[BaseModel] | None: ...
+    @property
+    def response(self) -> type[BaseModel] | None: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def auth(self) -> bool: ...
+    @property
+    def tag(self) -> str: ...
+
+
+# Built on first request, not at startup: generating the schemas takes most of a second.
+@cache
+def openapi_document(routes: tuple[DescribedRoute, ...]) -> dict[str, Any]:
     keyed: set[tuple[type[BaseModel], JsonSchemaMode]] = {(ErrorResponse, "serialization")}
     for route in routes:
         if route.request is not None:

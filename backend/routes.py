@@ -14,6 +14,7 @@ from backend.accounts import handlers as auth
 from backend.accounts import schemas as auth_s
 from backend.agencies import handlers as ag
 from backend.agencies import schemas as ag_s
+from backend.appkeys import REGISTERED_ROUTES
 from backend.contracts import handlers as contracts
 from backend.contracts import schemas as contracts_s
 from backend.handlers import sandbox_accounts as sbx
@@ -139,5 +140,7 @@ def routes_for(sandbox: bool) -> list[Route]:
 
 
 def add_routes(app: web.Application, *, sandbox: bool) -> None:
-    for route in routes_for(sandbox):
+    routes = tuple(routes_for(sandbox))
+    app[REGISTERED_ROUTES] = routes
+    for route in routes:
         app.router.add_route(route.method, route.path, route.handler)

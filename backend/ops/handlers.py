@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from backend.appkeys import SETTINGS, STORE
+from backend.appkeys import REGISTERED_ROUTES, STORE
 from backend.http import respond
 from backend.openapi import openapi_document
 from backend.ops.schemas import Health
@@ -24,4 +24,4 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(openapi_document(request.app[SETTINGS].sandbox))
+    return web.json_response(openapi_document(request.app[REGISTERED_ROUTES]))
