@@ -61,6 +61,13 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
         ) from exc
 
 
+async def optional_body(request: web.Request, model: type[M]) -> M:
+    """The JSON body, or the model's defaults when the request has no body at all."""
+    if not request.can_read_body:
+        return model()
+    return await parse_body(request, model)
+
+
 def respond(model: BaseModel, status: int = 200) -> web.Response:
     return web.Response(
         body=model.model_dump_json().encode(),

@@ -13,6 +13,7 @@ from backend import sandbox_schemas as sbx_s
 from backend.accounts import handlers as auth
 from backend.accounts import schemas as auth_s
 from backend.agencies import handlers as ag
+from backend.agencies import materials
 from backend.agencies import schemas as ag_s
 from backend.appkeys import REGISTERED_ROUTES
 from backend.contracts import handlers as contracts
@@ -98,11 +99,11 @@ ROUTES = [
     Route("GET", "/api/v1/agencies", ag.list_agencies, "中介机构列表 (?status=)", response=ag_s.AgencyList, tag="accounts"),
     Route("GET", "/api/v1/agencies/{aid}", ag.read_agency, "中介机构详情及审核结果", response=ag_s.AgencyOut, tag="accounts"),
     Route("PUT", "/api/v1/agencies/{aid}/info", ag.save_info, "中介服务机构信息核查：填写企业信息", ag_s.EnterpriseInfoBody, ag_s.AgencyOut, tag="accounts"),
-    Route("POST", "/api/v1/agencies/{aid}/materials", ag.add_agency_material, "添加收件材料", ag_s.MaterialCreateRequest, ag_s.MaterialOnAgency, status=201, tag="accounts"),
-    Route("PATCH", "/api/v1/agencies/{aid}/materials/{mid}", ag.rename_agency_material, "修改材料名称并保存", ag_s.MaterialRenameRequest, ag_s.MaterialOnAgency, tag="accounts"),
-    Route("DELETE", "/api/v1/agencies/{aid}/materials/{mid}", ag.remove_agency_material, "删除收件材料", response=ag_s.AgencyOut, tag="accounts"),
-    Route("PUT", "/api/v1/agencies/{aid}/materials/{mid}/file", ag.upload_agency_material, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=ag_s.MaterialOnAgency, tag="accounts"),
-    Route("GET", "/api/v1/agencies/{aid}/materials/{mid}/file", ag.read_agency_material, "查看附件图片", tag="accounts"),
+    Route("POST", "/api/v1/agencies/{aid}/materials", materials.AGENCY_MATERIALS.add, "添加收件材料", ag_s.MaterialCreateRequest, ag_s.MaterialOnAgency, status=201, tag="accounts"),
+    Route("PATCH", "/api/v1/agencies/{aid}/materials/{mid}", materials.AGENCY_MATERIALS.rename, "修改材料名称并保存", ag_s.MaterialRenameRequest, ag_s.MaterialOnAgency, tag="accounts"),
+    Route("DELETE", "/api/v1/agencies/{aid}/materials/{mid}", materials.AGENCY_MATERIALS.remove, "删除收件材料", response=ag_s.AgencyOut, tag="accounts"),
+    Route("PUT", "/api/v1/agencies/{aid}/materials/{mid}/file", materials.AGENCY_MATERIALS.upload, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=ag_s.MaterialOnAgency, tag="accounts"),
+    Route("GET", "/api/v1/agencies/{aid}/materials/{mid}/file", materials.AGENCY_MATERIALS.read, "查看附件图片", tag="accounts"),
     Route("POST", "/api/v1/agencies/{aid}/submit", ag.submit_agency, "提交企业信息核查（提交意见为必填）", ag_s.SubmitRequest, ag_s.AgencyOut, tag="accounts"),
     Route("POST", "/api/v1/agencies/{aid}/approve", ag.approve_agency, "审核通过（交易中心）", ag_s.ReviewDecisionRequest, ag_s.AgencyOut, tag="accounts"),
     Route("POST", "/api/v1/agencies/{aid}/reject", ag.reject_agency, "审核不通过（交易中心，须填原因）", ag_s.ReviewDecisionRequest, ag_s.AgencyOut, tag="accounts"),
@@ -112,11 +113,11 @@ ROUTES = [
     Route("GET", "/api/v1/practitioners/{pid}", ag.read_practitioner, "从业人员详情及审核结果", response=ag_s.PractitionerOut, tag="accounts"),
     Route("PATCH", "/api/v1/practitioners/{pid}", ag.update_practitioner, "修改人员信息（待提交或审核不通过时）", ag_s.PractitionerRequest, ag_s.PractitionerOut, tag="accounts"),
     Route("DELETE", "/api/v1/practitioners/{pid}", ag.remove_practitioner, "注销从业人员（停用登录账号，可转入其他机构）", response=ag_s.PractitionerOut, tag="accounts"),
-    Route("POST", "/api/v1/practitioners/{pid}/materials", ag.add_practitioner_material, "添加收件材料（身份证图片）", ag_s.MaterialCreateRequest, ag_s.MaterialOnPractitioner, status=201, tag="accounts"),
-    Route("PATCH", "/api/v1/practitioners/{pid}/materials/{mid}", ag.rename_practitioner_material, "修改材料名称并保存", ag_s.MaterialRenameRequest, ag_s.MaterialOnPractitioner, tag="accounts"),
-    Route("DELETE", "/api/v1/practitioners/{pid}/materials/{mid}", ag.remove_practitioner_material, "删除收件材料", response=ag_s.PractitionerOut, tag="accounts"),
-    Route("PUT", "/api/v1/practitioners/{pid}/materials/{mid}/file", ag.upload_practitioner_material, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=ag_s.MaterialOnPractitioner, tag="accounts"),
-    Route("GET", "/api/v1/practitioners/{pid}/materials/{mid}/file", ag.read_practitioner_material, "查看附件图片", tag="accounts"),
+    Route("POST", "/api/v1/practitioners/{pid}/materials", materials.PRACTITIONER_MATERIALS.add, "添加收件材料（身份证图片）", ag_s.MaterialCreateRequest, ag_s.MaterialOnPractitioner, status=201, tag="accounts"),
+    Route("PATCH", "/api/v1/practitioners/{pid}/materials/{mid}", materials.PRACTITIONER_MATERIALS.rename, "修改材料名称并保存", ag_s.MaterialRenameRequest, ag_s.MaterialOnPractitioner, tag="accounts"),
+    Route("DELETE", "/api/v1/practitioners/{pid}/materials/{mid}", materials.PRACTITIONER_MATERIALS.remove, "删除收件材料", response=ag_s.PractitionerOut, tag="accounts"),
+    Route("PUT", "/api/v1/practitioners/{pid}/materials/{mid}/file", materials.PRACTITIONER_MATERIALS.upload, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=ag_s.MaterialOnPractitioner, tag="accounts"),
+    Route("GET", "/api/v1/practitioners/{pid}/materials/{mid}/file", materials.PRACTITIONER_MATERIALS.read, "查看附件图片", tag="accounts"),
     Route("POST", "/api/v1/practitioners/{pid}/submit", ag.submit_practitioner, "提交审核", ag_s.SubmitRequest, ag_s.PractitionerOut, tag="accounts"),
     Route("POST", "/api/v1/practitioners/{pid}/approve", ag.approve_practitioner, "审核通过：开通登录账号，短信发送初始密码（交易中心）", ag_s.ReviewDecisionRequest, ag_s.PractitionerPasswordSent, tag="accounts"),
     Route("POST", "/api/v1/practitioners/{pid}/reject", ag.reject_practitioner, "审核不通过（交易中心，须填原因）", ag_s.ReviewDecisionRequest, ag_s.PractitionerOut, tag="accounts"),
