@@ -50,13 +50,25 @@ def _find(materials: list[Material], material_id: str) -> Material:
     return found
 
 
+async def _editable(
+    ports: Ports, actor: Actor, owner: MaterialOwner[Owner], owner_id: str
+) -> Owner:
+    found = await owner.for_change(ports, actor, owner_id)
+    owner.ensure_editable(found)
+    return found
+
+
+async def _save_edit(ports: Ports, actor: Actor, owner: MaterialOwner[Owner], found: Owner) -> None:
+    owner.record_edit(found, actor, ports.clock.now())
+    await owner.save(ports, found)
+
+
 async def add_material(
     ports: Ports, actor: Actor, owner: MaterialOwner[Owner], owner_id: str, name: str | None
 ) -> tuple[Owner, Material]:
     """添加收件材料. With a name it is saved at once; without one it is 「未命名材料」 until
     renamed and saved, and nothing can be uploaded to it before that."""
-    found = await owner.for_change(ports, actor, owner_id)
-    owner.ensure_editable(found)
+    found = await _editable(ports, actor, owner, owner_id)
     if len(found.materials) >= MAX_MATERIALS:
         raise InvalidState(
             f"收件材料最多 {MAX_MATERIALS} 项 (at most {MAX_MATERIALS} materials)",
@@ -67,8 +79,7 @@ async def add_material(
     name = (name or "").strip()
     material = Material(id=new_id(), name=name or UNNAMED_MATERIAL, saved=bool(name))
     found.materials.append(material)
-    owner.record_edit(found, actor, ports.clock.now())
-    await owner.save(ports, found)
+    await _save_edit(ports, actor, owner, found)
     return found, material
 
 
@@ -81,8 +92,7 @@ async def rename_material(
     name: str,
 ) -> tuple[Owner, Material]:
     """修改材料名称，保存."""
-    found = await owner.for_change(ports, actor, owner_id)
-    owner.ensure_editable(found)
+    found = await _editable(ports, actor, owner, owner_id)
     material = _find(found.materials, material_id)
     name = name.strip()
     if not name or name == UNNAMED_MATERIAL:
@@ -90,19 +100,16 @@ async def rename_material(
             [FieldProblem("name", "REQUIRED", "请填写材料名称，例如「营业执照」 (name it)")]
         )
     material.name, material.saved = name, True
-    owner.record_edit(found, actor, ports.clock.now())
-    await owner.save(ports, found)
+    await _save_edit(ports, actor, owner, found)
     return found, material
 
 
 async def remove_material(
     ports: Ports, actor: Actor, owner: MaterialOwner[Owner], owner_id: str, material_id: str
 ) -> Owner:
-    found = await owner.for_change(ports, actor, owner_id)
-    owner.ensure_editable(found)
+    found = await _editable(ports, actor, owner, owner_id)
     found.materials.remove(_find(found.materials, material_id))
-    owner.record_edit(found, actor, ports.clock.now())
-    await owner.save(ports, found)
+    await _save_edit(ports, actor, owner, found)
     return found
 
 
@@ -117,8 +124,7 @@ async def upload_material(
     """上传附件: only to a named, saved material; one PNG or JPEG image of at most 500K. The
     file is stored first and referenced by the owner's compare-and-set: a lost write leaves an
     unreferenced file, never a reference to a missing one."""
-    found = await owner.for_change(ports, actor, owner_id)
-    owner.ensure_editable(found)
+    found = await _editable(ports, actor, owner, owner_id)
     material = _find(found.materials, material_id)
     if not material.saved:
         raise InvalidState(
@@ -142,8 +148,7 @@ async def upload_material(
     material.size = stored.size
     material.uploaded_at = stored.uploaded_at
     await files(ports.store).insert(stored)
-    owner.record_edit(found, actor, ports.clock.now())
-    await owner.save(ports, found)
+    await _save_edit(ports, actor, owner, found)
     return found, material
 
 
