@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from backend.handlers import signing
+from backend.signing import handlers as signing
 
 # handlers whose successful answers are tallied instead of logged one by one
 TALLIED = frozenset({signing.status})

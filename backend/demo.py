@@ -17,6 +17,7 @@ from signing_flow.models import Account, Owner, RegistryProperty, Role, Transfer
 from signing_flow.ports import DocumentStore
 from signing_flow.repository import accounts
 from signing_flow.secrets import hash_password
+from signing_flow.terms import Acknowledgement, Bank, EvaluationLevel, PaymentMethod
 from signing_flow.usecases.auth import INITIAL_PASSWORD
 from signing_flow.validators import id_check_digit
 
@@ -126,6 +127,28 @@ DEMO_BUYERS = [
         "phone": "13800138002",
     },
 ]
+
+
+def seller_fields(prop: RegistryProperty) -> list[dict[str, Any]]:
+    """The property's registered owners as a contract's sellers (甲方), in request JSON."""
+    return [
+        {"name": o.name, "id_type": o.id_type, "id_number": o.id_number, "phone": "13900139000"}
+        for o in prop.owners
+    ]
+
+
+def contract_terms() -> dict[str, Any]:
+    """Every term a submit needs besides the parties, in request JSON: price, payment, delivery,
+    申请人, 好差评, 资金监管 and 注意事项. The one valid body the tests and the bench build on."""
+    return {
+        "price_fen": 150_000_000,
+        "payment_method": PaymentMethod.LUMP_SUM.value,
+        "delivery_date": "2027-06-30",
+        "applicant": {"name": "李经纪", "phone": "13700137000"},
+        "evaluation": {"level": EvaluationLevel.VERY_SATISFIED.value},
+        "fund_supervision": {"enabled": True, "bank": Bank.CCB.value},
+        "acknowledgements": {term.value: True for term in Acknowledgement},
+    }
 
 
 @cache

@@ -30,6 +30,12 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _code(error_type: str) -> str:
+    # A field's code is public API: the vocabulary's fields were Literals before they were
+    # enums, and their refusals keep the code they had.
+    return "LITERAL_ERROR" if error_type == "enum" else error_type.upper()
+
+
 async def parse_body(request: web.Request, model: type[M]) -> M:
     """The JSON body as ``model``: 415 for another media type, 400 for broken JSON, 422 with
     every invalid field for the rest."""
@@ -50,10 +56,17 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
     except ValidationError as exc:
         raise ValidationFailed(
             [
-                FieldProblem(_path(err["loc"]), err["type"].upper(), err["msg"])
+                FieldProblem(_path(err["loc"]), _code(err["type"]), err["msg"])
                 for err in exc.errors(include_url=False)
             ]
         ) from exc
+
+
+async def optional_body(request: web.Request, model: type[M]) -> M:
+    """The JSON body, or the model's defaults when the request has no body at all."""
+    if not request.can_read_body:
+        return model()
+    return await parse_body(request, model)
 
 
 def respond(model: BaseModel, status: int = 200) -> web.Response:

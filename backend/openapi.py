@@ -1,4 +1,8 @@
-"""OpenAPI 3.1, generated from the route table and the pydantic models the handlers use."""
+"""OpenAPI 3.1, generated from the route table and the pydantic models the handlers use.
+
+The table is passed in (the app keeps the routes it registered), so this module needs nothing
+from ``backend.routes``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from backend.route import Route
-from backend.schemas import ErrorResponse
+from backend.shared_schemas import ErrorResponse
 
 REF = "#/components/schemas/{model}"
 

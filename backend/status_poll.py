@@ -29,7 +29,7 @@ from datetime import datetime
 from aiohttp import web
 from cachetools import LRUCache
 
-from backend.schemas import OrderOut
+from backend.signing.schemas import OrderOut
 from backend.storage.snapshots import CONTRACT_WITHOUT_EVENTS, Snapshots
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import Actor, Contract, SigningOrder

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.demo import DEMO_BUYERS, seed_demo, synthetic_id
+from backend.demo import DEMO_BUYERS, contract_terms, seed_demo, seller_fields, synthetic_id
 from backend.storage import open_store
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.services import SANDBOX_COLLECTIONS
@@ -42,32 +42,13 @@ def bench_property(i: int) -> RegistryProperty:
 
 def contract_body(prop: RegistryProperty) -> dict[str, Any]:
     """POST /api/v1/contracts for ``prop``: every field a submit needs."""
-    sellers = [
-        {
-            "name": o.name,
-            "id_type": o.id_type,
-            "id_number": o.id_number,
-            "phone": f"139{i:08d}",
-        }
-        for i, o in enumerate(prop.owners, 1)
-    ]
     buyers = [{**b, "share_bp": share} for b, share in zip(DEMO_BUYERS, (6000, 4000), strict=True)]
     return {
         "property": {"cert_no": prop.cert_no, "owner_id_number": prop.owners[0].id_number},
-        "sellers": sellers,
+        "sellers": seller_fields(prop),
         "buyers": buyers,
         "co_ownership": "shares",
-        "price_fen": 186_000_000,
-        "payment_method": "mortgage",
-        "delivery_date": "2027-06-30",
-        "applicant": {"name": "李经纪", "phone": "13700137000"},
-        "evaluation": {"level": 5},
-        "fund_supervision": {"enabled": True, "bank": "ccb"},
-        "acknowledgements": {
-            "parties_consent": True,
-            "information_accurate": True,
-            "deadline_known": True,
-        },
+        **contract_terms(),
     }
 
 

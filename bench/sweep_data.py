@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+from backend.contracts.schemas import ContractCreateRequest
 from backend.demo import AGENCY_ID
-from backend.schemas import ContractCreateRequest
 from backend.storage.sqlite import SqliteStore
 from bench.fixtures import bench_property, contract_body
 from miniapp_mock.registry import SandboxRegistry

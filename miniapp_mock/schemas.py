@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from backend.schemas import Body
+from backend.shared_schemas import Body
 from miniapp_mock.sms import SmsMessage
 from miniapp_mock.unified_identity import UnifiedAccount
 

@@ -9,6 +9,18 @@ from datetime import date
 
 from signing_flow.errors import FieldProblem
 from signing_flow.models import Contract, Owner, Party
+from signing_flow.terms import (
+    BANK_LABELS,
+    CO_OWNERSHIP_LABELS,
+    EVALUATION_LABELS,
+    ID_TYPE_LABELS,
+    PAYMENT_METHOD_LABELS,
+    Acknowledgement,
+    Bank,
+    IdType,
+    PaymentMethod,
+    values,
+)
 from signing_flow.validators import (
     RESIDENCE_PERMIT_PREFIXES,
     age_on,
@@ -18,38 +30,23 @@ from signing_flow.validators import (
     normalize_id_number,
 )
 
-ID_TYPES = {
-    "resident_id": "居民身份证",
-    "hmt_residence_permit": "港澳台居民居住证",
-    "hk_macao_pass": "港澳居民来往内地通行证",
-    "taiwan_pass": "台湾居民来往大陆通行证",
-    "passport": "护照",
-    "foreign_permanent_residence": "外国人永久居留身份证",
-}
-CO_OWNERSHIP = {"joint": "共同共有", "shares": "按份共有"}
-PAYMENT_METHODS = {"lump_sum": "一次性付款", "installment": "分期付款", "mortgage": "贷款付款"}
-BANKS = {"ccb": "中国建设银行（龙存管，线上办理）", "zsrcb": "中山农村商业银行（线下支行办理）"}
-EVALUATION_LEVELS = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
-# 注意事项: each must be acknowledged before submission.
-ACKNOWLEDGEMENTS = {
-    "parties_consent": "买卖双方一致同意办理网签备案（未经双方同意擅自办理属违规行为）",
-    "information_accurate": "已按产权证书核对买卖双方及房屋信息，提交后重要信息不可修改",
-    "deadline_known": "创建合同的下一个自然日内未完成电子签名或备案的，系统将自动删除该合同",
-}
 TOTAL_SHARE_BP = 10000
+# Online signing needs an 18-digit GB 11643 number (the police check and face recognition work
+# on it) and an adult; anyone else signs at the window.
+ONLINE_ID_TYPES = (IdType.RESIDENT_ID, IdType.HMT_RESIDENCE_PERMIT)
 
 
 def id_number_problem(id_type: str | None, id_number: str | None) -> str | None:
-    if id_type not in ID_TYPES:
+    if id_type not in ID_TYPE_LABELS:
         return None  # reported on id_type
     number = normalize_id_number(id_number or "")
-    if id_type in ("resident_id", "hmt_residence_permit"):
+    if id_type in ONLINE_ID_TYPES:
         if reason := check_id_number(number):
             return reason
         permit = number.startswith(RESIDENCE_PERMIT_PREFIXES)
-        if id_type == "resident_id" and permit:
+        if id_type == IdType.RESIDENT_ID and permit:
             return "is a residence permit number: use id_type hmt_residence_permit"
-        if id_type == "hmt_residence_permit" and not permit:
+        if id_type == IdType.HMT_RESIDENCE_PERMIT and not permit:
             return "a residence permit number starts with 810000, 820000 or 830000"
         return None
     if not (5 <= len(number) <= 20 and number.isalnum()):
@@ -62,9 +59,9 @@ def _party_problems(path: str, party: Party) -> list[FieldProblem]:
     for name in ("name", "id_type", "id_number", "phone"):
         if not (getattr(party, name) or "").strip():
             problems.append(FieldProblem(f"{path}.{name}", "REQUIRED", "必填 (required)"))
-    if party.id_type and party.id_type not in ID_TYPES:
+    if party.id_type and party.id_type not in ID_TYPE_LABELS:
         problems.append(
-            FieldProblem(f"{path}.id_type", "INVALID", f"must be one of {sorted(ID_TYPES)}")
+            FieldProblem(f"{path}.id_type", "INVALID", f"must be one of {values(IdType)}")
         )
     if party.id_number and (reason := id_number_problem(party.id_type, party.id_number)):
         problems.append(FieldProblem(f"{path}.id_number", "INVALID", reason))
@@ -123,7 +120,7 @@ def _buyer_problems(contract: Contract) -> list[FieldProblem]:
                 )
             )
         return problems
-    if contract.co_ownership not in CO_OWNERSHIP:
+    if contract.co_ownership not in CO_OWNERSHIP_LABELS:
         problems.append(
             FieldProblem(
                 "co_ownership",
@@ -167,9 +164,9 @@ def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
         problems.append(FieldProblem("price_fen", "REQUIRED", "必填：成交价（分）(price in fen)"))
     elif contract.price_fen <= 0:
         problems.append(FieldProblem("price_fen", "INVALID", "成交价须大于 0 (must be positive)"))
-    if contract.payment_method not in PAYMENT_METHODS:
+    if contract.payment_method not in PAYMENT_METHOD_LABELS:
         problems.append(
-            FieldProblem("payment_method", "REQUIRED", f"one of {sorted(PAYMENT_METHODS)}")
+            FieldProblem("payment_method", "REQUIRED", f"one of {values(PaymentMethod)}")
         )
     if contract.delivery_date is None:
         problems.append(FieldProblem("delivery_date", "REQUIRED", "必填：交付日期 (delivery date)"))
@@ -185,7 +182,7 @@ def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
         problems.append(FieldProblem("applicant.phone", "INVALID", reason))
 
     level = contract.evaluation.level
-    if level not in EVALUATION_LEVELS:
+    if level not in EVALUATION_LABELS:
         problems.append(
             FieldProblem("evaluation.level", "REQUIRED", "好差评 1–5 (非常不满意 … 非常满意)")
         )
@@ -203,16 +200,16 @@ def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
         problems.append(
             FieldProblem("fund_supervision.enabled", "REQUIRED", "是否选择监管交易资金 (required)")
         )
-    elif fund.enabled and fund.bank not in BANKS:
+    elif fund.enabled and fund.bank not in BANK_LABELS:
         problems.append(
-            FieldProblem("fund_supervision.bank", "REQUIRED", f"监管银行: one of {sorted(BANKS)}")
+            FieldProblem("fund_supervision.bank", "REQUIRED", f"监管银行: one of {values(Bank)}")
         )
     elif not fund.enabled and fund.bank is not None:
         problems.append(
             FieldProblem("fund_supervision.bank", "NOT_APPLICABLE", "不监管时不选银行 (no bank)")
         )
 
-    for key in ACKNOWLEDGEMENTS:
+    for key in Acknowledgement:
         if contract.acknowledgements.get(key) is not True:
             problems.append(
                 FieldProblem(f"acknowledgements.{key}", "REQUIRED", "须确认注意事项 (must be true)")
@@ -220,9 +217,6 @@ def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
     return problems
 
 
-# Online signing needs an 18-digit GB 11643 number (the police check and face recognition work
-# on it) and an adult; anyone else signs at the window.
-ONLINE_ID_TYPES = ("resident_id", "hmt_residence_permit")
 ADULT_AGE = 18
 
 
@@ -233,7 +227,7 @@ def online_signing_obstacles(contract: Contract, today: date) -> list[dict[str, 
         number = normalize_id_number(party.id_number or "")
         if party.id_type not in ONLINE_ID_TYPES or check_id_number(number):
             reason, code = (
-                f"证件类型为{ID_TYPES.get(party.id_type or '', '其他证件')}，无法进行微警认证，"
+                f"证件类型为{ID_TYPE_LABELS.get(party.id_type or '', '其他证件')}，无法进行微警认证，"
                 "须到交易中心窗口办理",
                 "NO_18_DIGIT_ID",
             )

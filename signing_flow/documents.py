@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 
-from signing_flow.contract_rules import (
-    ACKNOWLEDGEMENTS,
-    BANKS,
-    CO_OWNERSHIP,
-    ID_TYPES,
-    PAYMENT_METHODS,
-)
 from signing_flow.models import Contract, Party
+from signing_flow.terms import (
+    ACKNOWLEDGEMENT_TEXTS,
+    BANK_LABELS,
+    CO_OWNERSHIP_LABELS,
+    ID_TYPE_LABELS,
+    PAYMENT_METHOD_LABELS,
+)
 from signing_flow.validators import mask_id_number
 
 WAIVER_STATEMENT = (
@@ -36,7 +36,7 @@ def _yuan(fen: int) -> str:
 def _party_line(p: Party) -> str:
     share = f"，份额 {p.share_bp / 100:.2f}%" if p.share_bp is not None else ""
     return (
-        f"  {p.name}（{ID_TYPES.get(p.id_type or '', p.id_type)}：{mask_id_number(p.id_number or '')}"
+        f"  {p.name}（{ID_TYPE_LABELS.get(p.id_type or '', p.id_type)}：{mask_id_number(p.id_number or '')}"
         f"，电话：{mask_id_number(p.phone or '')}{share}）"
     )
 
@@ -62,23 +62,23 @@ def _header(c: Contract, title: str) -> list[str]:
 def render_sale_contract(c: Contract) -> str:
     lines = _header(c, "广东省存量房买卖合同（中山市）")
     if len(c.buyers) > 1:
-        lines.append(f"  乙方共有性质：{CO_OWNERSHIP.get(c.co_ownership or '', '')}")
+        lines.append(f"  乙方共有性质：{CO_OWNERSHIP_LABELS.get(c.co_ownership or '', '')}")
     lines += [
         "",
         f"第一条 成交价格：{_yuan(c.price_fen or 0)}。",
-        f"第二条 付款方式：{PAYMENT_METHODS.get(c.payment_method or '', '')}。",
+        f"第二条 付款方式：{PAYMENT_METHOD_LABELS.get(c.payment_method or '', '')}。",
         f"第三条 交付日期：甲方应于 {c.delivery_date} 前将房屋交付乙方。",
     ]
     if c.fund_supervision.enabled:
         lines.append(
-            f"第四条 资金监管：交易资金由{BANKS.get(c.fund_supervision.bank or '', '')}监管。"
+            f"第四条 资金监管：交易资金由{BANK_LABELS.get(c.fund_supervision.bank or '', '')}监管。"
         )
     else:
         lines += ["第四条 资金监管：不选择资金监管。", "", WAIVER_STATEMENT]
     lines += [
         "",
         "注意事项",
-        *[f"  {i}. {text}" for i, text in enumerate(ACKNOWLEDGEMENTS.values(), 1)],
+        *[f"  {i}. {text}" for i, text in enumerate(ACKNOWLEDGEMENT_TEXTS.values(), 1)],
         "",
         "买卖双方确认以上内容真实、准确，同意通过电子签名签署本合同并办理网签备案。",
     ]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from backend.agency_schemas import UnifiedBindingRequest, UnifiedLoginRequest
+from backend.accounts.schemas import (
+    AccountOut,
+    LoginResponse,
+    UnifiedBindingRequest,
+    UnifiedLoginRequest,
+)
 from backend.appkeys import PORTS
 from backend.http import parse_body, respond
-from backend.schemas import AccountOut, LoginResponse
 from signing_flow.usecases import unified
 from signing_flow.usecases.auth import LoginResult
 

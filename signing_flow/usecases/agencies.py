@@ -2,14 +2,14 @@
 completes the enterprise information check (企业信息核查) with its materials (收件材料) and
 submits it, staff approve or reject it.
 
-The material helpers here serve practitioners too (guide §1.3: "和营业执照的上传步骤相同").
+Its materials are managed by ``usecases.materials``, as a practitioner's are.
 """
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import (
@@ -26,22 +26,19 @@ from signing_flow.models import (
     Agency,
     AgencyStatus,
     EnterpriseInfo,
-    Material,
     Role,
 )
 from signing_flow.ports import Ports
-from signing_flow.repository import accounts, agencies, files, with_retries
+from signing_flow.repository import accounts, agencies, with_retries
 from signing_flow.roles import ensure_agency_admin, ensure_staff
 from signing_flow.secrets import hash_password, new_id
 from signing_flow.states import AGENCY
-from signing_flow.uploads import IMAGE_LIMIT, IMAGES, StoredFile, accept_upload
 from signing_flow.usecases.auth import INITIAL_PASSWORD
+from signing_flow.usecases.materials import MaterialOwner, uploaded
 from signing_flow.validators import check_uscc
 from signing_flow.vocabulary import AgencyAction
 
 MAX_YEARS_AHEAD = 2  # 营业期限、资质有效期填写不能超今起 2 年
-UNNAMED_MATERIAL = "未命名材料"
-MAX_MATERIALS = 20
 
 
 # ---- roles -------------------------------------------------------------------------------
@@ -294,137 +291,24 @@ async def save_enterprise_info(
     return agency
 
 
-# ---- materials (收件材料), shared with practitioners ----------------------------------------
+# ---- materials (收件材料): the business license ------------------------------------------------
 
 
-def material_not_found() -> NotFound:
-    return NotFound("收件材料不存在 (no such material)", code="MATERIAL_NOT_FOUND")
+def _record_edit(agency: Agency, actor: Actor, at: datetime) -> None:
+    agency.apply(AgencyAction.EDIT, actor, at)
 
 
-def find_material(materials: list[Material], material_id: str) -> Material:
-    found = next((m for m in materials if m.id == material_id), None)
-    if found is None:
-        raise material_not_found()
-    return found
-
-
-def add_material(materials: list[Material], name: str | None) -> Material:
-    """添加收件材料. With a name it is saved at once; without one it is 「未命名材料」 until
-    renamed and saved, and nothing can be uploaded to it before that."""
-    if len(materials) >= MAX_MATERIALS:
-        raise InvalidState(
-            f"收件材料最多 {MAX_MATERIALS} 项 (at most {MAX_MATERIALS} materials)",
-            current="full",
-            allowed=["remove_material"],
-            code="TOO_MANY_MATERIALS",
-        )
-    name = (name or "").strip()
-    material = Material(id=new_id(), name=name or UNNAMED_MATERIAL, saved=bool(name))
-    materials.append(material)
-    return material
-
-
-def rename_material(materials: list[Material], material_id: str, name: str) -> Material:
-    """修改材料名称，保存."""
-    material = find_material(materials, material_id)
-    name = name.strip()
-    if not name or name == UNNAMED_MATERIAL:
-        raise ValidationFailed(
-            [FieldProblem("name", "REQUIRED", "请填写材料名称，例如「营业执照」 (name it)")]
-        )
-    material.name, material.saved = name, True
-    return material
-
-
-def remove_material(materials: list[Material], material_id: str) -> None:
-    materials.remove(find_material(materials, material_id))
-
-
-def attach_file(material: Material, data: bytes, *, by: str, ports: Ports) -> StoredFile:
-    """上传附件: only to a named, saved material; one PNG or JPEG image of at most 500K."""
-    if not material.saved:
-        raise InvalidState(
-            "添加材料后要改材料名称并保存否则无法上传 "
-            "(name and save the material before uploading its image)",
-            current="unsaved",
-            allowed=["rename_material"],
-            code="MATERIAL_NOT_SAVED",
-            extra={"material_id": material.id},
-        )
-    stored = accept_upload(
-        data, allowed=IMAGES, limit=IMAGE_LIMIT, file_id=new_id(), by=by, at=ports.clock.now()
-    )
-    material.file_id = stored.id
-    material.content_type = stored.content_type
-    material.size = stored.size
-    material.uploaded_at = stored.uploaded_at
-    return stored
-
-
-async def stored_file(ports: Ports, material: Material) -> StoredFile:
-    found = await files(ports.store).get(material.file_id) if material.file_id else None
-    if found is None:
-        raise NotFound("该材料尚未上传附件 (nothing uploaded yet)", code="FILE_NOT_FOUND")
-    return found
-
-
-def uploaded(materials: list[Material]) -> list[Material]:
-    return [m for m in materials if m.file_id is not None]
-
-
-async def add_agency_material(
-    ports: Ports, actor: Actor, agency_id: str, name: str | None
-) -> tuple[Agency, Material]:
-    agency = await _own_agency(ports, actor, agency_id)
-    agency.ensure_can(AgencyAction.EDIT)
-    material = add_material(agency.materials, name)
-    agency.apply(AgencyAction.EDIT, actor, ports.clock.now())
+async def _save(ports: Ports, agency: Agency) -> None:
     await agencies(ports.store).save(agency)
-    return agency, material
 
 
-async def rename_agency_material(
-    ports: Ports, actor: Actor, agency_id: str, material_id: str, name: str
-) -> tuple[Agency, Material]:
-    agency = await _own_agency(ports, actor, agency_id)
-    agency.ensure_can(AgencyAction.EDIT)
-    material = rename_material(agency.materials, material_id, name)
-    agency.apply(AgencyAction.EDIT, actor, ports.clock.now())
-    await agencies(ports.store).save(agency)
-    return agency, material
-
-
-async def remove_agency_material(
-    ports: Ports, actor: Actor, agency_id: str, material_id: str
-) -> Agency:
-    agency = await _own_agency(ports, actor, agency_id)
-    agency.ensure_can(AgencyAction.EDIT)
-    remove_material(agency.materials, material_id)
-    agency.apply(AgencyAction.EDIT, actor, ports.clock.now())
-    await agencies(ports.store).save(agency)
-    return agency
-
-
-async def upload_agency_material(
-    ports: Ports, actor: Actor, agency_id: str, material_id: str, data: bytes
-) -> tuple[Agency, Material]:
-    """The file is stored first and referenced by the agency's compare-and-set: a lost write
-    leaves an unreferenced file, never a reference to a missing one."""
-    agency = await _own_agency(ports, actor, agency_id)
-    agency.ensure_can(AgencyAction.EDIT)
-    material = find_material(agency.materials, material_id)
-    stored = attach_file(material, data, by=actor.account_id, ports=ports)
-    await files(ports.store).insert(stored)
-    agency.apply(AgencyAction.EDIT, actor, ports.clock.now())
-    await agencies(ports.store).save(agency)
-    return agency, material
-
-
-async def read_agency_material(
-    ports: Ports, actor: Actor, agency_id: str, material_id: str
-) -> StoredFile:
-    agency = await get_agency(ports, actor, agency_id)
-    return await stored_file(ports, find_material(agency.materials, material_id))
+MATERIALS = MaterialOwner[Agency](
+    for_change=_own_agency,
+    for_read=get_agency,
+    ensure_editable=lambda agency: agency.ensure_can(AgencyAction.EDIT),
+    record_edit=_record_edit,
+    save=_save,
+)
 
 
 # ---- submission and review -------------------------------------------------------------------

@@ -6,12 +6,11 @@ password goes out by SMS. One person (by ID number) belongs to at most one agenc
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from signing_flow.errors import (
     AlreadyExists,
-    DependencyUnavailable,
     DuplicateKey,
     FieldProblem,
     Forbidden,
@@ -22,39 +21,24 @@ from signing_flow.errors import (
 from signing_flow.models import (
     Account,
     Actor,
-    Material,
     Practitioner,
     PractitionerStatus,
     Role,
 )
 from signing_flow.ports import Ports
-from signing_flow.repository import accounts, files, practitioners, sessions, with_retries
+from signing_flow.repository import accounts, practitioners, with_retries
 from signing_flow.roles import ensure_agency_admin, ensure_staff
 from signing_flow.secrets import hash_password, new_id
-from signing_flow.uploads import StoredFile
-from signing_flow.usecases.agencies import (
-    add_material,
-    attach_file,
-    ensure_agency_approved,
-    find_material,
-    remove_material,
-    rename_material,
-    stored_file,
-    uploaded,
+from signing_flow.usecases.agencies import ensure_agency_approved
+from signing_flow.usecases.materials import MaterialOwner, uploaded
+from signing_flow.usecases.practitioner_logins import (
+    create_login,
+    new_initial_password,
+    revoke_sessions,
+    send_password,
 )
 from signing_flow.validators import check_id_number, check_phone, normalize_id_number
 from signing_flow.vocabulary import PractitionerAction
-
-USERNAME_PREFIX = "cy"  # 从业: practitioner logins are cy000001, cy000002, …
-_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-
-
-def new_initial_password(length: int = 10) -> str:
-    """A random initial password (letters and digits, no look-alikes such as O/0, l/1)."""
-    while True:
-        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
-        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
-            return password
 
 
 def practitioner_not_found() -> NotFound:
@@ -246,57 +230,17 @@ async def _managed(ports: Ports, actor: Actor, practitioner_id: str) -> Practiti
 # ---- the ID card image (收件材料, as for the business license) ----------------------------------
 
 
-async def add_practitioner_material(
-    ports: Ports, actor: Actor, practitioner_id: str, name: str | None
-) -> tuple[Practitioner, Material]:
-    practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.EDIT)
-    material = add_material(practitioner.materials, name)
-    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
-    await _save(ports, practitioner)
-    return practitioner, material
+def _record_edit(practitioner: Practitioner, actor: Actor, at: datetime) -> None:
+    practitioner.apply(PractitionerAction.EDIT, actor, at)
 
 
-async def rename_practitioner_material(
-    ports: Ports, actor: Actor, practitioner_id: str, material_id: str, name: str
-) -> tuple[Practitioner, Material]:
-    practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.EDIT)
-    material = rename_material(practitioner.materials, material_id, name)
-    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
-    await _save(ports, practitioner)
-    return practitioner, material
-
-
-async def remove_practitioner_material(
-    ports: Ports, actor: Actor, practitioner_id: str, material_id: str
-) -> Practitioner:
-    practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.EDIT)
-    remove_material(practitioner.materials, material_id)
-    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
-    await _save(ports, practitioner)
-    return practitioner
-
-
-async def upload_practitioner_material(
-    ports: Ports, actor: Actor, practitioner_id: str, material_id: str, data: bytes
-) -> tuple[Practitioner, Material]:
-    practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.EDIT)
-    material = find_material(practitioner.materials, material_id)
-    stored = attach_file(material, data, by=actor.account_id, ports=ports)
-    await files(ports.store).insert(stored)
-    practitioner.apply(PractitionerAction.EDIT, actor, ports.clock.now())
-    await _save(ports, practitioner)
-    return practitioner, material
-
-
-async def read_practitioner_material(
-    ports: Ports, actor: Actor, practitioner_id: str, material_id: str
-) -> StoredFile:
-    practitioner = await _managed(ports, actor, practitioner_id)
-    return await stored_file(ports, find_material(practitioner.materials, material_id))
+MATERIALS = MaterialOwner[Practitioner](
+    for_change=_managed_by_admin,
+    for_read=_managed,
+    ensure_editable=lambda practitioner: practitioner.ensure_can(PractitionerAction.EDIT),
+    record_edit=_record_edit,
+    save=_save,
+)
 
 
 # ---- submission and review -------------------------------------------------------------------
@@ -347,7 +291,7 @@ async def review_practitioner(
         return practitioner, False
 
     password = new_initial_password()
-    account = await _create_login(ports, practitioner, password)
+    account = await create_login(ports, practitioner, password)
     practitioner.account_id, practitioner.username = account.id, account.username
     practitioner.approved_at = now
     practitioner.apply(action, actor, now, reason)
@@ -357,45 +301,10 @@ async def review_practitioner(
         # Someone else decided first: this login was never announced; make sure it stays unused.
         await _set_disabled(ports, account.id, True)
         raise
-    sent = await _send_password(
+    sent = await send_password(
         ports, practitioner, account.username, password, purpose="practitioner_login"
     )
     return practitioner, sent
-
-
-async def _create_login(ports: Ports, practitioner: Practitioner, password: str) -> Account:
-    for _ in range(5):
-        number = await ports.store.next_sequence("practitioner_username")
-        account = Account(
-            id=new_id(),
-            username=f"{USERNAME_PREFIX}{number:06d}",
-            role=Role.PRACTITIONER,
-            display_name=practitioner.name,
-            password_hash=hash_password(password),
-            agency_id=practitioner.agency_id,
-            must_change_password=True,
-        )
-        try:
-            await accounts(ports.store).insert(account)
-            return account
-        except DuplicateKey:
-            continue  # the generated name was taken by hand: take the next number
-    raise AlreadyExists("无法生成登录账号名 (no free username)", code="USERNAME_TAKEN")
-
-
-async def _send_password(
-    ports: Ports, practitioner: Practitioner, username: str, password: str, *, purpose: str
-) -> bool:
-    opening = "账号已开通" if purpose == "practitioner_login" else "密码已重置"
-    text = (
-        f"【中山市存量房网签】{practitioner.name}您好，您的从业人员网签{opening}。"
-        f"登录账号：{username}，初始密码：{password}。首次登录须修改密码，请勿告知他人。"
-    )
-    try:
-        await ports.sms.send(practitioner.phone, text, purpose=purpose)
-    except DependencyUnavailable:
-        return False
-    return True
 
 
 # ---- the login: disable, enable, reset, remove ---------------------------------------------
@@ -434,7 +343,7 @@ async def reset_practitioner_password(
 
     account = await with_retries(reset)
     await revoke_sessions(ports, account.id)
-    sent = await _send_password(
+    sent = await send_password(
         ports, practitioner, account.username, password, purpose="password_reset"
     )
     return practitioner, sent
@@ -465,16 +374,3 @@ async def _set_disabled(ports: Ports, account_id: str, disabled: bool) -> Accoun
         return account
 
     return await with_retries(update)
-
-
-async def revoke_sessions(ports: Ports, account_id: str) -> None:
-    repo = sessions(ports.store)
-    for session in await repo.find({"account_id": account_id, "revoked": False}):
-
-        async def revoke(session_id: str = session.id) -> None:
-            current = await repo.get(session_id)
-            if current is not None and not current.revoked:
-                current.revoked = True
-                await repo.save(current)
-
-        await with_retries(revoke)

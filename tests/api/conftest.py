@@ -11,7 +11,14 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from backend.app import create_app
-from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
+from backend.demo import (
+    DEMO_BUYERS,
+    DEMO_PASSWORD,
+    DEMO_PROPERTIES,
+    contract_terms,
+    seed_demo,
+    seller_fields,
+)
 from backend.settings import Settings
 from backend.storage import open_store
 from miniapp_mock.services import SANDBOX_COLLECTIONS
@@ -97,32 +104,17 @@ async def agent(anonymous: Api) -> Api:
 SOLE = {"cert_no": "粤（2021）中山市不动产权第0123456号", "owner_id_number": "442000198001011239"}
 
 
+SOLE_PROPERTY = next(p for p in DEMO_PROPERTIES if p.id == "prop-sole")
+
+
 def full_contract_fields(**overrides: Any) -> dict[str, Any]:
     """Every field a submit needs, for the sole-owner demo property, with one buyer."""
-    fields: dict[str, Any] = {
-        "sellers": [
-            {
-                "name": "张伟",
-                "id_type": "resident_id",
-                "id_number": SOLE["owner_id_number"],
-                "phone": "13900139000",
-            }
-        ],
+    return {
+        "sellers": seller_fields(SOLE_PROPERTY),
         "buyers": [DEMO_BUYERS[0]],
-        "price_fen": 150_000_000,
-        "payment_method": "lump_sum",
-        "delivery_date": "2026-12-31",
-        "applicant": {"name": "李经纪", "phone": "13700137000"},
-        "evaluation": {"level": 5},
-        "fund_supervision": {"enabled": True, "bank": "ccb"},
-        "acknowledgements": {
-            "parties_consent": True,
-            "information_accurate": True,
-            "deadline_known": True,
-        },
+        **contract_terms(),
+        **overrides,
     }
-    fields.update(overrides)
-    return fields
 
 
 JOINT_PROPERTY = next(p for p in DEMO_PROPERTIES if p.id == "prop-joint")
@@ -132,20 +124,15 @@ TWO_BY_SHARES = {
 }
 
 
-def joint_sellers() -> list[dict[str, Any]]:
-    return [
-        {"name": o.name, "id_type": o.id_type, "id_number": o.id_number, "phone": "13900139000"}
-        for o in JOINT_PROPERTY.owners
-    ]
-
-
 async def submitted_contract(agent: Api, **overrides: Any) -> Any:
     """Two joint sellers and two buyers by shares, submitted: the handshake's usual start."""
     lookup = {
         "cert_no": JOINT_PROPERTY.cert_no,
         "owner_id_number": JOINT_PROPERTY.owners[0].id_number,
     }
-    fields = full_contract_fields(sellers=joint_sellers(), **{**TWO_BY_SHARES, **overrides})
+    fields = full_contract_fields(
+        sellers=seller_fields(JOINT_PROPERTY), **{**TWO_BY_SHARES, **overrides}
+    )
     draft = await agent.post("/api/v1/contracts", {"property": lookup, **fields}, expect=201)
     return await agent.post(f"/api/v1/contracts/{draft['id']}/submit")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from signing_flow.terms import Acknowledgement, Bank, CoOwnership, IdType, PaymentMethod
 from tests.api.conftest import Api
 
 
@@ -74,3 +75,20 @@ async def test_openapi_describes_every_route_with_its_models(anonymous: Api) -> 
     schema = doc["components"]["schemas"][ref.rsplit("/", 1)[-1]]
     assert "property" in schema["properties"] and "buyers" in schema["properties"]
     assert "/api/v1/todo" in doc["paths"]
+
+
+async def test_openapi_lists_the_allowed_values_of_each_term(anonymous: Api) -> None:
+    schemas = (await anonymous.get("/openapi.json"))["components"]["schemas"]
+    for kind in (IdType, CoOwnership, PaymentMethod, Bank, Acknowledgement):
+        assert schemas[kind.__name__]["enum"] == [member.value for member in kind]
+
+
+async def test_a_value_outside_the_vocabulary_keeps_its_field_code(agent: Api) -> None:
+    body = await agent.post(
+        "/api/v1/contracts",
+        {"property": {"cert_no": "x"}, "payment_method": "barter", "acknowledgements": {"x": True}},
+        expect=422,
+    )
+    codes = {(f["path"], f["code"]) for f in body["error"]["details"]["fields"]}
+    assert ("payment_method", "LITERAL_ERROR") in codes
+    assert ("acknowledgements.x.[key]", "LITERAL_ERROR") in codes

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from backend.appkeys import PORTS
 from backend.http import bearer_token, parse_body, respond
-from backend.schemas import (
+from backend.miniapp.schemas import (
     AuthorizeRequest,
     DeclineRequest,
     DocumentOut,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.appkeys import PORTS
-from backend.http import actor_of, parse_body, respond
-from backend.schemas import (
+from backend.contracts.schemas import (
     ContractCreateRequest,
     ContractFields,
     ContractList,
@@ -18,6 +17,7 @@ from backend.schemas import (
     TodoList,
     VerifyPropertyResponse,
 )
+from backend.http import actor_of, parse_body, respond
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import ContractStatus
 from signing_flow.usecases import contracts

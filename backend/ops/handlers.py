@@ -7,8 +7,8 @@ from aiohttp import web
 from backend.appkeys import STORE
 from backend.http import respond
 from backend.openapi import openapi_document
+from backend.ops.schemas import Health
 from backend.route import MOUNTED_ROUTES, Route
-from backend.schemas import Health
 from signing_flow.errors import DependencyUnavailable
 
 

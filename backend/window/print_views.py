@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from html import escape
 
-from signing_flow.contract_rules import ID_TYPES
 from signing_flow.documents import WAIVER_STATEMENT, render_sale_contract
 from signing_flow.models import Contract, Party
+from signing_flow.terms import ID_TYPE_LABELS
 
 FORMS = {
     "filing-application": "线下办理存量房买卖合同备案申请表",
@@ -35,7 +35,7 @@ def available_forms(contract: Contract) -> list[str]:
 def _party_rows(parties: list[Party], role: str) -> str:
     return "".join(
         f"<tr><td>{role}</td><td>{escape(p.name or '')}</td>"
-        f"<td>{escape(ID_TYPES.get(p.id_type or '', p.id_type or ''))}</td>"
+        f"<td>{escape(ID_TYPE_LABELS.get(p.id_type or '', p.id_type or ''))}</td>"
         f"<td>{escape(p.id_number or '')}</td><td>{escape(p.phone or '')}</td>"
         "<td></td></tr>"
         for p in parties

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from backend.appkeys import PORTS, QR_CACHE, SIGNER, STATUS_POLL
 from backend.http import actor_of, bearer_token, respond
-from backend.schemas import QrLinkOut, SigningKey, SigningKeys
+from backend.signing.schemas import QrLinkOut, SigningKey, SigningKeys
 from backend.status_poll import order_etag, order_json, render_order
 from signing_flow.models import Contract, SigningOrder
 from signing_flow.usecases import signing

@@ -1,5 +1,5 @@
-"""Request and response bodies for agency accounts, practitioners and unified identity binding
-(pydantic, at the boundary only).
+"""Request and response bodies of agency accounts, the enterprise information check, practitioners
+and their materials (guide §1.1–§1.3).
 
 Request models check types and shapes; the guide's rules (required fields reported together,
 the 2-year limit, the USCC and ID number checks) live in ``signing_flow``.
@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from backend.schemas import Body
+from backend.shared_schemas import Body
 from signing_flow.models import (
     Account,
     Agency,
@@ -32,8 +32,6 @@ REVIEW_ACTION_LABELS = {
     "reject": "审核不通过",
     "remove": "注销",
 }
-
-# ---- requests ----------------------------------------------------------------------------
 
 
 class AgencyOpenRequest(Body):
@@ -99,20 +97,6 @@ class PractitionerRequest(Body):
 
     def to_domain(self) -> PersonInput:
         return PersonInput(**self.model_dump(include=self.model_fields_set))
-
-
-class UnifiedBindingRequest(Body):
-    """关联本地用户: the unified account's login, then the net-sign account's."""
-
-    unified_username: str = Field(min_length=1, max_length=64)
-    unified_password: str = Field(min_length=1, max_length=256)
-    username: str = Field(min_length=1, max_length=64, description="网签账号名")
-    password: str = Field(min_length=1, max_length=256, description="网签密码（初始密码 123456）")
-
-
-class UnifiedLoginRequest(Body):
-    username: str = Field(min_length=1, max_length=64, description="统一认证账号名")
-    password: str = Field(min_length=1, max_length=256)
 
 
 # ---- responses ---------------------------------------------------------------------------

@@ -1,25 +1,16 @@
-"""/api/v1/agencies and /api/v1/practitioners: agency accounts, the enterprise information check
-and its materials, practitioners and their review (guide §1.1–§1.3)."""
+"""/api/v1/agencies and /api/v1/practitioners: agency accounts, the enterprise information check,
+practitioners and their review (guide §1.1–§1.3). Their materials are in ``materials.py``."""
 
 from __future__ import annotations
 
-import base64
-from typing import TypeVar
-
 from aiohttp import web
-from pydantic import BaseModel
 
-from backend.agency_schemas import (
+from backend.agencies.schemas import (
     AgencyList,
     AgencyOpened,
     AgencyOpenRequest,
     AgencyOut,
     EnterpriseInfoBody,
-    MaterialCreateRequest,
-    MaterialOnAgency,
-    MaterialOnPractitioner,
-    MaterialOut,
-    MaterialRenameRequest,
     PractitionerList,
     PractitionerOut,
     PractitionerPasswordSent,
@@ -30,30 +21,12 @@ from backend.agency_schemas import (
     SubmitRequest,
 )
 from backend.appkeys import PORTS
-from backend.http import actor_of, parse_body, read_upload, respond
+from backend.http import actor_of, optional_body, parse_body, respond
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import Account, AgencyStatus, Practitioner, PractitionerStatus
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts
-from signing_flow.uploads import IMAGE_LIMIT, StoredFile
 from signing_flow.usecases import agencies, practitioners
-
-M = TypeVar("M", bound=BaseModel)
-
-
-async def optional_body(request: web.Request, model: type[M]) -> M:
-    """The JSON body, or the model's defaults when the request has no body at all."""
-    if not request.can_read_body:
-        return model()
-    return await parse_body(request, model)
-
-
-def _file_response(stored: StoredFile) -> web.Response:
-    return web.Response(
-        body=base64.b64decode(stored.data_b64),
-        content_type=stored.content_type,
-        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
-    )
 
 
 def _status_filter(
@@ -101,51 +74,6 @@ async def save_info(request: web.Request) -> web.Response:
         request.app[PORTS], actor, request.match_info["aid"], body.to_domain()
     )
     return respond(AgencyOut.of(agency))
-
-
-async def add_agency_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    body = await optional_body(request, MaterialCreateRequest)
-    agency, material = await agencies.add_agency_material(
-        request.app[PORTS], actor, request.match_info["aid"], body.name
-    )
-    return respond(
-        MaterialOnAgency(material=MaterialOut.of(material), agency=AgencyOut.of(agency)), 201
-    )
-
-
-async def rename_agency_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    body = await parse_body(request, MaterialRenameRequest)
-    agency, material = await agencies.rename_agency_material(
-        request.app[PORTS], actor, request.match_info["aid"], request.match_info["mid"], body.name
-    )
-    return respond(MaterialOnAgency(material=MaterialOut.of(material), agency=AgencyOut.of(agency)))
-
-
-async def remove_agency_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    agency = await agencies.remove_agency_material(
-        request.app[PORTS], actor, request.match_info["aid"], request.match_info["mid"]
-    )
-    return respond(AgencyOut.of(agency))
-
-
-async def upload_agency_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    data = await read_upload(request, IMAGE_LIMIT)
-    agency, material = await agencies.upload_agency_material(
-        request.app[PORTS], actor, request.match_info["aid"], request.match_info["mid"], data
-    )
-    return respond(MaterialOnAgency(material=MaterialOut.of(material), agency=AgencyOut.of(agency)))
-
-
-async def read_agency_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    stored = await agencies.read_agency_material(
-        request.app[PORTS], actor, request.match_info["aid"], request.match_info["mid"]
-    )
-    return _file_response(stored)
 
 
 async def submit_agency(request: web.Request) -> web.Response:
@@ -240,62 +168,6 @@ async def remove_practitioner(request: web.Request) -> web.Response:
     ports = request.app[PORTS]
     practitioner = await practitioners.remove_practitioner(ports, actor, request.match_info["pid"])
     return respond(await _out(ports, practitioner))
-
-
-async def add_practitioner_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    body = await optional_body(request, MaterialCreateRequest)
-    practitioner, material = await practitioners.add_practitioner_material(
-        request.app[PORTS], actor, request.match_info["pid"], body.name
-    )
-    return respond(
-        MaterialOnPractitioner(
-            material=MaterialOut.of(material), practitioner=PractitionerOut.of(practitioner)
-        ),
-        201,
-    )
-
-
-async def rename_practitioner_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    body = await parse_body(request, MaterialRenameRequest)
-    practitioner, material = await practitioners.rename_practitioner_material(
-        request.app[PORTS], actor, request.match_info["pid"], request.match_info["mid"], body.name
-    )
-    return respond(
-        MaterialOnPractitioner(
-            material=MaterialOut.of(material), practitioner=PractitionerOut.of(practitioner)
-        )
-    )
-
-
-async def remove_practitioner_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    practitioner = await practitioners.remove_practitioner_material(
-        request.app[PORTS], actor, request.match_info["pid"], request.match_info["mid"]
-    )
-    return respond(PractitionerOut.of(practitioner))
-
-
-async def upload_practitioner_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    data = await read_upload(request, IMAGE_LIMIT)
-    practitioner, material = await practitioners.upload_practitioner_material(
-        request.app[PORTS], actor, request.match_info["pid"], request.match_info["mid"], data
-    )
-    return respond(
-        MaterialOnPractitioner(
-            material=MaterialOut.of(material), practitioner=PractitionerOut.of(practitioner)
-        )
-    )
-
-
-async def read_practitioner_material(request: web.Request) -> web.Response:
-    actor = await actor_of(request)
-    stored = await practitioners.read_practitioner_material(
-        request.app[PORTS], actor, request.match_info["pid"], request.match_info["mid"]
-    )
-    return _file_response(stored)
 
 
 async def submit_practitioner(request: web.Request) -> web.Response:

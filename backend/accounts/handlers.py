@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from backend.accounts.schemas import AccountOut, LoginRequest, LoginResponse, PasswordChangeRequest
 from backend.appkeys import PORTS
 from backend.http import authenticated, parse_body, respond
-from backend.schemas import AccountOut, LoginRequest, LoginResponse, PasswordChangeRequest
 from signing_flow.usecases import auth
 
 

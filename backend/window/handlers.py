@@ -5,12 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.appkeys import PORTS
+from backend.contracts.schemas import ContractOut
 from backend.http import actor_of, parse_body, read_upload, respond
-from backend.print_views import FORMS, available_forms, render_form
-from backend.schemas import (
+from backend.window.print_views import FORMS, available_forms, render_form
+from backend.window.schemas import (
     AppearanceRequest,
     CancellationRequest,
-    ContractOut,
     FormList,
     RejectRequest,
     WindowCaseRequest,

@@ -1,0 +1,1 @@
+"""Accounts: login, password change, logout and the current account."""

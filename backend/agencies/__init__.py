@@ -1,0 +1,1 @@
+"""Agency accounts, practitioners and their materials."""

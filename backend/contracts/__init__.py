@@ -1,0 +1,1 @@
+"""Listing verification, contracts and the to-do list."""

@@ -1,0 +1,350 @@
+"""Request and response bodies of listing verification, contracts and the to-do list.
+
+The allowed values of the contract's terms come from the vocabulary (``signing_flow.terms``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from backend.shared_schemas import Body
+from signing_flow.codec import to_doc
+from signing_flow.models import (
+    Applicant,
+    Channel,
+    Contract,
+    Evaluation,
+    FundSupervision,
+    Party,
+    PartyRole,
+    RegistryProperty,
+)
+from signing_flow.roles import Role
+from signing_flow.terms import (
+    BANK_LABELS,
+    CHANNEL_LABELS,
+    CO_OWNERSHIP_LABELS,
+    EVALUATION_LABELS,
+    FUND_WAIVED_LABEL,
+    ID_TYPE_LABELS,
+    PARTY_ROLE_LABELS,
+    PAYMENT_METHOD_LABELS,
+    Acknowledgement,
+    Bank,
+    CoOwnership,
+    EvaluationLevel,
+    IdType,
+    PaymentMethod,
+)
+from signing_flow.usecases.contracts import TODO_NEXT_STEP
+from signing_flow.usecases.properties import PropertyLookup
+from signing_flow.validators import mask_id_number
+from signing_flow.vocabulary import CONTRACT_LABELS
+
+
+class PropertyLookupBody(Body):
+    """By 房产证号/不动产权证号 + an owner's ID number, or by 不动产单元号 + an owner's name."""
+
+    cert_no: str | None = Field(
+        default=None, max_length=64, examples=["粤（2021）中山市不动产权第0123456号"]
+    )
+    owner_id_number: str | None = Field(default=None, max_length=32)
+    first_gen_id: bool = Field(
+        default=False,
+        description="勾选：产权证书上的证件号码为一代身份证（15 位）。否则不要勾选。",
+    )
+    unit_no: str | None = Field(default=None, max_length=40)
+    owner_name: str | None = Field(default=None, max_length=64)
+
+    def to_domain(self) -> PropertyLookup:
+        return PropertyLookup(**self.model_dump())
+
+
+class PartyBody(Body):
+    """One person per entry (每一格只能填写一个人的信息)."""
+
+    name: str | None = Field(default=None, max_length=64)
+    id_type: IdType | None = None
+    id_number: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=20)
+    share_bp: int | None = Field(default=None, description="按份共有的份额，万分比 (1–9999)")
+
+
+class ApplicantBody(Body):
+    name: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=20)
+
+
+class EvaluationBody(Body):
+    level: int | None = Field(
+        default=None,
+        ge=min(EvaluationLevel),
+        le=max(EvaluationLevel),
+        description="1 非常不满意 … 5 非常满意",
+    )
+    comment: str | None = Field(default=None, max_length=500)
+
+
+class FundSupervisionBody(Body):
+    enabled: bool | None = None
+    bank: Bank | None = None
+
+
+class ContractFields(Body):
+    """The fields an agent fills in; all optional while drafting, checked on submit."""
+
+    channel: Channel | None = None
+    sellers: list[PartyBody] | None = Field(default=None, max_length=20)
+    buyers: list[PartyBody] | None = Field(default=None, max_length=20)
+    co_ownership: CoOwnership | None = None
+    price_fen: int | None = Field(default=None, ge=0, description="成交价，单位：分")
+    payment_method: PaymentMethod | None = None
+    delivery_date: date | None = None
+    applicant: ApplicantBody | None = None
+    evaluation: EvaluationBody | None = None
+    fund_supervision: FundSupervisionBody | None = None
+    acknowledgements: dict[Acknowledgement, bool] | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the request named, converted to domain values (PATCH semantics)."""
+        out: dict[str, Any] = {}
+        for name in self.model_fields_set & ContractFields.model_fields.keys():
+            value = getattr(self, name)
+            if name == "channel":
+                value = Channel(value) if value is not None else Channel.ONLINE
+            elif name in ("sellers", "buyers"):
+                role = PartyRole.SELLER if name == "sellers" else PartyRole.BUYER
+                value = [Party(id="", role=role, **p.model_dump()) for p in value or []]
+            elif name == "applicant":
+                value = Applicant(**value.model_dump()) if value else Applicant()
+            elif name == "evaluation":
+                value = Evaluation(**value.model_dump()) if value else Evaluation()
+            elif name == "fund_supervision":
+                value = FundSupervision(**value.model_dump()) if value else FundSupervision()
+            elif name == "acknowledgements":
+                value = dict(value or {})
+            out[name] = value
+        return out
+
+
+class ContractCreateRequest(ContractFields):
+    property: PropertyLookupBody
+
+
+class OwnerOut(BaseModel):
+    name: str
+    id_type: str
+    id_type_label: str
+    id_number_masked: str
+
+
+class PropertyOut(BaseModel):
+    id: str
+    cert_no: str
+    unit_no: str
+    address: str
+    area_m2: str
+    owners: list[OwnerOut]
+    co_ownership: str | None
+    co_ownership_label: str | None
+
+    @classmethod
+    def of(cls, p: RegistryProperty) -> PropertyOut:
+        return cls(
+            id=p.id,
+            cert_no=p.cert_no,
+            unit_no=p.unit_no,
+            address=p.address,
+            area_m2=p.area_m2,
+            owners=[
+                OwnerOut(
+                    name=o.name,
+                    id_type=o.id_type,
+                    id_type_label=ID_TYPE_LABELS.get(o.id_type, o.id_type),
+                    id_number_masked=mask_id_number(o.id_number),
+                )
+                for o in p.owners
+            ],
+            co_ownership=p.co_ownership,
+            co_ownership_label=CO_OWNERSHIP_LABELS.get(p.co_ownership or ""),
+        )
+
+
+class VerifyPropertyResponse(BaseModel):
+    verified: Literal[True] = True
+    property: PropertyOut
+
+
+class PartyOut(BaseModel):
+    id: str
+    role: str
+    role_label: str
+    name: str | None
+    id_type: str | None
+    id_type_label: str | None
+    id_number: str | None
+    phone: str | None
+    share_bp: int | None
+
+
+class EventOut(BaseModel):
+    seq: int
+    at: datetime
+    actor_id: str
+    actor_role: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    hash: str
+
+
+class ContractOut(BaseModel):
+    id: str
+    number: str
+    status: str
+    status_label: str
+    allowed_actions: list[str]
+    channel: str
+    channel_label: str
+    agency_id: str
+    practitioner_id: str
+    property: dict[str, Any]
+    sellers: list[PartyOut]
+    buyers: list[PartyOut]
+    co_ownership: str | None
+    co_ownership_label: str | None
+    price_fen: int | None
+    payment_method: str | None
+    payment_method_label: str | None
+    delivery_date: date | None
+    applicant: dict[str, Any]
+    evaluation: dict[str, Any]
+    evaluation_label: str | None
+    fund_supervision: dict[str, Any]
+    fund_supervision_label: str | None
+    acknowledgements: dict[str, bool]
+    created_at: datetime
+    updated_at: datetime
+    purge_at: datetime | None = Field(description="未完成电子签名或备案时自动删除的时间")
+    filed_via: str | None
+    cancellation_reason: str | None
+    window_case: dict[str, Any] | None
+    version: int
+    events: list[EventOut]
+
+    @classmethod
+    def of(cls, c: Contract, viewer: Role) -> ContractOut:
+        """The contract as ``viewer`` sees it: ``allowed_actions`` are the ones it can take."""
+        fund = c.fund_supervision
+        fund_label = None
+        if fund.enabled is not None:
+            fund_label = BANK_LABELS.get(fund.bank or "", "") if fund.enabled else FUND_WAIVED_LABEL
+        return cls(
+            id=c.id,
+            number=c.number,
+            status=c.status.value,
+            status_label=CONTRACT_LABELS[c.status],
+            allowed_actions=c.allowed_actions(viewer),
+            channel=c.channel.value,
+            channel_label=CHANNEL_LABELS[c.channel],
+            agency_id=c.agency_id,
+            practitioner_id=c.practitioner_id,
+            property={
+                "property_id": c.property.property_id,
+                "cert_no": c.property.cert_no,
+                "unit_no": c.property.unit_no,
+                "address": c.property.address,
+                "area_m2": c.property.area_m2,
+            },
+            sellers=[_party_out(p) for p in c.sellers],
+            buyers=[_party_out(p) for p in c.buyers],
+            co_ownership=c.co_ownership,
+            co_ownership_label=CO_OWNERSHIP_LABELS.get(c.co_ownership or ""),
+            price_fen=c.price_fen,
+            payment_method=c.payment_method,
+            payment_method_label=PAYMENT_METHOD_LABELS.get(c.payment_method or ""),
+            delivery_date=c.delivery_date,
+            applicant={"name": c.applicant.name, "phone": c.applicant.phone},
+            evaluation={"level": c.evaluation.level, "comment": c.evaluation.comment},
+            evaluation_label=EVALUATION_LABELS.get(c.evaluation.level or 0),
+            fund_supervision={"enabled": fund.enabled, "bank": fund.bank},
+            fund_supervision_label=fund_label,
+            acknowledgements=c.acknowledgements,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+            purge_at=c.purge_at,
+            filed_via=c.filed_via.value if c.filed_via else None,
+            cancellation_reason=c.cancellation_reason,
+            window_case=to_doc(c.window_case) if c.window_case else None,
+            version=c.version,
+            events=[
+                EventOut(
+                    seq=ev.seq,
+                    at=ev.at,
+                    actor_id=ev.actor_id,
+                    actor_role=ev.actor_role,
+                    action=ev.action,
+                    from_status=ev.from_status,
+                    to_status=ev.to_status,
+                    hash=ev.hash,
+                )
+                for ev in c.events
+            ],
+        )
+
+
+def _party_out(p: Party) -> PartyOut:
+    return PartyOut(
+        id=p.id,
+        role=p.role.value,
+        role_label=PARTY_ROLE_LABELS[p.role],
+        name=p.name,
+        id_type=p.id_type,
+        id_type_label=ID_TYPE_LABELS.get(p.id_type or ""),
+        id_number=p.id_number,
+        phone=p.phone,
+        share_bp=p.share_bp,
+    )
+
+
+class ContractSummary(BaseModel):
+    id: str
+    number: str
+    status: str
+    status_label: str
+    channel: str
+    address: str
+    created_at: datetime
+    purge_at: datetime | None
+
+    @classmethod
+    def of(cls, c: Contract) -> ContractSummary:
+        return cls(
+            id=c.id,
+            number=c.number,
+            status=c.status.value,
+            status_label=CONTRACT_LABELS[c.status],
+            channel=c.channel.value,
+            address=c.property.address,
+            created_at=c.created_at,
+            purge_at=c.purge_at,
+        )
+
+
+class ContractList(BaseModel):
+    items: list[ContractSummary]
+
+
+class TodoItem(ContractSummary):
+    next_step: str
+
+    @classmethod
+    def of(cls, c: Contract) -> TodoItem:
+        return cls(**ContractSummary.of(c).model_dump(), next_step=TODO_NEXT_STEP[c.status])
+
+
+class TodoList(BaseModel):
+    items: list[TodoItem]

@@ -1,0 +1,1 @@
+"""The mini-program (/mp/v1): one party per session."""

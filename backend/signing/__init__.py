@@ -1,0 +1,1 @@
+"""The agent's side of the signing handshake: signing orders, QR codes, signing keys."""

@@ -1,0 +1,1 @@
+"""Cancellation and the window (offline) paths, with their printable forms."""

@@ -1,0 +1,43 @@
+"""Request and response bodies of cancellation and the window paths."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from backend.shared_schemas import Body
+from signing_flow.models import OrderPurpose
+from signing_flow.usecases.window import AppearanceInput
+
+
+class CancellationRequest(Body):
+    reason: str = Field(min_length=1, max_length=500, description="注销原因")
+
+
+class WindowCaseRequest(Body):
+    purpose: OrderPurpose
+    reason: str | None = Field(default=None, max_length=500, description="注销原因 (cancellation)")
+
+
+class AppearanceRequest(Body):
+    """How the party took part: ``appeared`` in person with ``id_checked``, or by a proxy
+    with a notarised power of attorney naming this matter; both parents for a minor."""
+
+    appeared: bool = False
+    id_checked: bool = False
+    proxy_name: str | None = Field(default=None, max_length=64)
+    proxy_id_number: str | None = Field(default=None, max_length=32)
+    poa_notarised: bool = False
+    poa_names_matter: bool = False
+    father_present: bool = False
+    mother_present: bool = False
+
+    def to_domain(self) -> AppearanceInput:
+        return AppearanceInput(**self.model_dump())
+
+
+class RejectRequest(Body):
+    reason: str = Field(min_length=1, max_length=500, description="退回原因")
+
+
+class FormList(BaseModel):
+    forms: dict[str, str] = Field(description="form key → title; GET …/forms/{key}.html prints it")

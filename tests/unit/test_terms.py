@@ -1,0 +1,39 @@
+"""The contract's vocabulary: every term has a label."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import pytest
+
+from signing_flow.terms import (
+    ACKNOWLEDGEMENT_TEXTS,
+    BANK_LABELS,
+    CO_OWNERSHIP_LABELS,
+    EVALUATION_LABELS,
+    ID_TYPE_LABELS,
+    PAYMENT_METHOD_LABELS,
+    Acknowledgement,
+    Bank,
+    CoOwnership,
+    EvaluationLevel,
+    IdType,
+    PaymentMethod,
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "labels"),
+    [
+        (IdType, ID_TYPE_LABELS),
+        (CoOwnership, CO_OWNERSHIP_LABELS),
+        (PaymentMethod, PAYMENT_METHOD_LABELS),
+        (Bank, BANK_LABELS),
+        (EvaluationLevel, EVALUATION_LABELS),
+        (Acknowledgement, ACKNOWLEDGEMENT_TEXTS),
+    ],
+)
+def test_every_term_has_a_label(kind: type[Enum], labels: dict[Any, str]) -> None:
+    assert set(labels) == {member.value for member in kind}
+    assert all(text.strip() for text in labels.values())
