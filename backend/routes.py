@@ -7,12 +7,12 @@ from aiohttp import web
 
 from backend.accounts import handlers as auth
 from backend.accounts import schemas as auth_s
+from backend.accounts import unified as uni
 from backend.agencies import handlers as ag
 from backend.agencies import materials
 from backend.agencies import schemas as ag_s
 from backend.contracts import handlers as contracts
 from backend.contracts import schemas as contracts_s
-from backend.handlers import unified as uni
 from backend.miniapp import handlers as miniapp
 from backend.miniapp import schemas as miniapp_s
 from backend.ops import handlers as ops
