@@ -11,6 +11,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backend.fields import (
+    MAX_PRICE_FEN,
+    SHARE_BP_TOTAL,
+    CertNo,
+    IdNumber,
+    Name,
+    Phone,
+    Reason,
+    UnitNo,
+)
 from signing_flow.codec import to_doc
 from signing_flow.contract_rules import (
     BANKS,
@@ -76,16 +86,14 @@ class PasswordChangeRequest(Body):
 class PropertyLookupBody(Body):
     """By 房产证号/不动产权证号 + an owner's ID number, or by 不动产单元号 + an owner's name."""
 
-    cert_no: str | None = Field(
-        default=None, max_length=64, examples=["粤（2021）中山市不动产权第0123456号"]
-    )
-    owner_id_number: str | None = Field(default=None, max_length=32)
+    cert_no: CertNo | None = Field(default=None, examples=["粤（2021）中山市不动产权第0123456号"])
+    owner_id_number: IdNumber | None = None
     first_gen_id: bool = Field(
         default=False,
         description="勾选：产权证书上的证件号码为一代身份证（15 位）。否则不要勾选。",
     )
-    unit_no: str | None = Field(default=None, max_length=40)
-    owner_name: str | None = Field(default=None, max_length=64)
+    unit_no: UnitNo | None = None
+    owner_name: Name | None = Field(default=None, max_length=64)
 
     def to_domain(self) -> PropertyLookup:
         return PropertyLookup(**self.model_dump())
@@ -94,21 +102,23 @@ class PropertyLookupBody(Body):
 class PartyBody(Body):
     """One person per entry (每一格只能填写一个人的信息)."""
 
-    name: str | None = Field(default=None, max_length=64)
+    name: Name | None = Field(default=None, max_length=64)
     id_type: IdType | None = None
-    id_number: str | None = Field(default=None, max_length=32)
-    phone: str | None = Field(default=None, max_length=20)
-    share_bp: int | None = Field(default=None, description="按份共有的份额，万分比 (1–9999)")
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
+    share_bp: int | None = Field(
+        default=None, ge=0, le=SHARE_BP_TOTAL, description="按份共有的份额，万分比 (1–9999)"
+    )
 
 
 class ApplicantBody(Body):
-    name: str | None = Field(default=None, max_length=64)
-    phone: str | None = Field(default=None, max_length=20)
+    name: Name | None = Field(default=None, max_length=64)
+    phone: Phone | None = None
 
 
 class EvaluationBody(Body):
     level: int | None = Field(default=None, ge=1, le=5, description="1 非常不满意 … 5 非常满意")
-    comment: str | None = Field(default=None, max_length=500)
+    comment: Reason | None = Field(default=None, max_length=500)
 
 
 class FundSupervisionBody(Body):
@@ -123,7 +133,9 @@ class ContractFields(Body):
     sellers: list[PartyBody] | None = Field(default=None, max_length=20)
     buyers: list[PartyBody] | None = Field(default=None, max_length=20)
     co_ownership: Literal["joint", "shares"] | None = None
-    price_fen: int | None = Field(default=None, ge=0, description="成交价，单位：分")
+    price_fen: int | None = Field(
+        default=None, ge=0, le=MAX_PRICE_FEN, description="成交价，单位：分 (at most 10^13)"
+    )
     payment_method: Literal["lump_sum", "installment", "mortgage"] | None = None
     delivery_date: date | None = None
     applicant: ApplicantBody | None = None
@@ -526,8 +538,8 @@ class ReviewRequest(Body):
 
 
 class PoliceVerificationRequest(Body):
-    name: str = Field(min_length=1, max_length=64)
-    id_number: str = Field(min_length=1, max_length=32)
+    name: Name = Field(min_length=1, max_length=64)
+    id_number: IdNumber = Field(min_length=1)
 
 
 class AuthorizeRequest(Body):
@@ -539,7 +551,7 @@ class AuthorizeRequest(Body):
 
 
 class DeclineRequest(Body):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason = Field(min_length=1, max_length=500)
 
 
 class OtherPartyOut(BaseModel):
@@ -620,12 +632,14 @@ class DocumentOut(BaseModel):
 
 
 class CancellationRequest(Body):
-    reason: str = Field(min_length=1, max_length=500, description="注销原因")
+    reason: Reason = Field(min_length=1, max_length=500, description="注销原因")
 
 
 class WindowCaseRequest(Body):
     purpose: Literal["filing", "cancellation"]
-    reason: str | None = Field(default=None, max_length=500, description="注销原因 (cancellation)")
+    reason: Reason | None = Field(
+        default=None, max_length=500, description="注销原因 (cancellation)"
+    )
 
 
 class AppearanceRequest(Body):
@@ -634,8 +648,8 @@ class AppearanceRequest(Body):
 
     appeared: bool = False
     id_checked: bool = False
-    proxy_name: str | None = Field(default=None, max_length=64)
-    proxy_id_number: str | None = Field(default=None, max_length=32)
+    proxy_name: Name | None = Field(default=None, max_length=64)
+    proxy_id_number: IdNumber | None = None
     poa_notarised: bool = False
     poa_names_matter: bool = False
     father_present: bool = False
@@ -646,7 +660,7 @@ class AppearanceRequest(Body):
 
 
 class RejectRequest(Body):
-    reason: str = Field(min_length=1, max_length=500, description="退回原因")
+    reason: Reason = Field(min_length=1, max_length=500, description="退回原因")
 
 
 class FormList(BaseModel):
