@@ -6,6 +6,7 @@ from aiohttp import web
 
 from backend.appkeys import PORTS
 from backend.http import actor_of, parse_body, respond
+from backend.request_values import query_int
 from backend.schemas import (
     ContractCreateRequest,
     ContractFields,
@@ -79,13 +80,16 @@ async def list_all(request: web.Request) -> web.Response:
             problems.append(
                 FieldProblem("status", "INVALID", f"one of {[s.value for s in ContractStatus]}")
             )
-    limit = query.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+    try:
+        limit = query_int(request, "limit", "50") or 0
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= 200:
         problems.append(FieldProblem("limit", "INVALID", "an integer from 1 to 200"))
     if problems:
         raise ValidationFailed(problems)
     found = await contracts.list_contracts(
-        request.app[PORTS], actor, status=status, number=query.get("number"), limit=int(limit)
+        request.app[PORTS], actor, status=status, number=query.get("number"), limit=limit
     )
     return respond(ContractList(items=[ContractSummary.of(c) for c in found]))
 

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from backend.appkeys import PORTS
 from backend.http import bearer_token, parse_body, respond
+from backend.request_values import user_agent
 from backend.schemas import (
     AuthorizeRequest,
     DeclineRequest,
@@ -21,7 +22,7 @@ from signing_flow.usecases.party import PartyContext, Requester
 
 
 def _origin(request: web.Request) -> Requester:
-    return Requester(ip=request.remote, user_agent=request.headers.get("User-Agent"))
+    return Requester(ip=request.remote, user_agent=user_agent(request))
 
 
 def _view(ctx: PartyContext) -> PartyViewOut:
