@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from backend.appkeys import PORTS, SNAPSHOTS
+from backend.request_values import user_agent
 from signing_flow.errors import (
     FieldProblem,
     MalformedRequest,
@@ -46,9 +48,16 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
         )
     raw = await request.read()
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
         raise MalformedRequest(f"请求体不是有效的 JSON (malformed JSON: {exc})") from exc
+    except RecursionError as exc:
+        raise MalformedRequest("请求体嵌套过深 (JSON nested too deeply)") from exc
+    except ValueError as exc:
+        # Bytes that are not UTF-8, NaN/Infinity, an integer past Python's 4300-digit limit.
+        raise MalformedRequest(
+            "请求体不是有效的 JSON (malformed JSON: not UTF-8, NaN, or a number too long)"
+        ) from exc
     if not isinstance(data, dict):
         raise MalformedRequest("请求体须为 JSON 对象 (the body must be a JSON object)")
     try:
@@ -69,6 +78,10 @@ async def optional_body(request: web.Request, model: type[M]) -> M:
     return await parse_body(request, model)
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
 def respond(model: BaseModel, status: int = 200) -> web.Response:
     return web.Response(
         body=model.model_dump_json().encode(),
@@ -77,14 +90,20 @@ def respond(model: BaseModel, status: int = 200) -> web.Response:
     )
 
 
+# RFC 6750 b64token. aiohttp decodes header bytes that are not UTF-8 to lone surrogates, which
+# hashing the token could not encode: refuse anything else here, as no credentials.
+_BEARER = re.compile(r"[A-Za-z0-9\-._~+/]{1,512}=*")
+
+
 def bearer_token(request: web.Request) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not _BEARER.fullmatch(token):
         raise NotAuthenticated(
             "请先登录 (send Authorization: Bearer <token>)", code="NOT_AUTHENTICATED"
         )
-    return token.strip()
+    return token
 
 
 async def authenticated(
@@ -104,7 +123,7 @@ async def authenticated(
 
 async def actor_of(request: web.Request) -> Actor:
     auth = await authenticated(request)
-    return auth.actor(ip=request.remote, user_agent=request.headers.get("User-Agent"))
+    return auth.actor(ip=request.remote, user_agent=user_agent(request))
 
 
 async def read_upload(request: web.Request, limit: int) -> bytes:

@@ -29,6 +29,7 @@ from datetime import datetime
 from aiohttp import web
 from cachetools import LRUCache
 
+from backend.request_values import query_int, user_agent
 from backend.signing.schemas import OrderOut
 from backend.storage.snapshots import CONTRACT_WITHOUT_EVENTS, Snapshots
 from signing_flow.errors import FieldProblem, ValidationFailed
@@ -74,17 +75,23 @@ def _status_answer(request: web.Request, etag: str, body: bytes) -> web.Response
 def _wait_params(request: web.Request) -> tuple[float, int | None]:
     if not request.query_string:  # the plain poll: nothing to parse
         return 0.0, None
-    wait, version = request.query.get("wait"), request.query.get("version")
     problems = []
-    if wait is not None and not (wait.isdigit() and 0 <= int(wait) <= MAX_WAIT_SECONDS):
+    wait = version = None
+    try:
+        wait = query_int(request, "wait")
+    except ValueError:
         problems.append(FieldProblem("wait", "INVALID", f"seconds, 0 to {MAX_WAIT_SECONDS}"))
-    if version is not None and not version.isdigit():
+    if wait is not None and wait > MAX_WAIT_SECONDS:
+        problems.append(FieldProblem("wait", "INVALID", f"seconds, 0 to {MAX_WAIT_SECONDS}"))
+    try:
+        version = query_int(request, "version")
+    except ValueError:
         problems.append(FieldProblem("version", "INVALID", "the order version last seen"))
-    if wait is not None and version is None:
+    if "wait" in request.query and "version" not in request.query:
         problems.append(FieldProblem("version", "REQUIRED", "wait needs the version last seen"))
     if problems:
         raise ValidationFailed(problems)
-    return float(wait or 0), int(version) if version is not None else None
+    return float(wait or 0), version
 
 
 # -- kept answers ---------------------------------------------------------------------------------
@@ -147,7 +154,7 @@ class StatusPoll:
         wanted = (CONTRACT_WITHOUT_EVENTS, contract_id_of(order_id))
         session, account, found = await self.snapshots.signed_in(session_id, wanted)
         auth = check_session(session, account, self.ports.clock.now())
-        actor = auth.actor(ip=request.remote, user_agent=request.headers.get("User-Agent"))
+        actor = auth.actor(ip=request.remote, user_agent=user_agent(request))
         (view,) = found or await self.snapshots.get_many(wanted)
         contract, order = await self._current(actor, view, order_id)
         session, account = auth.session, auth.account

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from backend.appkeys import CLOCK, STORE
 from backend.http import parse_body, respond
+from backend.request_values import query_int
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.schemas import (
     SmsOut,
@@ -23,11 +24,14 @@ from signing_flow.models import TransferStatus
 
 async def sms_outbox(request: web.Request) -> web.Response:
     """The messages the service sent, newest first (``?phone=`` to filter, ``?limit=`` ≤ 200)."""
-    limit = request.query.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+    try:
+        limit = query_int(request, "limit", "50") or 0
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= 200:
         raise ValidationFailed([FieldProblem("limit", "INVALID", "an integer from 1 to 200")])
     messages = await read_outbox(
-        request.app[STORE], phone=request.query.get("phone") or None, limit=int(limit)
+        request.app[STORE], phone=request.query.get("phone") or None, limit=limit
     )
     return respond(SmsOutbox(messages=[SmsOut.of(m) for m in messages]))
 

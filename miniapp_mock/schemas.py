@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from backend.fields import Name, Uscc
 from backend.shared_schemas import Body
 from miniapp_mock.sms import SmsMessage
 from miniapp_mock.unified_identity import UnifiedAccount
@@ -34,9 +35,9 @@ class UnifiedRegistration(Body):
 
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
-    applicant_name: str = Field(min_length=1, max_length=64, description="申请人")
-    enterprise_name: str = Field(min_length=1, max_length=100, description="法人（企业）名称")
-    uscc: str = Field(min_length=1, max_length=32, description="统一社会信用代码")
+    applicant_name: Name = Field(min_length=1, max_length=64, description="申请人")
+    enterprise_name: Name = Field(min_length=1, max_length=100, description="法人（企业）名称")
+    uscc: Uscc = Field(min_length=1, description="统一社会信用代码")
     license_verified: bool = Field(
         default=True, description="false: 注册但未做电子营业执照核验（关联会被拒绝）"
     )

@@ -26,6 +26,7 @@ from signing_flow.validators import (
     age_on,
     check_id_number,
     check_phone,
+    check_visible_text,
     id15_to_id18,
     normalize_id_number,
 )
@@ -49,7 +50,7 @@ def id_number_problem(id_type: str | None, id_number: str | None) -> str | None:
         if id_type == IdType.HMT_RESIDENCE_PERMIT and not permit:
             return "a residence permit number starts with 810000, 820000 or 830000"
         return None
-    if not (5 <= len(number) <= 20 and number.isalnum()):
+    if not (5 <= len(number) <= 20 and number.isascii() and number.isalnum()):
         return "must be 5 to 20 letters or digits"
     return None
 
@@ -59,6 +60,8 @@ def _party_problems(path: str, party: Party) -> list[FieldProblem]:
     for name in ("name", "id_type", "id_number", "phone"):
         if not (getattr(party, name) or "").strip():
             problems.append(FieldProblem(f"{path}.{name}", "REQUIRED", "必填 (required)"))
+    if party.name and (reason := check_visible_text(party.name)):
+        problems.append(FieldProblem(f"{path}.name", "INVALID", reason))
     if party.id_type and party.id_type not in ID_TYPE_LABELS:
         problems.append(
             FieldProblem(f"{path}.id_type", "INVALID", f"must be one of {values(IdType)}")
@@ -178,6 +181,8 @@ def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
     for name in ("name", "phone"):
         if not (getattr(contract.applicant, name) or "").strip():
             problems.append(FieldProblem(f"applicant.{name}", "REQUIRED", "必填：申请人信息"))
+    if contract.applicant.name and (reason := check_visible_text(contract.applicant.name)):
+        problems.append(FieldProblem("applicant.name", "INVALID", reason))
     if contract.applicant.phone and (reason := check_phone(contract.applicant.phone)):
         problems.append(FieldProblem("applicant.phone", "INVALID", reason))
 

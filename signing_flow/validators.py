@@ -7,13 +7,15 @@ turns reasons into field problems so that every bad field is reported at once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 # GB 11643-1999: weights 2^(17-i) mod 11 for the first 17 digits, check = (12 - sum % 11) % 11.
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_ID15 = re.compile(r"^\d{15}$")
+# ASCII digits only: Python's \d also matches full-width and Arabic-Indic digits.
+_ID18 = re.compile(r"^[0-9]{17}[0-9X]$")
+_ID15 = re.compile(r"^[0-9]{15}$")
 # 港澳台居民居住证 carry these prefixes in place of a mainland region code.
 RESIDENCE_PERMIT_PREFIXES = ("810000", "820000", "830000")
 
@@ -22,8 +24,14 @@ def id_check_digit(first17: str) -> str:
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
+def ascii_form(value: str) -> str:
+    """NFKC without whitespace: full-width ``４４２`` becomes ``442``, ``（`` becomes ``(``.
+    Digits of other scripts (Arabic-Indic ``٤``) stay as they are, for the checks to refuse."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
+
+
 def normalize_id_number(value: str) -> str:
-    return value.strip().upper()
+    return ascii_form(value).upper()
 
 
 def birth_date_of(id_number: str) -> date | None:
@@ -68,11 +76,15 @@ def age_on(id_number: str, day: date) -> int | None:
 # GB 32100-2015 unified social credit code: 18 characters over a 31-symbol alphabet.
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-_USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def normalize_uscc(value: str) -> str:
+    return ascii_form(value).upper()
 
 
 def check_uscc(value: str) -> str | None:
-    v = value.strip().upper()
+    v = normalize_uscc(value)
     if not _USCC.match(v):
         return "must be 18 characters: 2 codes, a 6-digit region and 10 code characters"
     total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(v[:17], _USCC_WEIGHTS, strict=True))
@@ -83,12 +95,12 @@ def check_uscc(value: str) -> str | None:
 
 # GB/T 37346-2019 不动产单元号: 6-digit county + 6-digit cadastral zone/subzone + 7-character
 # parcel (feature code pair + 5 digits) + 9-character fixture (F/L/Q/W + 8 digits) = 28.
-_UNIT_NO = re.compile(r"^\d{6}\d{6}[GJZ][ABSXCDEFWY]\d{5}[FLQW]\d{8}$")
+_UNIT_NO = re.compile(r"^[0-9]{12}[GJZ][ABSXCDEFWY][0-9]{5}[FLQW][0-9]{8}$")
 ZHONGSHAN_DIVISION = "442000"
 
 
 def normalize_unit_no(value: str) -> str:
-    return re.sub(r"\s+", "", value).upper()
+    return ascii_form(value).upper()
 
 
 def check_unit_no(value: str) -> str | None:
@@ -101,12 +113,12 @@ def check_unit_no(value: str) -> str | None:
 
 
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "〔": "（", "〕": "）", "[": "（", "]": "）"})
-_REAL_ESTATE_CERT = re.compile(r"^粤（\d{4}）中山市不动产权第\d{7}号$")
+_REAL_ESTATE_CERT = re.compile(r"^粤（[0-9]{4}）中山市不动产权第[0-9]{7}号$")
 
 
 def normalize_cert_no(value: str) -> str:
     """Certificates are typed with half- or full-width brackets and stray spaces; compare one form."""
-    return re.sub(r"\s+", "", value).translate(_BRACKETS)
+    return ascii_form(value).translate(_BRACKETS)
 
 
 def check_cert_no(value: str) -> str | None:
@@ -121,11 +133,15 @@ def check_cert_no(value: str) -> str | None:
 
 
 # Mainland mobile numbers, and Hong Kong, Macao and Taiwan numbers with their country code.
-_PHONE = re.compile(r"^(1[3-9]\d{9}|\+852\d{8}|\+853\d{8}|\+886\d{9})$")
+_PHONE = re.compile(r"^(1[3-9][0-9]{9}|\+852[0-9]{8}|\+853[0-9]{8}|\+886[0-9]{9})$")
+
+
+def normalize_phone(value: str) -> str:
+    return ascii_form(value).replace("-", "")
 
 
 def check_phone(value: str) -> str | None:
-    if not _PHONE.match(re.sub(r"[\s-]", "", value)):
+    if not _PHONE.match(normalize_phone(value)):
         return "must be an 11-digit mainland mobile number, or +852/+853/+886 with the number"
     return None
 
@@ -133,3 +149,27 @@ def check_phone(value: str) -> str | None:
 def mask_id_number(value: str) -> str:
     """What one party may see of another's number (DESIGN §9)."""
     return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
+# Names and reasons are read by people, on screens and printed forms: a character that shows
+# nothing (control, format — zero-width and bidi overrides —, private use, unassigned, line and
+# paragraph separators) can hide a second name inside the first or turn the text around.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+# Letters and symbols that render as blank: the Hangul fillers and the braille blank.
+_BLANK_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_LINE_BREAKS = frozenset("\n\r")
+
+
+def check_visible_text(value: str, *, multiline: bool = False) -> str | None:
+    """None when ``value`` is empty or readable text; ``multiline`` (reasons, comments) lets
+    line breaks through. The one check of every name and reason field."""
+    for ch in value:
+        if multiline and ch in _LINE_BREAKS:
+            continue
+        if unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _BLANK_LOOKALIKES:
+            return f"contains an invisible or control character (U+{ord(ch):04X})"
+    if value and not any(
+        unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_LOOKALIKES for ch in value
+    ):
+        return "has no visible character"
+    return None

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from backend.fields import CertNo, IdNumber, Name, Phone, Reason, Uscc
 from backend.shared_schemas import Body
 from signing_flow.models import (
     Account,
@@ -37,9 +38,9 @@ REVIEW_ACTION_LABELS = {
 class AgencyOpenRequest(Body):
     """开设中介机构网签账号 (center staff, from the paper application)."""
 
-    name: str = Field(max_length=100, description="中介机构全称，与营业执照一致")
-    filing_no: str = Field(max_length=64, description="备案编号 (房地产经纪机构备案)")
-    username: str | None = Field(
+    name: Name = Field(max_length=100, description="中介机构全称，与营业执照一致")
+    filing_no: CertNo = Field(description="备案编号 (房地产经纪机构备案)")
+    username: Name | None = Field(
         default=None, max_length=64, description="登录账号名；默认为机构全称"
     )
 
@@ -47,19 +48,17 @@ class AgencyOpenRequest(Body):
 class EnterpriseInfoBody(Body):
     """企业信息核查: every field is checked at once; dates are YYYY-MM-DD."""
 
-    full_name: str | None = Field(
+    full_name: Name | None = Field(
         default=None, max_length=100, description="企业名称（按营业执照）"
     )
-    uscc: str | None = Field(default=None, max_length=32, description="统一社会信用代码")
-    legal_representative: str | None = Field(default=None, max_length=64, description="法定代表人")
-    address: str | None = Field(default=None, max_length=200, description="住所")
+    uscc: Uscc | None = Field(default=None, description="统一社会信用代码")
+    legal_representative: Name | None = Field(default=None, max_length=64, description="法定代表人")
+    address: Name | None = Field(default=None, max_length=200, description="住所")
     business_term_from: date | None = Field(default=None, description="营业期限（起）")
     business_term_to: date | None = Field(
         default=None, description="营业期限（止），不能超今起 2 年"
     )
-    qualification_cert_no: str | None = Field(
-        default=None, max_length=64, description="资质证书编号（可不填）"
-    )
+    qualification_cert_no: CertNo | None = Field(default=None, description="资质证书编号（可不填）")
     qualification_valid_to: date | None = Field(
         default=None, description="资质有效期，不能超今起 2 年；无资质证书时与营业期限一致"
     )
@@ -69,7 +68,7 @@ class EnterpriseInfoBody(Body):
 
 
 class MaterialCreateRequest(Body):
-    name: str | None = Field(
+    name: Name | None = Field(
         default=None,
         max_length=64,
         description="材料名称；不填则为「未命名材料」，须改名保存后才能上传",
@@ -77,23 +76,25 @@ class MaterialCreateRequest(Body):
 
 
 class MaterialRenameRequest(Body):
-    name: str = Field(max_length=64, description="材料名称，例如「营业执照」")
+    name: Name = Field(max_length=64, description="材料名称，例如「营业执照」")
 
 
 class SubmitRequest(Body):
-    comment: str | None = Field(default=None, max_length=500, description="提交意见")
+    comment: Reason | None = Field(default=None, max_length=500, description="提交意见")
 
 
 class ReviewDecisionRequest(Body):
-    reason: str | None = Field(default=None, max_length=500, description="审核意见；不通过时必填")
+    reason: Reason | None = Field(
+        default=None, max_length=500, description="审核意见；不通过时必填"
+    )
 
 
 class PractitionerRequest(Body):
     """人员信息: name, 身份证号码, 手机号码 (the initial password goes to this phone)."""
 
-    name: str | None = Field(default=None, max_length=64)
-    id_number: str | None = Field(default=None, max_length=32)
-    phone: str | None = Field(default=None, max_length=20)
+    name: Name | None = Field(default=None, max_length=64)
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
 
     def to_domain(self) -> PersonInput:
         return PersonInput(**self.model_dump(include=self.model_fields_set))

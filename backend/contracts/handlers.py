@@ -18,6 +18,7 @@ from backend.contracts.schemas import (
     VerifyPropertyResponse,
 )
 from backend.http import actor_of, parse_body, respond
+from backend.request_values import query_int
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import ContractStatus
 from signing_flow.usecases import contracts
@@ -79,13 +80,16 @@ async def list_all(request: web.Request) -> web.Response:
             problems.append(
                 FieldProblem("status", "INVALID", f"one of {[s.value for s in ContractStatus]}")
             )
-    limit = query.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+    try:
+        limit = query_int(request, "limit", "50") or 0
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= 200:
         problems.append(FieldProblem("limit", "INVALID", "an integer from 1 to 200"))
     if problems:
         raise ValidationFailed(problems)
     found = await contracts.list_contracts(
-        request.app[PORTS], actor, status=status, number=query.get("number"), limit=int(limit)
+        request.app[PORTS], actor, status=status, number=query.get("number"), limit=limit
     )
     return respond(ContractList(items=[ContractSummary.of(c) for c in found]))
 

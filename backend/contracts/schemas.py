@@ -10,6 +10,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from backend.fields import (
+    MAX_PRICE_FEN,
+    SHARE_BP_TOTAL,
+    CertNo,
+    IdNumber,
+    Name,
+    Phone,
+    Reason,
+    UnitNo,
+)
 from backend.shared_schemas import Body
 from signing_flow.codec import to_doc
 from signing_flow.models import (
@@ -48,16 +58,14 @@ from signing_flow.vocabulary import CONTRACT_LABELS
 class PropertyLookupBody(Body):
     """By 房产证号/不动产权证号 + an owner's ID number, or by 不动产单元号 + an owner's name."""
 
-    cert_no: str | None = Field(
-        default=None, max_length=64, examples=["粤（2021）中山市不动产权第0123456号"]
-    )
-    owner_id_number: str | None = Field(default=None, max_length=32)
+    cert_no: CertNo | None = Field(default=None, examples=["粤（2021）中山市不动产权第0123456号"])
+    owner_id_number: IdNumber | None = None
     first_gen_id: bool = Field(
         default=False,
         description="勾选：产权证书上的证件号码为一代身份证（15 位）。否则不要勾选。",
     )
-    unit_no: str | None = Field(default=None, max_length=40)
-    owner_name: str | None = Field(default=None, max_length=64)
+    unit_no: UnitNo | None = None
+    owner_name: Name | None = Field(default=None, max_length=64)
 
     def to_domain(self) -> PropertyLookup:
         return PropertyLookup(**self.model_dump())
@@ -66,16 +74,18 @@ class PropertyLookupBody(Body):
 class PartyBody(Body):
     """One person per entry (每一格只能填写一个人的信息)."""
 
-    name: str | None = Field(default=None, max_length=64)
+    name: Name | None = Field(default=None, max_length=64)
     id_type: IdType | None = None
-    id_number: str | None = Field(default=None, max_length=32)
-    phone: str | None = Field(default=None, max_length=20)
-    share_bp: int | None = Field(default=None, description="按份共有的份额，万分比 (1–9999)")
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
+    share_bp: int | None = Field(
+        default=None, ge=0, le=SHARE_BP_TOTAL, description="按份共有的份额，万分比 (1–9999)"
+    )
 
 
 class ApplicantBody(Body):
-    name: str | None = Field(default=None, max_length=64)
-    phone: str | None = Field(default=None, max_length=20)
+    name: Name | None = Field(default=None, max_length=64)
+    phone: Phone | None = None
 
 
 class EvaluationBody(Body):
@@ -85,7 +95,7 @@ class EvaluationBody(Body):
         le=max(EvaluationLevel),
         description="1 非常不满意 … 5 非常满意",
     )
-    comment: str | None = Field(default=None, max_length=500)
+    comment: Reason | None = Field(default=None, max_length=500)
 
 
 class FundSupervisionBody(Body):
@@ -100,7 +110,9 @@ class ContractFields(Body):
     sellers: list[PartyBody] | None = Field(default=None, max_length=20)
     buyers: list[PartyBody] | None = Field(default=None, max_length=20)
     co_ownership: CoOwnership | None = None
-    price_fen: int | None = Field(default=None, ge=0, description="成交价，单位：分")
+    price_fen: int | None = Field(
+        default=None, ge=0, le=MAX_PRICE_FEN, description="成交价，单位：分 (at most 10^13)"
+    )
     payment_method: PaymentMethod | None = None
     delivery_date: date | None = None
     applicant: ApplicantBody | None = None

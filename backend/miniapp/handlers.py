@@ -16,12 +16,13 @@ from backend.miniapp.schemas import (
     SessionOut,
     SessionRequest,
 )
+from backend.request_values import user_agent
 from signing_flow.usecases import party
 from signing_flow.usecases.party import PartyContext, Requester
 
 
 def _origin(request: web.Request) -> Requester:
-    return Requester(ip=request.remote, user_agent=request.headers.get("User-Agent"))
+    return Requester(ip=request.remote, user_agent=user_agent(request))
 
 
 def _view(ctx: PartyContext) -> PartyViewOut:

@@ -6,6 +6,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from backend.fields import (
+    IdNumber,
+    Name,
+    Reason,
+)
 from backend.shared_schemas import Body, ReceiptOut
 from signing_flow.models import Contract, OrderParty, SigningOrder
 from signing_flow.states import NEXT_STEP
@@ -23,8 +28,8 @@ class ReviewRequest(Body):
 
 
 class PoliceVerificationRequest(Body):
-    name: str = Field(min_length=1, max_length=64)
-    id_number: str = Field(min_length=1, max_length=32)
+    name: Name = Field(min_length=1, max_length=64)
+    id_number: IdNumber = Field(min_length=1)
 
 
 class AuthorizeRequest(Body):
@@ -36,7 +41,7 @@ class AuthorizeRequest(Body):
 
 
 class DeclineRequest(Body):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason = Field(min_length=1, max_length=500)
 
 
 class OtherPartyOut(BaseModel):

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from backend.fields import (
+    IdNumber,
+    Name,
+    Reason,
+)
 from backend.shared_schemas import Body
 from signing_flow.models import OrderPurpose
 from signing_flow.usecases.window import AppearanceInput
 
 
 class CancellationRequest(Body):
-    reason: str = Field(min_length=1, max_length=500, description="注销原因")
+    reason: Reason = Field(min_length=1, max_length=500, description="注销原因")
 
 
 class WindowCaseRequest(Body):
     purpose: OrderPurpose
-    reason: str | None = Field(default=None, max_length=500, description="注销原因 (cancellation)")
+    reason: Reason | None = Field(
+        default=None, max_length=500, description="注销原因 (cancellation)"
+    )
 
 
 class AppearanceRequest(Body):
@@ -24,8 +31,8 @@ class AppearanceRequest(Body):
 
     appeared: bool = False
     id_checked: bool = False
-    proxy_name: str | None = Field(default=None, max_length=64)
-    proxy_id_number: str | None = Field(default=None, max_length=32)
+    proxy_name: Name | None = Field(default=None, max_length=64)
+    proxy_id_number: IdNumber | None = None
     poa_notarised: bool = False
     poa_names_matter: bool = False
     father_present: bool = False
@@ -36,7 +43,7 @@ class AppearanceRequest(Body):
 
 
 class RejectRequest(Body):
-    reason: str = Field(min_length=1, max_length=500, description="退回原因")
+    reason: Reason = Field(min_length=1, max_length=500, description="退回原因")
 
 
 class FormList(BaseModel):

@@ -5,7 +5,6 @@ password goes out by SMS. One person (by ID number) belongs to at most one agenc
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,7 +36,13 @@ from signing_flow.usecases.practitioner_logins import (
     revoke_sessions,
     send_password,
 )
-from signing_flow.validators import check_id_number, check_phone, normalize_id_number
+from signing_flow.validators import (
+    check_id_number,
+    check_phone,
+    check_visible_text,
+    normalize_id_number,
+    normalize_phone,
+)
 from signing_flow.vocabulary import PractitionerAction
 
 
@@ -81,8 +86,10 @@ def _check_person(form: PersonInput, *, partial: bool) -> dict[str, str]:
             value = normalize_id_number(value)
             if reason := check_id_number(value):
                 problems.append(FieldProblem(path, "INVALID", f"身份证号码有误 ({reason})"))
+        elif path == "name" and (reason := check_visible_text(value)):
+            problems.append(FieldProblem(path, "INVALID", reason))
         elif path == "phone":
-            value = re.sub(r"[\s-]", "", value)
+            value = normalize_phone(value)
             if reason := check_phone(value):
                 problems.append(FieldProblem(path, "INVALID", f"手机号码有误 ({reason})"))
         out[path] = value

@@ -13,9 +13,11 @@ from signing_flow.validators import (
     check_phone,
     check_unit_no,
     check_uscc,
+    check_visible_text,
     id15_to_id18,
     mask_id_number,
     normalize_cert_no,
+    normalize_id_number,
 )
 
 
@@ -91,3 +93,36 @@ def test_phone_numbers_are_mainland_mobiles_or_carry_a_hmt_country_code() -> Non
 
 def test_masking_keeps_the_first_three_and_last_four_characters() -> None:
     assert mask_id_number("11010519491231002X") == "110***********002X"
+
+
+FULL_WIDTH_ID = "１１０１０５１９４９１２３１００２ｘ"
+ARABIC_INDIC_ID = "".join(chr(0x0660 + int(c)) for c in "11010519491231002") + "X"
+
+
+def test_full_width_numbers_normalise_to_ascii_and_other_scripts_do_not_pass() -> None:
+    # Python's \d and int() take any script's digits: the checks must not.
+    assert normalize_id_number(FULL_WIDTH_ID) == "11010519491231002X"
+    assert check_id_number(FULL_WIDTH_ID) is None
+    assert check_id_number(ARABIC_INDIC_ID) is not None
+    assert check_phone("１３８００１３８０００") is None
+    assert check_phone("١٣٨٠٠١٣٨٠٠٠") is not None
+    assert check_uscc("９１３５０１００Ｍ０００１００Ｙ４３") is None
+    assert check_uscc("91350100M٠٠٠100Y43") is not None
+    assert check_unit_no("４４２０００００１００１ＧＢ００００１Ｆ０００１０００１") is None
+    assert check_unit_no("442000001001GB00001F0001000١") is not None
+    assert normalize_cert_no("粤(２０２１)中山市不动产权第０１２３４５６号") == (
+        "粤（2021）中山市不动产权第0123456号"
+    )
+    assert check_cert_no("粤（2021）中山市不动产权第٠123456号") is not None
+
+
+@pytest.mark.parametrize("text", ["\u200b", "张\u202e伟", "张\u200d伟", "张\u0000伟", "\u2800"])
+def test_text_with_invisible_characters_says_why(text: str) -> None:
+    assert check_visible_text(text) is not None
+
+
+def test_visible_text_passes_and_only_multiline_text_keeps_line_breaks() -> None:
+    assert check_visible_text("") is None
+    assert check_visible_text("张伟") is None
+    assert check_visible_text("第一行\n第二行", multiline=True) is None
+    assert check_visible_text("第一行\n第二行") is not None
