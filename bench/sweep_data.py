@@ -15,9 +15,10 @@ from backend.demo import AGENCY_ID
 from backend.storage.sqlite import SqliteStore
 from bench.fixtures import bench_property, contract_body
 from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.codec import encode_time
 from signing_flow.models import Actor, Role
-from signing_flow.ports import Lifetimes, Ports
+from signing_flow.ports import COLLECTIONS, Lifetimes, Ports
 from signing_flow.usecases.contracts import create_contract, submit_contract
 from signing_flow.usecases.signing import create_signing_order
 
@@ -47,6 +48,7 @@ class TemplatePorts:
     clock: FixedClock
     registry: SandboxRegistry
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
+    notifier: None = None
 
 
 def _dump(doc: dict[str, Any]) -> str:
@@ -65,7 +67,7 @@ class Template:
 
 
 async def make_templates() -> dict[str, Template]:
-    store = SqliteStore(":memory:")
+    store = SqliteStore(":memory:", {**COLLECTIONS, **SANDBOX_COLLECTIONS})
     await store.open()
     try:
         prop = bench_property(TEMPLATE_PROPERTY)
