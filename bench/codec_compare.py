@@ -7,7 +7,7 @@ given the codec's document shape: ``_id`` for ``id`` through an alias generator,
 fixed-width times through ``json_encoders`` (deprecated, but the domain's dataclasses cannot carry
 pydantic's serializers); the script checks that both decode to equal contracts and counts the
 values where their documents differ. Also printed: the sweeps' partial decode and encode
-(``schedulers/jobs.py``), which pydantic has no counterpart for.
+(``schedulers/sweeps.py``), which pydantic has no counterpart for.
 """
 
 from __future__ import annotations
@@ -26,15 +26,10 @@ from typing import Any
 from pydantic import ConfigDict, TypeAdapter
 
 from bench.sweep_data import make_templates
+from schedulers.sweeps import CONTRACT_UNDECODED, ORDER_UNDECODED
 from signing_flow import models
 from signing_flow.codec import encode_time, from_doc, to_doc
 from signing_flow.models import Contract, SigningOrder
-
-# The sweeps' partial decode (schedulers/jobs.py): fields no sweep reads stay stored documents.
-SWEEP_AS_STORED = frozenset(
-    {"property", "sellers", "buyers", "applicant", "evaluation", "fund_supervision",
-     "acknowledgements", "window_case"}
-)  # fmt: skip
 
 
 def median_us(call: Callable[[], Any], iterations: int) -> float:
@@ -85,14 +80,16 @@ def main() -> None:
     diffs = differences(to_doc(contract), encoded)
 
     def sweep_round_trip() -> None:
-        # What schedulers/jobs.py decodes of a contract: the head, the open order without its
+        # What schedulers/sweeps.py decodes of a contract: the head, the open order without its
         # parties, the last audit event; then it encodes the same back.
         partial = from_doc(
-            Contract, {**doc, "orders": [], "events": doc["events"][-1:]}, as_stored=SWEEP_AS_STORED
+            Contract,
+            {**doc, "orders": [], "events": doc["events"][-1:]},
+            undecoded=CONTRACT_UNDECODED,
         )
-        order = from_doc(SigningOrder, doc["orders"][-1], as_stored=frozenset({"parties"}))
-        to_doc(order, as_stored=frozenset({"parties"}))
-        to_doc(partial, as_stored=SWEEP_AS_STORED)
+        order = from_doc(SigningOrder, doc["orders"][-1], undecoded=ORDER_UNDECODED)
+        to_doc(order, undecoded=ORDER_UNDECODED)
+        to_doc(partial, undecoded=CONTRACT_UNDECODED)
 
     rows = [
         ("decode", lambda: from_doc(Contract, doc), lambda: adapter.validate_python(doc)),

@@ -40,9 +40,6 @@ class StateMachine(Generic[S, A]):
         self.field = field
         self.offered = offered
 
-    def target(self, state: S, action: A) -> S | None:
-        return self.table[state].get(action)
-
     def actions(self, state: S) -> list[str]:
         """The actions ``state`` allows, sorted, offered ones only."""
         return sorted(a for a in self.table[state] if self.offered is None or a in self.offered)

@@ -12,6 +12,7 @@ from backend.fields import (
     Reason,
 )
 from backend.shared_schemas import Body, ReceiptOut
+from miniapp_mock.check_answers import FACE_SAMPLES
 from signing_flow.models import Contract, OrderParty, SigningOrder
 from signing_flow.states import NEXT_STEP
 from signing_flow.terms import PARTY_ROLE_LABELS, PURPOSE_LABELS
@@ -36,7 +37,7 @@ class AuthorizeRequest(Body):
     face_sample: str = Field(
         min_length=1,
         max_length=64,
-        description="sandbox: match | mismatch | no_liveness | timeout",
+        description="sandbox: " + " | ".join(FACE_SAMPLES),
     )
 
 

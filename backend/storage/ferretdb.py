@@ -34,7 +34,7 @@ from pymongo.errors import DuplicateKeyError, OperationFailure, PyMongoError
 
 from backend.storage.mongo import SEQUENCES, MongoStore, _conflict, _reachable
 from signing_flow.errors import DuplicateKey, VersionConflict
-from signing_flow.ports import COLLECTIONS, Doc
+from signing_flow.ports import Doc
 
 SEQUENCE_CLAIMS = "sequence_claims"  # {_id: "<name>:<n>"}
 CAS_CLAIMS = "cas_claims"  # {_id: "<collection>:<id>:<version>", at: epoch s}
@@ -163,7 +163,8 @@ class FerretDBStore(MongoStore):
         """First the index name in SQLite's message (``… index 'number_unique'``)."""
         details = error if isinstance(error, Mapping) else getattr(error, "details", None) or {}
         message = str(details.get("errmsg") or error)
-        unique = COLLECTIONS[collection].unique if collection in COLLECTIONS else ()
+        spec = self.collections.get(collection)
+        unique = spec.unique if spec is not None else ()
         for field in unique:
             if f"{field}_unique'" in message:
                 return field
