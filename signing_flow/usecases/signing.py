@@ -37,7 +37,8 @@ from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import with_retries
 from signing_flow.secrets import token_digest
-from signing_flow.states import NEXT_STEP
+from signing_flow.states import NEXT_STEP, ORDER
+from signing_flow.usecases.cancellation import ensure_registry_allows_cancellation
 from signing_flow.usecases.contracts import get_contract, get_own_contract
 from signing_flow.vocabulary import ContractAction, OrderAction
 
@@ -199,7 +200,9 @@ async def register_token(
 async def cancel_signing_order(
     ports: Ports, actor: Actor, order_id: str
 ) -> tuple[Contract, SigningOrder]:
-    """注销电子合同订单: before all have signed; the contract goes back to draft for editing."""
+    """注销电子合同订单: before all have signed; the contract goes back to draft for editing.
+    A completed cancellation order can be cancelled too (the contract goes back to 已备案): it is
+    the way out when the registry refuses its submit."""
 
     async def attempt() -> tuple[Contract, SigningOrder]:
         contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
@@ -208,6 +211,8 @@ async def cancel_signing_order(
         if expire_if_due(contract, now, actor):
             await save_contract(ports, contract)
             raise order.refusal("cancel")
+        if order.status is OrderStatus.COMPLETED and order.purpose is OrderPurpose.FILING:
+            raise ORDER.refusal(order.status, "cancel", [OrderAction.SUBMIT.value])
         end_order(contract, order, OrderAction.CANCEL, actor, now)
         await save_contract(ports, contract)
         return contract, order
@@ -220,10 +225,14 @@ async def submit_signing_order(
     ports: Ports, actor: Actor, order_id: str
 ) -> tuple[Contract, SigningOrder]:
     """提交: after 订单已经完成签字 the contract is filed (已签约), or, for a cancellation order,
-    cancelled. Nothing in it changes after this."""
+    cancelled. Nothing in it changes after this. A cancellation is final only here, so the
+    registry is asked again: once it accepted or completed the transfer, the submit is refused
+    (409) and nothing changes; the agent then cancels the order, and the contract stays filed."""
     contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
     order = find_order(contract, order_id)
     now = ports.clock.now()
+    if order.status is OrderStatus.COMPLETED and order.purpose is OrderPurpose.CANCELLATION:
+        await ensure_registry_allows_cancellation(ports, contract)
     order.apply(OrderAction.SUBMIT, now)
     if order.purpose is OrderPurpose.FILING:
         contract.apply(ContractAction.FILE, actor, now, {"order_id": order.id})
