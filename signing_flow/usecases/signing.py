@@ -42,6 +42,11 @@ from signing_flow.usecases.cancellation import ensure_registry_allows_cancellati
 from signing_flow.usecases.contracts import get_contract, get_own_contract
 from signing_flow.vocabulary import ContractAction, OrderAction
 
+# After this many lost rotations a usable token is shown as it is; a token that no longer works
+# is still replaced, for up to QR_ATTEMPTS tries (with with_retries' pauses, about 3 s).
+QR_PATIENCE = 8
+QR_ATTEMPTS = 48
+
 
 @dataclass(frozen=True)
 class QrLink:
@@ -133,9 +138,18 @@ def qr_url(ports: Ports, token: str) -> str:
 
 async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str) -> QrLink:
     """查看二维码: the party's current QR link. The same token is shown again while it has more
-    than a minute left and is unused; otherwise a new one replaces it."""
+    than a minute left and is unused; otherwise a new one replaces it.
+
+    Showing a code is a read for the agent, but rotating the token is a write, which can lose
+    its compare-and-set to writers in other processes (parties signing, other screens). Deciding
+    again is safe, so it retries longer than a step does; and once it has lost ``QR_PATIENCE``
+    times it shows the current token while that one still works (unused, unexpired) instead of
+    rotating it: a read must not fail on a write conflict."""
+    tries = 0
 
     async def attempt() -> QrLink:
+        nonlocal tries
+        tries += 1
         contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
         order = find_order(contract, order_id)
         now = ports.clock.now()
@@ -154,6 +168,8 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
                 code="PARTY_FINISHED",
             )
         rotate_at = now + timedelta(seconds=ports.lifetimes.qr_rotate_before)
+        if tries > QR_PATIENCE:
+            rotate_at = now  # contended: any usable token will do
         current = (
             party.qr_token_hash is not None
             and not party.qr_used
@@ -175,7 +191,7 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
         return QrLink(qr_url(ports, token), party.qr_token_hash, party.qr_expires_at)
 
     async with ports.store.writing("contracts", contract_id_of(order_id)):
-        return await with_retries(attempt)
+        return await with_retries(attempt, attempts=QR_ATTEMPTS)
 
 
 async def register_token(
