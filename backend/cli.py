@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
 from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
+from miniapp_mock.clock import MovableClock
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
 from miniapp_mock.scenario import Person, Scenario
 from miniapp_mock.simulate import run_cli
@@ -40,6 +41,7 @@ from signing_flow.audit import chain_break
 from signing_flow.codec import encode_time
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import DependencyUnavailable
+from signing_flow.ports import Clock, DocumentStore
 from signing_flow.repository import contracts
 from signing_flow.vocabulary import CONTRACT_LABELS
 
@@ -101,12 +103,47 @@ def next_purge_time(now: datetime) -> datetime:
     return run if run > local else run + timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class _FixedClock:
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def _iso_time(value: str) -> datetime:
+    """``--now``: an ISO 8601 time with its UTC offset, within the years the service handles."""
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {value!r}") from exc
+    if at.tzinfo is None:
+        raise argparse.ArgumentTypeError("include the UTC offset, e.g. 2026-11-28T00:00:00+08:00")
+    if not 2000 <= at.year <= 9000:
+        raise argparse.ArgumentTypeError("choose a year from 2000 to 9000")
+    return at
+
+
+async def _purge_clock(settings: Settings, store: DocumentStore, at: datetime | None) -> Clock:
+    """``--now`` if given; otherwise the service's clock, in the sandbox moved as the service's
+    processes see it (the offset is in the store)."""
+    if at is not None:
+        return _FixedClock(at)
+    clock = providers(settings).clock
+    if isinstance(clock, MovableClock):
+        await clock.refresh(store)
+    return clock
+
+
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Preview (--dry-run) or run the purge of stale contracts now."""
+    if args.now is not None and not args.dry_run:
+        print("wangqian purge: --now only goes with --dry-run", file=sys.stderr)
+        return 2
 
     async def run() -> int:
-        async with open_store(settings.store_url) as store:
-            clock = SystemClock()
+        async with open_store(settings.store_url, providers(settings).collections) as store:
+            clock = await _purge_clock(settings, store, args.now)
             if not args.dry_run:
                 report = await purge_stale_contracts(store, clock)
                 print(f"已删除 {len(report.changed)} 份合同 (purged): {' '.join(report.changed)}")
@@ -249,6 +286,12 @@ def main(argv: list[str] | None = None) -> int:
     purge = sub.add_parser("purge", help="purge stale contracts now, or preview the next purge")
     purge.add_argument(
         "--dry-run", action="store_true", help="list what the next purge would delete"
+    )
+    purge.add_argument(
+        "--now",
+        type=_iso_time,
+        metavar="ISO_TIME",
+        help="with --dry-run: preview as if it were this time (e.g. 2026-11-28T00:00:00+08:00)",
     )
     purge.set_defaults(run=cmd_purge)
     _add_simulate(sub)

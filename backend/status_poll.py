@@ -134,10 +134,16 @@ class StatusPoll:
             self._kept[key] = kept
             return _status_answer(request, kept.etag, kept.body)
         deadline = time.monotonic() + wait
+        waited = False
         while order.version <= seen and (remaining := deadline - time.monotonic()) > 0:
+            waited = True
             await self.feed.wait(contract.id, min(remaining, STORE_POLL_SECONDS))
             view = await self.snapshots.get(CONTRACT_WITHOUT_EVENTS, contract.id)
             contract, order = await self._current(actor, view, order_id)
+        if waited:
+            # The session may have ended during the wait (a logout, a disabled account, its
+            # expiry): decide again, as a poll sent now would.
+            _, contract, order, _ = await self._decide(request, key)
         return _status_answer(request, order_etag(contract, order), render_order(contract, order))
 
     async def _holds(self, kept: KeptAnswer) -> bool:

@@ -22,5 +22,8 @@ SANDBOX_ROUTES = [
 
 def mount_sandbox(app: web.Application) -> None:
     """The routes that exist only in the sandbox. The clock routes need the app's clock to be a
-    ``MovableClock`` (``backend.providers`` picks one with ``WANGQIAN_SANDBOX=1``)."""
+    ``MovableClock`` (``backend.providers`` picks one with ``WANGQIAN_SANDBOX=1``), whose offset
+    every request and the scheduler's jobs read from the store (``miniapp_mock.clock``)."""
     mount(app, SANDBOX_ROUTES)
+    app.middlewares.append(clock.refresh_clock)
+    app.cleanup_ctx.append(clock.keep_clock_fresh)

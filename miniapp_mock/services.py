@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from miniapp_mock import registry, sms, unified_identity
+from miniapp_mock import clock, registry, sms, unified_identity
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
@@ -17,6 +17,7 @@ SANDBOX_COLLECTIONS: dict[str, CollectionSpec] = {
     registry.COLLECTION: registry.SPEC,
     unified_identity.COLLECTION: unified_identity.SPEC,
     sms.COLLECTION: sms.SPEC,
+    clock.COLLECTION: clock.SPEC,
 }
 
 

@@ -124,7 +124,9 @@ ORDER_TRANSITIONS: dict[O, dict[OA, O]] = {
         OA.DECLINE: O.DECLINED,
         OA.LOCK_OUT: O.FAILED,
     },
-    O.COMPLETED: {OA.SUBMIT: O.SUBMITTED},
+    # cancel: only a cancellation order the registry no longer lets be submitted (the use case
+    # refuses it for a filing order, whose contract is already 已完成签字)
+    O.COMPLETED: {OA.SUBMIT: O.SUBMITTED, OA.CANCEL: O.CANCELLED},
     O.SUBMITTED: {},
     O.CANCELLED: {},
     O.EXPIRED: {},

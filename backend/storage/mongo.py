@@ -7,6 +7,10 @@ bulk of them); nothing here uses transactions, change streams, TTL or partial in
 in findAndModify or aggregation. A compare-and-set is ``replace_one({_id, version})``, which
 MongoDB applies atomically to the one document.
 
+Durability: every write is acknowledged only once a majority of the replica set has it in its
+journal (``w="majority", j=True`` on the client), so an acknowledged signature survives a power
+loss and a failover. The URL's own ``w``/``journal`` options win (a deployment's deliberate choice).
+
 FerretDB 1.x speaks the same protocol but its updates are not atomic under concurrency:
 ``backend/storage/ferretdb.py`` is this store in FerretDB mode, which claims each version first.
 """
@@ -144,6 +148,10 @@ class MongoStore:
                 self._client_options[name] = given
             elif name.lower() not in in_url:
                 self._client_options[name] = default
+        if "w" not in in_url:
+            self._client_options["w"] = "majority"
+        if not {"journal", "j"} & in_url:
+            self._client_options["journal"] = True
         self._client: AsyncMongoClient[Doc] | None = None
         self._db: AsyncDatabase[Doc] | None = None
         self.build_info: Doc = {}  # the server's answer at open(), to tell FerretDB apart

@@ -4,8 +4,12 @@ Each table is ``(id, version, body)``; the indexed fields of ``COLLECTIONS`` get
 indexes on ``json_extract(body, '$.field')`` so that uniqueness (one active contract per
 property, unique contract numbers) is enforced by SQLite itself.
 
-Calls run on the event loop thread, not in a thread pool: with WAL and ``synchronous=NORMAL`` a
-read or a single-row write takes microseconds, and a hop to a worker thread per query would cost
+Durability: WAL with ``synchronous=FULL``, so a commit is on disk (the WAL fsynced) before the
+caller is answered, and an acknowledged signature survives a power loss, not only a process kill
+(``NORMAL`` may lose the last commits on power loss; docs/performance.md has what FULL costs).
+
+Calls run on the event loop thread, not in a thread pool: with WAL a read or a single-row write
+takes microseconds, and a hop to a worker thread per query would cost
 more than the query (the status poll does three). ``busy_timeout`` bounds the wait when another
 process holds the write lock.
 """
@@ -84,7 +88,7 @@ class SqliteStore:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA busy_timeout=5000")
         db.execute(
             "CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"

@@ -37,9 +37,15 @@ from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import with_retries
 from signing_flow.secrets import token_digest
-from signing_flow.states import NEXT_STEP
+from signing_flow.states import NEXT_STEP, ORDER
+from signing_flow.usecases.cancellation import ensure_registry_allows_cancellation
 from signing_flow.usecases.contracts import get_contract, get_own_contract
 from signing_flow.vocabulary import ContractAction, OrderAction
+
+# After this many lost rotations a usable token is shown as it is; a token that no longer works
+# is still replaced, for up to QR_ATTEMPTS tries (with with_retries' pauses, about 3 s).
+QR_PATIENCE = 8
+QR_ATTEMPTS = 48
 
 
 @dataclass(frozen=True)
@@ -132,9 +138,18 @@ def qr_url(ports: Ports, token: str) -> str:
 
 async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str) -> QrLink:
     """查看二维码: the party's current QR link. The same token is shown again while it has more
-    than a minute left and is unused; otherwise a new one replaces it."""
+    than a minute left and is unused; otherwise a new one replaces it.
+
+    Showing a code is a read for the agent, but rotating the token is a write, which can lose
+    its compare-and-set to writers in other processes (parties signing, other screens). Deciding
+    again is safe, so it retries longer than a step does; and once it has lost ``QR_PATIENCE``
+    times it shows the current token while that one still works (unused, unexpired) instead of
+    rotating it: a read must not fail on a write conflict."""
+    tries = 0
 
     async def attempt() -> QrLink:
+        nonlocal tries
+        tries += 1
         contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
         order = find_order(contract, order_id)
         now = ports.clock.now()
@@ -153,6 +168,8 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
                 code="PARTY_FINISHED",
             )
         rotate_at = now + timedelta(seconds=ports.lifetimes.qr_rotate_before)
+        if tries > QR_PATIENCE:
+            rotate_at = now  # contended: any usable token will do
         current = (
             party.qr_token_hash is not None
             and not party.qr_used
@@ -174,7 +191,7 @@ async def party_qr_link(ports: Ports, actor: Actor, order_id: str, party_id: str
         return QrLink(qr_url(ports, token), party.qr_token_hash, party.qr_expires_at)
 
     async with ports.store.writing("contracts", contract_id_of(order_id)):
-        return await with_retries(attempt)
+        return await with_retries(attempt, attempts=QR_ATTEMPTS)
 
 
 async def register_token(
@@ -199,7 +216,9 @@ async def register_token(
 async def cancel_signing_order(
     ports: Ports, actor: Actor, order_id: str
 ) -> tuple[Contract, SigningOrder]:
-    """注销电子合同订单: before all have signed; the contract goes back to draft for editing."""
+    """注销电子合同订单: before all have signed; the contract goes back to draft for editing.
+    A completed cancellation order can be cancelled too (the contract goes back to 已备案): it is
+    the way out when the registry refuses its submit."""
 
     async def attempt() -> tuple[Contract, SigningOrder]:
         contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
@@ -208,6 +227,8 @@ async def cancel_signing_order(
         if expire_if_due(contract, now, actor):
             await save_contract(ports, contract)
             raise order.refusal("cancel")
+        if order.status is OrderStatus.COMPLETED and order.purpose is OrderPurpose.FILING:
+            raise ORDER.refusal(order.status, "cancel", [OrderAction.SUBMIT.value])
         end_order(contract, order, OrderAction.CANCEL, actor, now)
         await save_contract(ports, contract)
         return contract, order
@@ -220,10 +241,14 @@ async def submit_signing_order(
     ports: Ports, actor: Actor, order_id: str
 ) -> tuple[Contract, SigningOrder]:
     """提交: after 订单已经完成签字 the contract is filed (已签约), or, for a cancellation order,
-    cancelled. Nothing in it changes after this."""
+    cancelled. Nothing in it changes after this. A cancellation is final only here, so the
+    registry is asked again: once it accepted or completed the transfer, the submit is refused
+    (409) and nothing changes; the agent then cancels the order, and the contract stays filed."""
     contract = await get_own_contract(ports, actor, contract_id_of(order_id), order_not_found)
     order = find_order(contract, order_id)
     now = ports.clock.now()
+    if order.status is OrderStatus.COMPLETED and order.purpose is OrderPurpose.CANCELLATION:
+        await ensure_registry_allows_cancellation(ports, contract)
     order.apply(OrderAction.SUBMIT, now)
     if order.purpose is OrderPurpose.FILING:
         contract.apply(ContractAction.FILE, actor, now, {"order_id": order.id})

@@ -265,6 +265,8 @@ async def submit_window_case(ports: Ports, actor: Actor, contract_id: str) -> Co
     now = ports.clock.now()
     if problems := case_problems(contract, case, now.astimezone(CITY_TZ).date()):
         raise ValidationFailed(problems, "窗口材料不齐，不能提交审核 (the case is incomplete)")
+    if case.purpose is OrderPurpose.CANCELLATION:
+        await ensure_registry_allows_cancellation(ports, contract)
     case.in_review = True
     if case.purpose is OrderPurpose.FILING:
         contract.apply(ContractAction.WINDOW_INTAKE, actor, now)
@@ -291,6 +293,10 @@ async def decide_window_case(
         raise ValidationFailed([FieldProblem("reason", "REQUIRED", "退回须填写原因")])
     now = ports.clock.now()
     filing = case.purpose is OrderPurpose.FILING
+    if approve and not filing:
+        # The registry may have moved since intake; a refused approve leaves the case in review,
+        # for the staff to reject with the reason.
+        await ensure_registry_allows_cancellation(ports, contract)
     if approve:
         # The evidence stays in the audit trail; the case itself closes.
         evidence = {
