@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from signing_flow.audit import public_view
 from signing_flow.codec import to_doc
 from signing_flow.contract_rules import (
     BANKS,
@@ -259,13 +260,27 @@ class PartyOut(BaseModel):
 
 
 class EventOut(BaseModel):
+    """An audit event as anyone who may read the contract sees it (``audit.public_view``):
+    every field the v2 digest covers, verbatim. docs/audit.md says how to check the chain."""
+
+    id: str
+    type: str
     seq: int
-    at: datetime
+    at: str = Field(
+        json_schema_extra={"format": "date-time"},
+        description="UTC, always YYYY-MM-DDTHH:MM:SS.ffffff+00:00: the text the digest covers",
+    )
     actor_id: str
     actor_role: str
     action: str
     from_status: str | None
     to_status: str | None
+    data: dict[str, Any]
+    prev_hash: str
+    client_sha256: str | None = Field(
+        description="v2: SHA-256 commitment to the caller's IP and user agent (not served)"
+    )
+    digest_v: int = Field(description="2: hash covers every field served; 1: older events")
     hash: str
 
 
@@ -352,19 +367,7 @@ class ContractOut(BaseModel):
             cancellation_reason=c.cancellation_reason,
             window_case=to_doc(c.window_case) if c.window_case else None,
             version=c.version,
-            events=[
-                EventOut(
-                    seq=ev.seq,
-                    at=ev.at,
-                    actor_id=ev.actor_id,
-                    actor_role=ev.actor_role,
-                    action=ev.action,
-                    from_status=ev.from_status,
-                    to_status=ev.to_status,
-                    hash=ev.hash,
-                )
-                for ev in c.events
-            ],
+            events=[EventOut(**public_view(ev)) for ev in c.events],
         )
 
 
