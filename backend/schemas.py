@@ -284,6 +284,26 @@ class EventOut(BaseModel):
     hash: str
 
 
+class OrderRef(BaseModel):
+    id: str
+    purpose: str
+    purpose_label: str
+    status: str
+    status_label: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, o: SigningOrder) -> OrderRef:
+        return cls(
+            id=o.id,
+            purpose=o.purpose.value,
+            purpose_label=PURPOSE_LABELS[o.purpose],
+            status=o.status.value,
+            status_label=ORDER_LABELS[o.status],
+            created_at=o.created_at,
+        )
+
+
 class ContractOut(BaseModel):
     id: str
     number: str
@@ -311,11 +331,17 @@ class ContractOut(BaseModel):
     acknowledgements: dict[str, bool]
     created_at: datetime
     updated_at: datetime
-    purge_at: datetime | None = Field(description="未完成电子签名或备案时自动删除的时间")
+    purge_at: datetime | None = Field(
+        description="未完成电子签名或备案时自动删除的时间；已签字、备案、注销或删除后为 null"
+    )
     filed_via: str | None
     cancellation_reason: str | None
     window_case: dict[str, Any] | None
     version: int
+    orders: list[OrderRef] = Field(
+        description="签名订单，按生成顺序（GET /api/v1/signing-orders/{id}）"
+    )
+    open_order_id: str | None = Field(description="待签字或待提交的订单；没有则为 null")
     events: list[EventOut]
 
     @classmethod
@@ -362,11 +388,13 @@ class ContractOut(BaseModel):
             acknowledgements=c.acknowledgements,
             created_at=c.created_at,
             updated_at=c.updated_at,
-            purge_at=c.purge_at,
+            purge_at=c.purge_deadline(),
             filed_via=c.filed_via.value if c.filed_via else None,
             cancellation_reason=c.cancellation_reason,
             window_case=to_doc(c.window_case) if c.window_case else None,
             version=c.version,
+            orders=[OrderRef.of(o) for o in c.orders],
+            open_order_id=c.open_order_id,
             events=[EventOut(**public_view(ev)) for ev in c.events],
         )
 
@@ -405,7 +433,7 @@ class ContractSummary(BaseModel):
             channel=c.channel.value,
             address=c.property.address,
             created_at=c.created_at,
-            purge_at=c.purge_at,
+            purge_at=c.purge_deadline(),
         )
 
 

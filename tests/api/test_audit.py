@@ -56,6 +56,8 @@ async def test_the_served_events_recompute_to_the_chain_without_the_callers_addr
     # Every event from a request commits to its client; the commitment is in the digest.
     assert all(len(e["client_sha256"]) == 64 for e in events)
     assert {e["type"] for e in events} >= {"party_signed", "contract_filed"}
+    signed = next(e for e in events if e["type"] == "party_signed")
+    assert signed["data"]["order_id"] == contract["orders"][0]["id"]
 
 
 async def tamper(client: TestClient[Any, Any], contract_id: str, change: Any) -> None:

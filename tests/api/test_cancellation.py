@@ -69,6 +69,45 @@ async def test_cancelling_the_cancellation_order_returns_the_contract_to_filed(
     assert body["contract_status"] == "filed"
 
 
+async def test_the_contract_links_its_orders_and_drops_its_purge_deadline_once_filed(
+    agent: Api, client: TestClient[Any, Any]
+) -> None:
+    submitted = await submitted_contract(agent)
+    assert submitted["purge_at"] is not None
+    assert submitted["orders"] == [] and submitted["open_order_id"] is None
+    first = await agent.post(f"/api/v1/contracts/{submitted['id']}/signing-orders", expect=201)
+    signing = await agent.get(f"/api/v1/contracts/{submitted['id']}")
+    assert signing["open_order_id"] == first["id"] and signing["purge_at"] is not None
+    await sign_all(agent, client, submitted, first)
+    assert (await agent.get(f"/api/v1/contracts/{submitted['id']}"))["purge_at"] is None  # signed
+    await agent.post(f"/api/v1/signing-orders/{first['id']}/submit")
+    contract = await agent.get(f"/api/v1/contracts/{submitted['id']}")
+    (filing,) = contract["orders"]
+    assert (filing["id"], filing["purpose"], filing["status"]) == (
+        first["id"],
+        "filing",
+        "submitted",
+    )
+    assert contract["open_order_id"] is None and contract["purge_at"] is None
+    listed = await agent.get(f"/api/v1/contracts?number={contract['number']}")
+    assert listed["items"][0]["purge_at"] is None
+    cancelling = await agent.post(
+        f"/api/v1/contracts/{contract['id']}/cancellations", {"reason": "协商解除"}, expect=201
+    )
+    assert cancelling["purge_at"] is None
+    order = await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
+    seen = await agent.get(f"/api/v1/contracts/{contract['id']}")
+    assert [(o["id"], o["purpose"], o["status"]) for o in seen["orders"]] == [
+        (filing["id"], "filing", "submitted"),
+        (order["id"], "cancellation", "awaiting_signatures"),
+    ]
+    assert (
+        seen["open_order_id"] == order["id"]
+        and seen["orders"][1]["purpose_label"] == "注销网签备案"
+    )
+    await agent.get(f"/api/v1/signing-orders/{seen['open_order_id']}")
+
+
 async def test_a_cancellation_needs_a_reason(agent: Api, client: TestClient[Any, Any]) -> None:
     contract = await filed_online(agent, client)
     body = await agent.post(
