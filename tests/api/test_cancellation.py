@@ -67,6 +67,30 @@ async def test_cancelling_the_cancellation_order_returns_the_contract_to_filed(
     order = await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
     body = await agent.post(f"/api/v1/signing-orders/{order['id']}/cancel")
     assert body["contract_status"] == "filed"
+    await assert_filed_without_a_reason(agent, contract["id"], "协商解除")
+
+
+async def assert_filed_without_a_reason(agent: Api, contract_id: str, reason: str) -> None:
+    """A cancellation that did not happen leaves no reason on show; the trail keeps it."""
+    after = await agent.get(f"/api/v1/contracts/{contract_id}")
+    assert after["status"] == "filed" and after["cancellation_reason"] is None
+    requested = [e for e in after["events"] if e["type"] == "cancellation_requested"]
+    assert requested[-1]["data"] == {"reason": reason}
+    assert "request_cancellation" in after["allowed_actions"]
+
+
+async def test_a_declined_cancellation_leaves_the_contract_filed_without_a_reason(
+    agent: Api, client: TestClient[Any, Any]
+) -> None:
+    contract = await filed_online(agent, client)
+    await agent.post(
+        f"/api/v1/contracts/{contract['id']}/cancellations", {"reason": "协商解除"}, expect=201
+    )
+    order = await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
+    phone = Phone(client)
+    await phone.scan(await qr_url(agent, order["id"], "b1"))
+    await phone.step("decline", {"reason": "不同意注销"})
+    await assert_filed_without_a_reason(agent, contract["id"], "协商解除")
 
 
 async def test_the_contract_links_its_orders_and_drops_its_purge_deadline_once_filed(
