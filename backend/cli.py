@@ -1,5 +1,5 @@
 """The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt,
-verify-audit."""
+verify-audit (in the store, or over the API: ``backend.audit_client``)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from aiohttp import ClientError, ClientSession, web
 
 from backend.access_log import AccessLogger
 from backend.app import create_app
+from backend.audit_client import verify_over_api
 from backend.clock import SystemClock
 from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
 from backend.providers import providers
@@ -247,8 +248,15 @@ def cmd_verify_receipt(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_verify_audit(args: argparse.Namespace, settings: Settings) -> int:
-    """OK and 0 when each contract's audit trail, as stored, is an unbroken hash chain; FAILED
-    with the first event that breaks it, and 1, otherwise (also for an unknown contract)."""
+    """OK and 0 when each contract's audit trail, as stored (or as served, with --base-url), is
+    an unbroken hash chain; FAILED with the first event that breaks it, and 1, otherwise (also
+    for an unknown contract)."""
+    if args.base_url:
+        token = args.token or os.environ.get("WANGQIAN_TOKEN")
+        if not token:
+            print("wangqian verify-audit: --base-url needs --token or WANGQIAN_TOKEN")
+            return 2
+        return asyncio.run(verify_over_api(args.base_url, token, args.contract_ids))
 
     async def run() -> int:
         failed = 0
@@ -296,9 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     purge.set_defaults(run=cmd_purge)
     _add_simulate(sub)
     _add_verify_receipt(sub)
-    audit = sub.add_parser("verify-audit", help="check contracts' audit trails in the store")
-    audit.add_argument("contract_ids", nargs="+", metavar="CONTRACT_ID")
-    audit.set_defaults(run=cmd_verify_audit)
+    _add_verify_audit(sub)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
@@ -358,6 +364,22 @@ def _add_simulate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help=f"long-poll hold time, 1–30 (default: {DEFAULT_POLL_WAIT})",
     )
     sim.set_defaults(run=cmd_simulate)
+
+
+def _add_verify_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = sub.add_parser(
+        "verify-audit",
+        help="check contracts' audit trails, in the store or over the API",
+        description="Without --base-url: the trails as stored (WANGQIAN_STORE), every digest. "
+        "With --base-url: the trails as served to the token's account, recomputed as "
+        "docs/audit.md describes. Exit 0 only when every chain is unbroken.",
+    )
+    audit.add_argument("contract_ids", nargs="+", metavar="CONTRACT_ID")
+    audit.add_argument("--base-url", help="check over the API of this server")
+    audit.add_argument(
+        "--token", help="a bearer token that may read the contracts (default: WANGQIAN_TOKEN)"
+    )
+    audit.set_defaults(run=cmd_verify_audit)
 
 
 def _add_verify_receipt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

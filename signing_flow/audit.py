@@ -10,14 +10,25 @@ Event ids are ``<contract id>-e<seq>``, like the order ids ``<contract id>-o<n>`
 stable, derivable from the contract and the chain position alone, so events written before ids
 existed get the same id when they are read.
 
-The hash of an event covers what it covered before ids and types: every field but ``hash``,
-``id`` and ``type``. Both are functions of covered fields (the contract id, ``seq`` and
-``action``), so old trails keep verifying and ``verify_chain`` checks that they agree instead.
+The digest is versioned (``digest_v``; docs/audit.md is the integrator's description):
+
+- **v2** (every event written since): SHA-256 of the canonical JSON of the event *as served*
+  (``public_view``) without ``hash``. The caller's IP address and user agent are personal data
+  and never served (DESIGN §9); the digest covers them through ``client_sha256``, a commitment
+  to them under a random per-event nonce kept with the event. So anyone who may read the
+  contract recomputes the whole chain from the API, and the platform alone can show which
+  address an event came from. (An unsalted hash of an IPv4 address would be no mask: all 2^32
+  are hashed in minutes.)
+- **v1** (events stored before): every stored field but ``hash``, ``id`` and ``type``, the raw
+  IP and user agent included. Old trails keep verifying here; from outside, only their links.
+  ``id`` and ``type`` are functions of covered fields (the contract id, ``seq`` and
+  ``action``), so ``verify_chain`` checks that they agree instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,11 +37,29 @@ from typing import Any
 
 import orjson
 
-from signing_flow.codec import to_doc
+from signing_flow.codec import Doc, to_doc
 from signing_flow.roles import Actor
 from signing_flow.vocabulary import ContractAction as C
 
 GENESIS_HASH = "0" * 64
+DIGEST_VERSION = 2  # what new events are written with
+# What anyone who may read a contract sees of each event, in this order (``public_view``).
+PUBLIC_FIELDS = (
+    "id",
+    "type",
+    "seq",
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "from_status",
+    "to_status",
+    "data",
+    "prev_hash",
+    "client_sha256",
+    "digest_v",
+    "hash",
+)
 
 
 class EventType(StrEnum):
@@ -114,6 +143,10 @@ class AuditEvent:
     # Stored since the outbox; "" when read from an older document, then derived (module doc).
     id: str = ""
     type: str = ""
+    # Absent from events stored before v2, which read as v1 (module doc).
+    digest_v: int = 1
+    client_nonce: str | None = None  # never served: it would unmask the commitment
+    client_sha256: str | None = None
 
     def __post_init__(self) -> None:
         if not self.type:
@@ -148,25 +181,55 @@ def append_event(
         data=data or {},
         id=event_id(contract_id, seq),
         type=EventType(event_type_of(action)).value,
+        digest_v=DIGEST_VERSION,
     )
+    if actor.ip is not None or actor.user_agent is not None:
+        event.client_nonce = secrets.token_hex(16)
+        event.client_sha256 = client_commitment(event)
     event.hash = event_digest(event)
     events.append(event)
     return event
 
 
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys at every level, no whitespace, UTF-8 with non-ASCII kept. (orjson gives the
+    same bytes as ``json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` for
+    the strings, integers, booleans and nulls events hold, in a tenth of the time.)"""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def client_commitment(event: AuditEvent) -> str | None:
+    """SHA-256 of ``{"ip", "nonce", "user_agent"}``'s canonical JSON; None without a client."""
+    if event.ip is None and event.user_agent is None:
+        return None
+    body = {"ip": event.ip, "nonce": event.client_nonce, "user_agent": event.user_agent}
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def public_view(event: AuditEvent) -> Doc:
+    """The event as served (``PUBLIC_FIELDS``): ``at`` in the stored fixed form, exactly the
+    text the v2 digest covers."""
+    doc = to_doc(event)
+    doc["id"] = doc.pop("_id")
+    return {name: doc[name] for name in PUBLIC_FIELDS}
+
+
 def event_digest(event: AuditEvent) -> str:
-    """SHA-256 of the event's canonical JSON without ``hash``, ``id`` and ``type``: sorted
-    keys, no whitespace, UTF-8. (orjson gives the same bytes as ``json.dumps(sort_keys=True,
-    ensure_ascii=False, separators=(",", ":"))`` for the strings, integers and booleans events
-    hold, in a tenth of the time.)"""
-    body = to_doc(event)
-    del body["hash"], body["_id"], body["type"]
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    """The event's hash by its ``digest_v`` (module doc)."""
+    if event.digest_v == DIGEST_VERSION:
+        body = public_view(event)
+    else:
+        body = to_doc(event)
+        del body["_id"], body["type"]
+        del body["digest_v"], body["client_nonce"], body["client_sha256"]
+    del body["hash"]
+    return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
 def verify_chain(contract_id: str, events: Sequence[AuditEvent]) -> bool:
-    """True when every event's hash matches its content and links to the one before, and its
-    id and type are the ones its position and action give."""
+    """True when every event's hash matches its content and links to the one before, its id and
+    type are the ones its position and action give, and (v2) its ``client_sha256`` commits to
+    the stored client."""
     return chain_break(contract_id, events) is None
 
 
@@ -179,6 +242,10 @@ def chain_break(contract_id: str, events: Sequence[AuditEvent]) -> int | None:
             or event.hash != event_digest(event)
             or event.id != event_id(contract_id, event.seq)
             or event.type != event_type_of(event.action)
+            or event.digest_v not in (1, DIGEST_VERSION)
+            or (
+                event.digest_v == DIGEST_VERSION and event.client_sha256 != client_commitment(event)
+            )
         ):
             return event.seq
         prev = event.hash

@@ -26,7 +26,14 @@ from signing_flow.roles import ROLE_LABELS as ROLE_LABELS
 from signing_flow.roles import SYSTEM_ACTOR as SYSTEM_ACTOR
 from signing_flow.roles import Actor as Actor
 from signing_flow.roles import Role as Role
-from signing_flow.states import ACTIVE_STATUSES, CONTRACT, ORDER, PARTY, offers
+from signing_flow.states import (
+    ACTIVE_STATUSES,
+    CONTRACT,
+    ORDER,
+    PARTY,
+    PURGEABLE_STATUSES,
+    offers,
+)
 from signing_flow.vocabulary import AgencyStatus as AgencyStatus
 from signing_flow.vocabulary import Channel as Channel
 
@@ -294,6 +301,11 @@ class Contract:
 
     def parties(self) -> list[Party]:
         return [*self.sellers, *self.buyers]
+
+    def purge_deadline(self) -> datetime | None:
+        """When the automatic deletion will take this contract; None once it no longer applies
+        (signed, filed, cancelled, deleted: ``PURGEABLE_STATUSES``). ``purge_at`` is kept."""
+        return self.purge_at if self.status in PURGEABLE_STATUSES else None
 
     def allowed_actions(self, role: Role) -> list[str]:
         """What a caller of ``role`` can do with this contract now (``states.offers``)."""

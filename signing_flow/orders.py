@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from signing_flow.errors import NotFound
-from signing_flow.models import Actor, Contract, OrderStatus, SigningOrder
+from signing_flow.models import Actor, Contract, ContractStatus, OrderStatus, SigningOrder
 from signing_flow.states import CONTRACT_ACTION_FOR_ORDER_END
 from signing_flow.vocabulary import OrderAction
 
@@ -47,6 +47,10 @@ def end_order(
     )
     contract.open_order_id = None
     contract.order_expires_at = None
+    if contract.status is ContractStatus.FILED:
+        # A cancellation that did not happen leaves the contract as filed, with no reason on
+        # show; the reason stays in the audit trail (``cancellation_requested``'s data).
+        contract.cancellation_reason = None
 
 
 def overdue(contract: Contract, order_id: str, now: datetime) -> bool:

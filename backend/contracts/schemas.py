@@ -21,6 +21,7 @@ from backend.fields import (
     UnitNo,
 )
 from backend.shared_schemas import Body
+from signing_flow.audit import public_view
 from signing_flow.codec import to_doc
 from signing_flow.models import (
     Applicant,
@@ -31,6 +32,7 @@ from signing_flow.models import (
     Party,
     PartyRole,
     RegistryProperty,
+    SigningOrder,
 )
 from signing_flow.roles import Role
 from signing_flow.terms import (
@@ -42,6 +44,7 @@ from signing_flow.terms import (
     ID_TYPE_LABELS,
     PARTY_ROLE_LABELS,
     PAYMENT_METHOD_LABELS,
+    PURPOSE_LABELS,
     Acknowledgement,
     Bank,
     CoOwnership,
@@ -52,7 +55,7 @@ from signing_flow.terms import (
 from signing_flow.usecases.contracts import TODO_NEXT_STEP
 from signing_flow.usecases.properties import PropertyLookup
 from signing_flow.validators import mask_id_number
-from signing_flow.vocabulary import CONTRACT_LABELS
+from signing_flow.vocabulary import CONTRACT_LABELS, ORDER_LABELS
 
 
 class PropertyLookupBody(Body):
@@ -203,14 +206,48 @@ class PartyOut(BaseModel):
 
 
 class EventOut(BaseModel):
+    """An audit event as anyone who may read the contract sees it (``audit.public_view``):
+    every field the v2 digest covers, verbatim. docs/audit.md says how to check the chain."""
+
+    id: str
+    type: str
     seq: int
-    at: datetime
+    at: str = Field(
+        json_schema_extra={"format": "date-time"},
+        description="UTC, always YYYY-MM-DDTHH:MM:SS.ffffff+00:00: the text the digest covers",
+    )
     actor_id: str
     actor_role: str
     action: str
     from_status: str | None
     to_status: str | None
+    data: dict[str, Any]
+    prev_hash: str
+    client_sha256: str | None = Field(
+        description="v2: SHA-256 commitment to the caller's IP and user agent (not served)"
+    )
+    digest_v: int = Field(description="2: hash covers every field served; 1: older events")
     hash: str
+
+
+class OrderRef(BaseModel):
+    id: str
+    purpose: str
+    purpose_label: str
+    status: str
+    status_label: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, o: SigningOrder) -> OrderRef:
+        return cls(
+            id=o.id,
+            purpose=o.purpose.value,
+            purpose_label=PURPOSE_LABELS[o.purpose],
+            status=o.status.value,
+            status_label=ORDER_LABELS[o.status],
+            created_at=o.created_at,
+        )
 
 
 class ContractOut(BaseModel):
@@ -240,11 +277,17 @@ class ContractOut(BaseModel):
     acknowledgements: dict[str, bool]
     created_at: datetime
     updated_at: datetime
-    purge_at: datetime | None = Field(description="未完成电子签名或备案时自动删除的时间")
+    purge_at: datetime | None = Field(
+        description="未完成电子签名或备案时自动删除的时间；已签字、备案、注销或删除后为 null"
+    )
     filed_via: str | None
     cancellation_reason: str | None
     window_case: dict[str, Any] | None
     version: int
+    orders: list[OrderRef] = Field(
+        description="签名订单，按生成顺序（GET /api/v1/signing-orders/{id}）"
+    )
+    open_order_id: str | None = Field(description="待签字或待提交的订单；没有则为 null")
     events: list[EventOut]
 
     @classmethod
@@ -287,24 +330,14 @@ class ContractOut(BaseModel):
             acknowledgements=c.acknowledgements,
             created_at=c.created_at,
             updated_at=c.updated_at,
-            purge_at=c.purge_at,
+            purge_at=c.purge_deadline(),
             filed_via=c.filed_via.value if c.filed_via else None,
             cancellation_reason=c.cancellation_reason,
             window_case=to_doc(c.window_case) if c.window_case else None,
             version=c.version,
-            events=[
-                EventOut(
-                    seq=ev.seq,
-                    at=ev.at,
-                    actor_id=ev.actor_id,
-                    actor_role=ev.actor_role,
-                    action=ev.action,
-                    from_status=ev.from_status,
-                    to_status=ev.to_status,
-                    hash=ev.hash,
-                )
-                for ev in c.events
-            ],
+            orders=[OrderRef.of(o) for o in c.orders],
+            open_order_id=c.open_order_id,
+            events=[EventOut(**public_view(ev)) for ev in c.events],
         )
 
 
@@ -342,7 +375,7 @@ class ContractSummary(BaseModel):
             channel=c.channel.value,
             address=c.property.address,
             created_at=c.created_at,
-            purge_at=c.purge_at,
+            purge_at=c.purge_deadline(),
         )
 
 

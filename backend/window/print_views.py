@@ -6,8 +6,10 @@ from __future__ import annotations
 from html import escape
 
 from signing_flow.documents import WAIVER_STATEMENT, render_sale_contract
-from signing_flow.models import Contract, Party
+from signing_flow.models import Contract, OrderPurpose, Party
 from signing_flow.terms import ID_TYPE_LABELS
+from signing_flow.usecases.window import window_purpose
+from signing_flow.validators import mask_id_number
 
 FORMS = {
     "filing-application": "线下办理存量房买卖合同备案申请表",
@@ -25,19 +27,32 @@ _STYLE = (
 )
 
 
+# The forms of each kind of window business (docs/window.md).
+FORMS_OF = {
+    OrderPurpose.FILING: ("filing-application", "contract", "fund-waiver"),
+    OrderPurpose.CANCELLATION: ("cancellation-application", "termination-agreement", "contract"),
+}
+
+
 def available_forms(contract: Contract) -> list[str]:
-    """The fund-supervision waiver only exists when the parties chose no fund supervision."""
+    """The forms of the contract's window business (``window_purpose``); the fund-supervision
+    waiver only when the parties chose no fund supervision."""
+    kind = FORMS_OF[window_purpose(contract)]
     return [
-        key for key in FORMS if key != "fund-waiver" or contract.fund_supervision.enabled is False
+        key
+        for key in FORMS
+        if key in kind and (key != "fund-waiver" or contract.fund_supervision.enabled is False)
     ]
 
 
 def _party_rows(parties: list[Party], role: str) -> str:
+    """Masked as in the printed contract (DESIGN §9): paper lies about at the counter, and
+    staff check the original ID documents anyway."""
     return "".join(
         f"<tr><td>{role}</td><td>{escape(p.name or '')}</td>"
         f"<td>{escape(ID_TYPE_LABELS.get(p.id_type or '', p.id_type or ''))}</td>"
-        f"<td>{escape(p.id_number or '')}</td><td>{escape(p.phone or '')}</td>"
-        "<td></td></tr>"
+        f"<td>{escape(mask_id_number(p.id_number or ''))}</td>"
+        f"<td>{escape(mask_id_number(p.phone or ''))}</td><td></td></tr>"
         for p in parties
     )
 
@@ -57,16 +72,17 @@ def render_form(contract: Contract, key: str) -> str:
         + _party_rows(c.buyers, "乙方（买方）")
         + "</table>"
     )
+    reason = escape((c.window_case.reason if c.window_case else c.cancellation_reason) or "")
     if key == "contract":
         body = f"<pre>{escape(render_sale_contract(c))}</pre>"
     elif key == "fund-waiver":
         body = f"<p>{escape(WAIVER_STATEMENT)}</p>{parties}"
     elif key == "termination-agreement":
-        reason = c.window_case.reason if c.window_case else c.cancellation_reason
         body = (
-            f"<p>买卖双方经协商一致，同意终止上述存量房买卖合同。终止原因：{escape(reason or '')}</p>"
-            + parties
+            f"<p>买卖双方经协商一致，同意终止上述存量房买卖合同。终止原因：{reason}</p>" + parties
         )
+    elif key == "cancellation-application":
+        body = f"<p>注销原因：{reason}</p>{parties}"
     else:
         body = parties
     return (

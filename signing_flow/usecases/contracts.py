@@ -51,8 +51,10 @@ EDITABLE_FIELDS = frozenset(
         "acknowledgements",
     }
 )
-# What the to-do list (待办业务) shows, and the next step for each.
+# What the to-do list (待办业务) shows, and the next step for each. Drafts are in it: their
+# deletion deadline (``purge_at``) must show where an agent looks.
 TODO_NEXT_STEP = {
+    ContractStatus.DRAFT: "完善合同信息并提交",
     ContractStatus.SUBMITTED: "生成电子合同订单",
     ContractStatus.SIGNING: "等待买卖双方电子签名",
     ContractStatus.SIGNED: "提交备案",

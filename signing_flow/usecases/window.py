@@ -24,6 +24,7 @@ from signing_flow.models import (
     Appearance,
     Channel,
     Contract,
+    ContractStatus,
     OrderPurpose,
     Party,
     WindowCase,
@@ -59,6 +60,15 @@ async def get_window_contract(ports: Ports, actor: Actor, contract_id: str) -> C
     """The contract as staff see it at the window (for the print views, too)."""
     ensure_staff(actor)
     return await get_contract(ports, actor, contract_id)
+
+
+def window_purpose(contract: Contract) -> OrderPurpose:
+    """The window business a contract is up for: its open case's; without one, cancellation
+    once it is filed (nothing else is left to do at the window), filing before."""
+    if contract.window_case is not None:
+        return contract.window_case.purpose
+    after_filing = (ContractStatus.FILED, ContractStatus.CANCELLING, ContractStatus.CANCELLED)
+    return OrderPurpose.CANCELLATION if contract.status in after_filing else OrderPurpose.FILING
 
 
 def _case(contract: Contract) -> WindowCase:

@@ -67,6 +67,69 @@ async def test_cancelling_the_cancellation_order_returns_the_contract_to_filed(
     order = await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
     body = await agent.post(f"/api/v1/signing-orders/{order['id']}/cancel")
     assert body["contract_status"] == "filed"
+    await assert_filed_without_a_reason(agent, contract["id"], "协商解除")
+
+
+async def assert_filed_without_a_reason(agent: Api, contract_id: str, reason: str) -> None:
+    """A cancellation that did not happen leaves no reason on show; the trail keeps it."""
+    after = await agent.get(f"/api/v1/contracts/{contract_id}")
+    assert after["status"] == "filed" and after["cancellation_reason"] is None
+    requested = [e for e in after["events"] if e["type"] == "cancellation_requested"]
+    assert requested[-1]["data"] == {"reason": reason}
+    assert "request_cancellation" in after["allowed_actions"]
+
+
+async def test_a_declined_cancellation_leaves_the_contract_filed_without_a_reason(
+    agent: Api, client: TestClient[Any, Any]
+) -> None:
+    contract = await filed_online(agent, client)
+    await agent.post(
+        f"/api/v1/contracts/{contract['id']}/cancellations", {"reason": "协商解除"}, expect=201
+    )
+    order = await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
+    phone = Phone(client)
+    await phone.scan(await qr_url(agent, order["id"], "b1"))
+    await phone.step("decline", {"reason": "不同意注销"})
+    await assert_filed_without_a_reason(agent, contract["id"], "协商解除")
+
+
+async def test_the_contract_links_its_orders_and_drops_its_purge_deadline_once_filed(
+    agent: Api, client: TestClient[Any, Any]
+) -> None:
+    submitted = await submitted_contract(agent)
+    assert submitted["purge_at"] is not None
+    assert submitted["orders"] == [] and submitted["open_order_id"] is None
+    first = await agent.post(f"/api/v1/contracts/{submitted['id']}/signing-orders", expect=201)
+    signing = await agent.get(f"/api/v1/contracts/{submitted['id']}")
+    assert signing["open_order_id"] == first["id"] and signing["purge_at"] is not None
+    await sign_all(agent, client, submitted, first)
+    assert (await agent.get(f"/api/v1/contracts/{submitted['id']}"))["purge_at"] is None  # signed
+    await agent.post(f"/api/v1/signing-orders/{first['id']}/submit")
+    contract = await agent.get(f"/api/v1/contracts/{submitted['id']}")
+    (filing,) = contract["orders"]
+    assert (filing["id"], filing["purpose"], filing["status"]) == (
+        first["id"],
+        "filing",
+        "submitted",
+    )
+    assert contract["open_order_id"] is None and contract["purge_at"] is None
+    listed = await agent.get(f"/api/v1/contracts?number={contract['number']}")
+    assert listed["items"][0]["purge_at"] is None
+    cancelling = await agent.post(
+        f"/api/v1/contracts/{contract['id']}/cancellations", {"reason": "协商解除"}, expect=201
+    )
+    assert cancelling["purge_at"] is None
+    order = await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
+    seen = await agent.get(f"/api/v1/contracts/{contract['id']}")
+    assert [(o["id"], o["purpose"], o["status"]) for o in seen["orders"]] == [
+        (filing["id"], "filing", "submitted"),
+        (order["id"], "cancellation", "awaiting_signatures"),
+    ]
+    assert (
+        seen["open_order_id"] == order["id"]
+        and seen["orders"][1]["purpose_label"] == "注销网签备案"
+    )
+    await agent.get(f"/api/v1/signing-orders/{seen['open_order_id']}")
 
 
 async def test_a_cancellation_needs_a_reason(agent: Api, client: TestClient[Any, Any]) -> None:

@@ -54,6 +54,15 @@ async def test_a_complete_contract_submits_and_appears_in_the_todo_list(agent: A
     assert [(i["id"], i["next_step"]) for i in todo["items"]] == [(draft["id"], "生成电子合同订单")]
 
 
+async def test_drafts_are_in_the_todo_list_with_their_deletion_deadline(agent: Api) -> None:
+    draft = await create(agent)
+    todo = await agent.get("/api/v1/todo")
+    assert [(i["id"], i["status"], i["next_step"]) for i in todo["items"]] == [
+        (draft["id"], "draft", "完善合同信息并提交")
+    ]
+    assert todo["items"][0]["purge_at"] == draft["purge_at"] is not None
+
+
 async def test_two_buyers_by_shares_summing_to_10000_submit(agent: Api) -> None:
     buyers = [{**DEMO_BUYERS[0], "share_bp": 6000}, {**DEMO_BUYERS[1], "share_bp": 4000}]
     draft = await create(agent, **full_contract_fields(buyers=buyers, co_ownership="shares"))

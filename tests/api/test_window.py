@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 from PIL import Image
 
 from backend.demo import DEMO_BUYERS, synthetic_id
+from signing_flow.validators import mask_id_number
 from tests.api.conftest import Api, submitted_contract
 
 MINOR = {
@@ -90,9 +91,8 @@ async def test_an_offline_contract_is_filed_at_the_window(agent: Api, anonymous:
         "filing-application": "线下办理存量房买卖合同备案申请表",
         "contract": "广东省房地产买卖合同",
         "fund-waiver": "自愿放弃存量房交易资金监管的共同声明",
-        "cancellation-application": "线下办理存量房买卖合同备案注销申请表",
-        "termination-agreement": "存量房买卖合同终止协议",
     }
+    await window.staff.get(f"{window.base}/forms/cancellation-application.html", expect=404)
     page = await window.staff.client.get(
         f"{window.base}/forms/filing-application.html", headers=window.staff.headers()
     )
@@ -222,6 +222,25 @@ async def test_uploads_of_the_wrong_type_or_size_are_refused(agent: Api, anonymo
     await window.upload("parties/s1/documents/selfie", image(), expect=404)
 
 
+async def print_form(window: Window, key: str) -> str:
+    page = await window.staff.client.get(
+        f"{window.base}/forms/{key}.html", headers=window.staff.headers()
+    )
+    assert page.status == 200
+    return await page.text()
+
+
+async def test_the_printed_filing_forms_mask_id_numbers_and_phones_as_the_contract_does(
+    agent: Api, anonymous: Api
+) -> None:
+    contract = await offline_contract(agent)
+    window = Window(await staff(anonymous), contract["id"])
+    for key in ("filing-application", "fund-waiver", "contract"):
+        html = await print_form(window, key)
+        for p in contract["sellers"] + contract["buyers"]:
+            assert p["id_number"] not in html and mask_id_number(p["id_number"]) in html, key
+
+
 async def test_a_contract_filed_at_the_window_is_cancelled_at_the_window(
     agent: Api, anonymous: Api
 ) -> None:
@@ -229,7 +248,13 @@ async def test_a_contract_filed_at_the_window_is_cancelled_at_the_window(
     await window.open("cancellation", expect=422)  # a reason is required
     await window.open("cancellation", reason="双方协商解除")
     forms = await window.staff.get(f"{window.base}/forms")
-    assert "termination-agreement" in forms["forms"]
+    assert list(forms["forms"]) == ["contract", "cancellation-application", "termination-agreement"]
+    application = await print_form(window, "cancellation-application")
+    assert "注销原因：双方协商解除" in application
+    for p in contract["sellers"] + contract["buyers"]:
+        assert p["id_number"] not in application and p["phone"] not in application
+        assert mask_id_number(p["id_number"]) in application
+        assert mask_id_number(p["phone"]) in application
     html = await (
         await window.staff.client.get(
             f"{window.base}/forms/termination-agreement.html", headers=window.staff.headers()

@@ -8,10 +8,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from signing_flow.audit import GENESIS_HASH, AuditEvent, event_digest, verify_chain
+from signing_flow.audit import (
+    GENESIS_HASH,
+    AuditEvent,
+    event_digest,
+    public_view,
+    verify_chain,
+)
 from signing_flow.codec import from_doc, to_doc
 from signing_flow.errors import InvalidState
 from signing_flow.models import (
+    SYSTEM_ACTOR,
     Actor,
     Channel,
     Contract,
@@ -150,15 +157,38 @@ def test_an_events_id_and_type_must_agree_with_its_position_and_action() -> None
     assert not verify_chain("c2", contract.events)
 
 
-def test_an_events_hash_is_the_sha256_of_its_canonical_json_without_id_and_type() -> None:
-    """Sorted keys, no whitespace, UTF-8: what anyone checking an exported trail rebuilds."""
+def test_an_events_hash_is_the_sha256_of_its_canonical_json_as_served_without_hash() -> None:
+    """v2: sorted keys, no whitespace, UTF-8, over the served fields; the client's address only
+    through its salted commitment. What anyone checking the trail from the API rebuilds."""
     contract = a_contract()
     contract.apply(C.EDIT, AGENT, NOW, {"reason": '买方变更 "A/B"', "n": [1, True]})
     event = contract.events[-1]
-    body = to_doc(event)
-    del body["hash"], body["_id"], body["type"]
+    served = public_view(event)
+    assert "ip" not in served and "user_agent" not in served and "client_nonce" not in served
+    assert "127.0.0.1" not in json.dumps(served)
+    assert served["digest_v"] == 2 and served["at"] == "2026-11-25T02:00:00.000000+00:00"
+    body = {k: v for k, v in served.items() if k != "hash"}
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert event.hash == hashlib.sha256(canonical.encode()).hexdigest()
+    client = {"ip": "127.0.0.1", "nonce": event.client_nonce, "user_agent": None}
+    client_json = json.dumps(client, sort_keys=True, separators=(",", ":"))
+    assert served["client_sha256"] == hashlib.sha256(client_json.encode()).hexdigest()
+
+
+def test_a_changed_client_address_breaks_the_chain_though_it_is_not_served() -> None:
+    contract = a_contract()
+    contract.apply(C.SUBMIT, AGENT, NOW)
+    assert verify_chain("c1", contract.events)
+    contract.events[0].ip = "10.0.0.9"
+    assert not verify_chain("c1", contract.events)
+
+
+def test_an_event_without_a_client_commits_to_nothing() -> None:
+    contract = a_contract()
+    contract.apply(C.SUBMIT, SYSTEM_ACTOR, NOW)
+    event = contract.events[0]
+    assert event.client_sha256 is None and event.client_nonce is None
+    assert verify_chain("c1", contract.events)
 
 
 def test_each_event_has_a_stable_id_and_the_type_of_its_domain_event() -> None:
