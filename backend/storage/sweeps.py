@@ -90,8 +90,9 @@ ORDER_UNDECODED = frozenset({"parties"})
 def decided(doc: Doc, run: str, decide: SweepDecision) -> Doc | None:
     """The document as ``decide`` changes it, or None. ``decide`` sees a partial contract:
     the fields of ``CONTRACT_UNDECODED`` and its open order's ``ORDER_UNDECODED`` hold
-    ``UNDECODED``; ``orders`` holds the open order alone and ``events`` the last audit event alone (the
-    chain's link: the jobs only append). Everything else is written back as it was stored."""
+    ``UNDECODED``; ``orders`` holds the open order alone and ``events`` the last audit event
+    alone (the chain's link: the jobs only append). Everything else is written back as it was
+    stored."""
     orders = {o["_id"]: o for o in doc.get("orders", [])}
     open_order = orders.get(doc.get("open_order_id") or "")
     link = doc["events"][-1:]
