@@ -74,8 +74,10 @@ class Agency:
         """What a caller of ``role`` can do with this agency now (``states.agency_offers``)."""
         return agency_offers(self.status, role)
 
-    def ensure_can(self, action: AgencyAction) -> None:
-        AGENCY.ensure(self.status, action)
+    def ensure_can(self, action: AgencyAction, actor: Actor) -> None:
+        """AGENCY_STATE_CONFLICT (409), naming what ``actor`` could take, unless the state
+        allows ``action``."""
+        AGENCY.ensure(self.status, action, lambda: self.allowed_actions(actor.role))
 
     def apply(
         self, action: AgencyAction, actor: Actor, at: datetime, comment: str | None = None
@@ -115,8 +117,10 @@ class Practitioner:
         (``states.practitioner_offers``); ``account_disabled``: its login's, where known."""
         return practitioner_offers(self.status, role, account_disabled=account_disabled)
 
-    def ensure_can(self, action: PractitionerAction) -> None:
-        PRACTITIONER.ensure(self.status, action)
+    def ensure_can(self, action: PractitionerAction, actor: Actor) -> None:
+        """PRACTITIONER_STATE_CONFLICT (409), naming what ``actor`` could take, unless the
+        state allows ``action``."""
+        PRACTITIONER.ensure(self.status, action, lambda: self.allowed_actions(actor.role))
 
     def apply(
         self, action: PractitionerAction, actor: Actor, at: datetime, comment: str | None = None

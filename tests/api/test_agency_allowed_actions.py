@@ -43,6 +43,8 @@ async def test_an_agency_offers_its_admin_the_filling_in_and_staff_the_review(
     assert status == 200
     submitted = await admin.post(f"{base}/submit", {"comment": "申请开通"})
     assert submitted["allowed_actions"] == []  # not approve/reject: that is staff's
+    _, refused = await admin.call("PUT", f"{base}/info", info(), expect=409)
+    assert refused["error"]["details"]["allowed_actions"] == []  # the refusal names the same
     assert await offered(staff, base) == ["approve", "reject"]
     approved = await staff.post(f"{base}/approve", {"reason": "材料齐全"})
     assert approved["allowed_actions"] == []
@@ -66,6 +68,8 @@ async def test_a_practitioner_offers_each_caller_what_its_role_can_take(anonymou
     assert status == 200
     await admin.post(f"{base}/submit", {})
     assert await offered(admin, base) == []
+    refused = await admin.post(f"{base}/submit", {}, expect=409)
+    assert refused["error"]["details"]["allowed_actions"] == []
     assert await offered(staff, base) == ["approve", "reject"]
     approved = await staff.post(f"{base}/approve", {})
     managed = ["disable", "remove", "reset_password"]
