@@ -29,6 +29,7 @@ from backend.signing_keys import load_signer
 from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
 from backend.storage import open_store
 from backend.storage.snapshots import Snapshots
+from backend.storage.sweeps import StoreSweeps
 from miniapp_mock.routes import mount_sandbox
 from schedulers.scheduler import build_scheduler
 from signing_flow.ports import Clock, Ports
@@ -71,7 +72,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     async def scheduled_jobs(app: web.Application) -> AsyncIterator[None]:
         # Registered after the store, so the jobs stop before the store closes.
         scheduler = build_scheduler(
-            app[STORE], app[CLOCK], expiry_interval_seconds=settings.expiry_interval_seconds
+            StoreSweeps(app[STORE]),
+            app[CLOCK],
+            expiry_interval_seconds=settings.expiry_interval_seconds,
         )
         scheduler.start()
         log.info("scheduler started (order expiry every %ss)", settings.expiry_interval_seconds)

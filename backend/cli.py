@@ -25,6 +25,7 @@ from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
 from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
+from backend.storage.sweeps import StoreSweeps
 from miniapp_mock.clock import MovableClock
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
 from miniapp_mock.scenario import Person, Scenario
@@ -83,7 +84,9 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> None:
         async with open_store(settings.store_url) as store:
             scheduler = build_scheduler(
-                store, SystemClock(), expiry_interval_seconds=settings.expiry_interval_seconds
+                StoreSweeps(store),
+                SystemClock(),
+                expiry_interval_seconds=settings.expiry_interval_seconds,
             )
             scheduler.start()
             print("wangqian scheduler running (Ctrl-C to stop)")
@@ -146,7 +149,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         async with open_store(settings.store_url, providers(settings).collections) as store:
             clock = await _purge_clock(settings, store, args.now)
             if not args.dry_run:
-                report = await purge_stale_contracts(store, clock)
+                report = await purge_stale_contracts(StoreSweeps(store), clock)
                 print(f"已删除 {len(report.changed)} 份合同 (purged): {' '.join(report.changed)}")
                 return 0
             at = next_purge_time(clock.now())

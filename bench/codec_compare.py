@@ -7,7 +7,7 @@ given the codec's document shape: ``_id`` for ``id`` through an alias generator,
 fixed-width times through ``json_encoders`` (deprecated, but the domain's dataclasses cannot carry
 pydantic's serializers); the script checks that both decode to equal contracts and counts the
 values where their documents differ. Also printed: the sweeps' partial decode and encode
-(``schedulers/sweeps.py``), which pydantic has no counterpart for.
+(``backend/storage/sweeps.py``), which pydantic has no counterpart for.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter
 
+from backend.storage.sweeps import CONTRACT_UNDECODED, ORDER_UNDECODED
 from bench.sweep_data import make_templates
-from schedulers.sweeps import CONTRACT_UNDECODED, ORDER_UNDECODED
 from signing_flow import models
 from signing_flow.codec import encode_time, from_doc, to_doc
 from signing_flow.models import Contract, SigningOrder
@@ -80,7 +80,7 @@ def main() -> None:
     diffs = differences(to_doc(contract), encoded)
 
     def sweep_round_trip() -> None:
-        # What schedulers/sweeps.py decodes of a contract: the head, the open order without its
+        # What backend/storage/sweeps.py decodes of a contract: the head, the open order without its
         # parties, the last audit event; then it encodes the same back.
         partial = from_doc(
             Contract,

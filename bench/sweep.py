@@ -17,6 +17,7 @@ from typing import Any
 from backend.storage.ferretdb import FerretDBStore
 from backend.storage.mongo import MongoStore
 from backend.storage.sqlite import SqliteStore
+from backend.storage.sweeps import StoreSweeps
 from bench.stats import ratio
 from bench.sweep_data import (
     SWEEP_NOW,
@@ -26,8 +27,7 @@ from bench.sweep_data import (
     expiry_dataset,
     purge_dataset,
 )
-from schedulers.jobs import expire_orders, purge_stale_contracts
-from schedulers.sweeps import JobReport
+from schedulers.jobs import JobReport, expire_orders, purge_stale_contracts
 from signing_flow.codec import encode_time
 from signing_flow.ports import Doc, DocumentStore
 from signing_flow.states import PURGEABLE_STATUSES
@@ -59,11 +59,11 @@ def _in(values: list[str]) -> str:
 
 
 async def _purge(store: DocumentStore, clock: FixedClock) -> JobReport:
-    return await purge_stale_contracts(store, clock)
+    return await purge_stale_contracts(StoreSweeps(store), clock)
 
 
 async def _expire(store: DocumentStore, clock: FixedClock) -> JobReport:
-    return await expire_orders(store, clock)
+    return await expire_orders(StoreSweeps(store), clock)
 
 
 SWEEPS = (
@@ -249,7 +249,7 @@ def codec_costs(templates: dict[str, Template], repeat: int = 500) -> dict[str, 
     writes (orjson), the whole dataclass round trip, and the partial one the sweeps make."""
     import orjson
 
-    from schedulers.sweeps import CONTRACT_UNDECODED
+    from backend.storage.sweeps import CONTRACT_UNDECODED
     from signing_flow.codec import from_doc, to_doc
     from signing_flow.models import Contract
 

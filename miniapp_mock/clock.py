@@ -28,6 +28,7 @@ from aiohttp import web
 
 from backend.appkeys import CLOCK, STORE
 from backend.http import parse_body, respond
+from backend.storage.sweeps import StoreSweeps
 from miniapp_mock.schemas import ClockMove, ClockState
 from schedulers.jobs import expire_orders, purge_stale_contracts
 from signing_flow.errors import (
@@ -137,9 +138,9 @@ async def keep_clock_fresh(app: web.Application) -> AsyncIterator[None]:
 
 async def _state(request: web.Request) -> web.Response:
     clock = _movable(request)
-    store = request.app[STORE]
-    expired = await expire_orders(store, clock)
-    purged = await purge_stale_contracts(store, clock)
+    sweeps = StoreSweeps(request.app[STORE])
+    expired = await expire_orders(sweeps, clock)
+    purged = await purge_stale_contracts(sweeps, clock)
     return respond(
         ClockState(
             now=clock.now(),

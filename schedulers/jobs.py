@@ -1,21 +1,34 @@
-"""The scheduled jobs: plain, idempotent async functions of the store and the clock.
+"""The scheduled jobs: plain, idempotent async functions of the ports and the clock.
 
 Each decides on every due contract from its current state (doing nothing when it already moved
-on); ``schedulers.sweeps`` reads them in bounded batches and writes each batch with one bulk
-compare-and-set. A contract that changed between the read and the write is skipped and seen
-again by the next batch or run, so two processes running the same job at once never apply a
-change twice.
+on); the ``ContractSweeps`` port (``backend.storage.sweeps``) reads them in bounded batches and
+writes each batch with one bulk compare-and-set. A contract that changed between the read and
+the write is decided again from what was stored, so two processes running the same job at once
+never apply a change twice.
 """
 
 from __future__ import annotations
 
-from schedulers.sweeps import BATCH_SIZE, JobReport, sweep
+import logging
+from dataclasses import dataclass, field
+
 from signing_flow.codec import encode_time, from_doc
 from signing_flow.models import SYSTEM_ACTOR, Contract, ContractStatus
 from signing_flow.orders import end_order, expire_if_due
-from signing_flow.ports import Clock, DocumentStore
+from signing_flow.ports import Clock, ContractSweeps, DocumentStore
 from signing_flow.states import PURGEABLE_STATUSES
 from signing_flow.vocabulary import ContractAction, OrderAction
+
+log = logging.getLogger("wangqian.jobs")
+
+
+@dataclass
+class JobReport:
+    job: str
+    changed: list[str] = field(default_factory=list)  # numbers of the contracts changed
+
+    def __str__(self) -> str:
+        return f"{self.job}: {len(self.changed)} changed"
 
 
 def _purge(contract: Contract, clock: Clock, run: str) -> bool:
@@ -40,25 +53,38 @@ def _expire(contract: Contract, clock: Clock, run: str) -> bool:
 
 
 async def purge_stale_contracts(
-    store: DocumentStore, clock: Clock, *, batch_size: int = BATCH_SIZE
+    sweeps: ContractSweeps, clock: Clock, *, batch_size: int | None = None
 ) -> JobReport:
     """Delete contracts still in draft, submitted or signing after their purge deadline: the
     tombstone stays, the property is released, an open order is cancelled, one event written."""
-    statuses = {s.value for s in PURGEABLE_STATUSES}
-    return await sweep(
-        store, clock, "purge_stale_contracts", "purge_at", statuses, _purge, batch_size
+    changed = await sweeps.sweep(
+        "purge_at",
+        {s.value for s in PURGEABLE_STATUSES},
+        clock.now(),
+        lambda contract, run: _purge(contract, clock, run),
+        batch_size=batch_size,
     )
+    return _reported(JobReport("purge_stale_contracts", changed))
 
 
 async def expire_orders(
-    store: DocumentStore, clock: Clock, *, batch_size: int = BATCH_SIZE
+    sweeps: ContractSweeps, clock: Clock, *, batch_size: int | None = None
 ) -> JobReport:
     """Expire orders past their expiry: their tokens and sessions die with them and the
     contract goes back to submitted (or, for a cancellation order, to filed)."""
-    statuses = {ContractStatus.SIGNING.value, ContractStatus.CANCELLING.value}
-    return await sweep(
-        store, clock, "expire_orders", "order_expires_at", statuses, _expire, batch_size
+    changed = await sweeps.sweep(
+        "order_expires_at",
+        {ContractStatus.SIGNING.value, ContractStatus.CANCELLING.value},
+        clock.now(),
+        lambda contract, run: _expire(contract, clock, run),
+        batch_size=batch_size,
     )
+    return _reported(JobReport("expire_orders", changed))
+
+
+def _reported(report: JobReport) -> JobReport:
+    log.info("%s", report)
+    return report
 
 
 async def purge_preview(store: DocumentStore, until: str) -> list[Contract]:

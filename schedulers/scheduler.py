@@ -12,7 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from schedulers.jobs import expire_orders, purge_stale_contracts
 from signing_flow.deadlines import CITY_TZ
-from signing_flow.ports import Clock, DocumentStore
+from signing_flow.ports import Clock, ContractSweeps
 
 JOB_DEFAULTS = {
     "coalesce": True,  # a backlog of missed runs collapses into one
@@ -22,10 +22,10 @@ JOB_DEFAULTS = {
 
 
 def build_scheduler(
-    store: DocumentStore, clock: Clock, *, expiry_interval_seconds: float = 30
+    sweeps: ContractSweeps, clock: Clock, *, expiry_interval_seconds: float = 30
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=CITY_TZ, job_defaults=JOB_DEFAULTS)
-    args = [store, clock]
+    args = [sweeps, clock]
     scheduler.add_job(
         expire_orders,
         "interval",

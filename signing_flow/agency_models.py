@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from signing_flow.roles import Actor
-from signing_flow.states import AGENCY, PRACTITIONER
+from signing_flow.roles import Actor, Role
+from signing_flow.states import AGENCY, PRACTITIONER, agency_offers, practitioner_offers
 from signing_flow.vocabulary import (
     AgencyAction,
     AgencyStatus,
@@ -70,8 +70,14 @@ class Agency:
     history: list[ReviewRecord] = field(default_factory=list)
     version: int = 0
 
-    def ensure_can(self, action: AgencyAction) -> None:
-        AGENCY.ensure(self.status, action)
+    def allowed_actions(self, role: Role) -> list[str]:
+        """What a caller of ``role`` can do with this agency now (``states.agency_offers``)."""
+        return agency_offers(self.status, role)
+
+    def ensure_can(self, action: AgencyAction, actor: Actor) -> None:
+        """AGENCY_STATE_CONFLICT (409), naming what ``actor`` could take, unless the state
+        allows ``action``."""
+        AGENCY.ensure(self.status, action, lambda: self.allowed_actions(actor.role))
 
     def apply(
         self, action: AgencyAction, actor: Actor, at: datetime, comment: str | None = None
@@ -106,8 +112,15 @@ class Practitioner:
     approved_at: datetime | None = None
     version: int = 0
 
-    def ensure_can(self, action: PractitionerAction) -> None:
-        PRACTITIONER.ensure(self.status, action)
+    def allowed_actions(self, role: Role, *, account_disabled: bool | None = None) -> list[str]:
+        """What a caller of ``role`` can do with this practitioner now
+        (``states.practitioner_offers``); ``account_disabled``: its login's, where known."""
+        return practitioner_offers(self.status, role, account_disabled=account_disabled)
+
+    def ensure_can(self, action: PractitionerAction, actor: Actor) -> None:
+        """PRACTITIONER_STATE_CONFLICT (409), naming what ``actor`` could take, unless the
+        state allows ``action``."""
+        PRACTITIONER.ensure(self.status, action, lambda: self.allowed_actions(actor.role))
 
     def apply(
         self, action: PractitionerAction, actor: Actor, at: datetime, comment: str | None = None

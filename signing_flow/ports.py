@@ -7,7 +7,7 @@ language is the subset both SQLite and MongoDB run with an index: equality and t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from signing_flow.audit import AuditEvent
 from signing_flow.checks import CheckResult
-from signing_flow.models import RegistryProperty, UnifiedPrincipal
+from signing_flow.models import Contract, RegistryProperty, UnifiedPrincipal
 
 Doc = dict[str, Any]
 Where = Mapping[str, Any]
@@ -101,6 +101,36 @@ class DocumentStore(Protocol):
 
     async def ping(self) -> None:
         """Raise ``DependencyUnavailable`` when the store cannot be reached."""
+
+
+# A sweep's decision on one contract: change it in place and answer True, or answer False to
+# leave it. The second argument is the run's mark, which the decision records in the data of the
+# last audit event it appends (``{"run": mark}``): after a partly lost bulk write the sweep tells
+# its own writes apart by it (the hash chain forbids adding it afterwards).
+SweepDecision = Callable[[Contract, str], bool]
+
+
+class ContractSweeps(Protocol):
+    """The scheduled jobs' query: every contract of some statuses whose deadline passed, in
+    batches, each decided and the changed ones written back with one bulk compare-and-set."""
+
+    async def sweep(
+        self,
+        deadline_field: str,
+        statuses: Collection[str],
+        until: datetime,
+        decide: SweepDecision,
+        *,
+        batch_size: int | None = None,
+    ) -> list[str]:
+        """Run ``decide`` on every contract in ``statuses`` whose ``deadline_field`` is at or
+        before ``until``; returns the numbers of those written. Idempotent and safe in several
+        processes at once: a contract that changed between the read and the write is read and
+        decided again, and one the decision leaves (or a ``DomainError`` refuses) is not
+        written. ``decide`` may see a partial contract: a field it was not meant to read raises
+        (``codec.NotDecoded``) rather than answer a stored document. ``batch_size``: None for
+        the adapter's measured default."""
+        ...
 
 
 class Clock(Protocol):

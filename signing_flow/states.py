@@ -1,5 +1,6 @@
 """Every aggregate's transition table, each declared once and run by one ``StateMachine``, and
-what a caller is offered in a state (``offers``: the API's ``allowed_actions``).
+what a caller is offered in a state (``offers``, ``agency_offers``, ``practitioner_offers``: the
+API's ``allowed_actions``).
 
 Nothing assigns a status but ``StateMachine.apply``, called from the aggregates' methods
 (``Contract.apply``, ``SigningOrder.apply``, …). DESIGN §4.
@@ -198,6 +199,20 @@ AGENCY = StateMachine(
     code="AGENCY_STATE_CONFLICT",
 )
 
+# The agency's admin fills in and submits its own information; staff review it (guide §1.2).
+_AGENCY_TAKEN_BY: dict[Role, frozenset[AA]] = {
+    Role.AGENCY_ADMIN: frozenset({AA.EDIT, AA.SUBMIT}),
+    Role.CENTER_STAFF: frozenset({AA.APPROVE, AA.REJECT}),
+}
+
+
+def agency_offers(status: A, role: Role) -> list[str]:
+    """An agency's ``allowed_actions`` for a caller of ``role`` (the agency's own admin or staff:
+    nobody else sees it), sorted."""
+    own = _AGENCY_TAKEN_BY.get(role, frozenset())
+    return sorted(a for a in AGENCY_TRANSITIONS[status] if a in own)
+
+
 # Actions that keep the status (disable, enable, reset_password) are listed so that the table
 # says where they are allowed; they change the practitioner's account, not this record.
 PRACTITIONER_TRANSITIONS: dict[PS, dict[PSA, PS]] = {
@@ -218,3 +233,22 @@ PRACTITIONER = StateMachine(
     subject=("从业人员", "the practitioner"),
     code="PRACTITIONER_STATE_CONFLICT",
 )
+
+# The agency's admin prepares and submits an application and staff review it; the login and the
+# membership (disable, enable, reset the password, remove) are managed by either (guide §1.3).
+_MANAGED = frozenset({PSA.DISABLE, PSA.ENABLE, PSA.RESET_PASSWORD, PSA.REMOVE})
+_PRACTITIONER_TAKEN_BY: dict[Role, frozenset[PSA]] = {
+    Role.AGENCY_ADMIN: frozenset({PSA.EDIT, PSA.SUBMIT}) | _MANAGED,
+    Role.CENTER_STAFF: frozenset({PSA.APPROVE, PSA.REJECT}) | _MANAGED,
+}
+
+
+def practitioner_offers(status: PS, role: Role, *, account_disabled: bool | None) -> list[str]:
+    """A practitioner's ``allowed_actions`` for a caller of ``role``, sorted: a practitioner
+    reading its own record is offered nothing. Of disable and enable only the one that changes
+    the login is offered, when it is known (``account_disabled``)."""
+    own = _PRACTITIONER_TAKEN_BY.get(role, frozenset())
+    actions = {a for a in PRACTITIONER_TRANSITIONS[status] if a in own}
+    if account_disabled is not None:
+        actions.discard(PSA.ENABLE if not account_disabled else PSA.DISABLE)
+    return sorted(actions)

@@ -23,7 +23,7 @@ from backend.agencies.schemas import (
 from backend.appkeys import PORTS
 from backend.http import actor_of, optional_body, parse_body, respond
 from signing_flow.errors import FieldProblem, ValidationFailed
-from signing_flow.models import Account, AgencyStatus, Practitioner, PractitionerStatus
+from signing_flow.models import Account, Actor, AgencyStatus, Practitioner, PractitionerStatus
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts
 from signing_flow.usecases import agencies, practitioners
@@ -49,7 +49,9 @@ async def open_agency(request: web.Request) -> web.Response:
     agency, admin = await agencies.open_agency(
         request.app[PORTS], actor, name=body.name, filing_no=body.filing_no, username=body.username
     )
-    return respond(AgencyOpened(agency=AgencyOut.of(agency), admin_username=admin.username), 201)
+    return respond(
+        AgencyOpened(agency=AgencyOut.of(agency, actor.role), admin_username=admin.username), 201
+    )
 
 
 async def list_agencies(request: web.Request) -> web.Response:
@@ -58,13 +60,13 @@ async def list_agencies(request: web.Request) -> web.Response:
     found = await agencies.list_agencies(
         request.app[PORTS], actor, AgencyStatus(status) if status else None
     )
-    return respond(AgencyList(items=[AgencyOut.of(a) for a in found]))
+    return respond(AgencyList(items=[AgencyOut.of(a, actor.role) for a in found]))
 
 
 async def read_agency(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     agency = await agencies.get_agency(request.app[PORTS], actor, request.match_info["aid"])
-    return respond(AgencyOut.of(agency))
+    return respond(AgencyOut.of(agency, actor.role))
 
 
 async def save_info(request: web.Request) -> web.Response:
@@ -73,7 +75,7 @@ async def save_info(request: web.Request) -> web.Response:
     agency = await agencies.save_enterprise_info(
         request.app[PORTS], actor, request.match_info["aid"], body.to_domain()
     )
-    return respond(AgencyOut.of(agency))
+    return respond(AgencyOut.of(agency, actor.role))
 
 
 async def submit_agency(request: web.Request) -> web.Response:
@@ -82,7 +84,7 @@ async def submit_agency(request: web.Request) -> web.Response:
     agency = await agencies.submit_agency(
         request.app[PORTS], actor, request.match_info["aid"], body.comment
     )
-    return respond(AgencyOut.of(agency))
+    return respond(AgencyOut.of(agency, actor.role))
 
 
 async def approve_agency(request: web.Request) -> web.Response:
@@ -99,24 +101,24 @@ async def _review_agency(request: web.Request, *, approve: bool) -> web.Response
     agency = await agencies.review_agency(
         request.app[PORTS], actor, request.match_info["aid"], approve=approve, reason=body.reason
     )
-    return respond(AgencyOut.of(agency))
+    return respond(AgencyOut.of(agency, actor.role))
 
 
 # ---- practitioners -----------------------------------------------------------------------
 
 
-async def _out(ports: Ports, practitioner: Practitioner) -> PractitionerOut:
+async def _out(ports: Ports, actor: Actor, practitioner: Practitioner) -> PractitionerOut:
     account: Account | None = None
     if practitioner.account_id:
         account = await accounts(ports.store).get(practitioner.account_id)
-    return PractitionerOut.of(practitioner, account)
+    return PractitionerOut.of(practitioner, actor.role, account)
 
 
 async def add_practitioner(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     body = await parse_body(request, PractitionerRequest)
     practitioner = await practitioners.add_practitioner(request.app[PORTS], actor, body.to_domain())
-    return respond(PractitionerOut.of(practitioner), 201)
+    return respond(PractitionerOut.of(practitioner, actor.role), 201)
 
 
 async def list_practitioners(request: web.Request) -> web.Response:
@@ -132,7 +134,7 @@ async def list_practitioners(request: web.Request) -> web.Response:
     logins = await practitioners.accounts_of(ports, found)
     return respond(
         PractitionerList(
-            items=[PractitionerOut.of(p, logins.get(p.account_id or "")) for p in found]
+            items=[PractitionerOut.of(p, actor.role, logins.get(p.account_id or "")) for p in found]
         )
     )
 
@@ -151,7 +153,7 @@ async def read_practitioner(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     ports = request.app[PORTS]
     practitioner = await practitioners.get_practitioner(ports, actor, request.match_info["pid"])
-    return respond(await _out(ports, practitioner))
+    return respond(await _out(ports, actor, practitioner))
 
 
 async def update_practitioner(request: web.Request) -> web.Response:
@@ -160,14 +162,14 @@ async def update_practitioner(request: web.Request) -> web.Response:
     practitioner = await practitioners.update_practitioner(
         request.app[PORTS], actor, request.match_info["pid"], body.to_domain()
     )
-    return respond(PractitionerOut.of(practitioner))
+    return respond(PractitionerOut.of(practitioner, actor.role))
 
 
 async def remove_practitioner(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     ports = request.app[PORTS]
     practitioner = await practitioners.remove_practitioner(ports, actor, request.match_info["pid"])
-    return respond(await _out(ports, practitioner))
+    return respond(await _out(ports, actor, practitioner))
 
 
 async def submit_practitioner(request: web.Request) -> web.Response:
@@ -176,7 +178,7 @@ async def submit_practitioner(request: web.Request) -> web.Response:
     practitioner = await practitioners.submit_practitioner(
         request.app[PORTS], actor, request.match_info["pid"], body.comment
     )
-    return respond(PractitionerOut.of(practitioner))
+    return respond(PractitionerOut.of(practitioner, actor.role))
 
 
 async def approve_practitioner(request: web.Request) -> web.Response:
@@ -188,7 +190,7 @@ async def approve_practitioner(request: web.Request) -> web.Response:
     )
     return respond(
         PractitionerPasswordSent(
-            practitioner=await _out(ports, practitioner), password_sms_sent=sent
+            practitioner=await _out(ports, actor, practitioner), password_sms_sent=sent
         )
     )
 
@@ -199,7 +201,7 @@ async def reject_practitioner(request: web.Request) -> web.Response:
     practitioner, _ = await practitioners.review_practitioner(
         request.app[PORTS], actor, request.match_info["pid"], approve=False, reason=body.reason
     )
-    return respond(PractitionerOut.of(practitioner))
+    return respond(PractitionerOut.of(practitioner, actor.role))
 
 
 async def disable_practitioner(request: web.Request) -> web.Response:
@@ -215,7 +217,7 @@ async def _set_disabled(request: web.Request, disabled: bool) -> web.Response:
     practitioner, account = await practitioners.set_practitioner_disabled(
         request.app[PORTS], actor, request.match_info["pid"], disabled
     )
-    return respond(PractitionerOut.of(practitioner, account))
+    return respond(PractitionerOut.of(practitioner, actor.role, account))
 
 
 async def reset_practitioner_password(request: web.Request) -> web.Response:
@@ -226,6 +228,6 @@ async def reset_practitioner_password(request: web.Request) -> web.Response:
     )
     return respond(
         PractitionerPasswordSent(
-            practitioner=await _out(ports, practitioner), password_sms_sent=sent
+            practitioner=await _out(ports, actor, practitioner), password_sms_sent=sent
         )
     )

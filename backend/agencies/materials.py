@@ -21,6 +21,7 @@ from backend.agencies.schemas import (
 )
 from backend.appkeys import PORTS
 from backend.http import actor_of, optional_body, parse_body, read_upload, respond
+from signing_flow.roles import Role
 from signing_flow.uploads import IMAGE_LIMIT
 from signing_flow.usecases import agencies, materials, practitioners
 from signing_flow.usecases.materials import MaterialOwner, Owner
@@ -32,8 +33,9 @@ class MaterialHandlers(Generic[Owner]):
 
     owner: MaterialOwner[Owner]
     owner_key: str
-    owner_out: Callable[[Owner], BaseModel]
-    with_material: Callable[[MaterialOut, Owner], BaseModel]
+    # each given the caller's role, for what the owner offers it
+    owner_out: Callable[[Owner, Role], BaseModel]
+    with_material: Callable[[MaterialOut, Owner, Role], BaseModel]
 
     async def add(self, request: web.Request) -> web.Response:
         actor = await actor_of(request)
@@ -41,7 +43,7 @@ class MaterialHandlers(Generic[Owner]):
         found, material = await materials.add_material(
             request.app[PORTS], actor, self.owner, request.match_info[self.owner_key], body.name
         )
-        return respond(self.with_material(MaterialOut.of(material), found), 201)
+        return respond(self.with_material(MaterialOut.of(material), found, actor.role), 201)
 
     async def rename(self, request: web.Request) -> web.Response:
         actor = await actor_of(request)
@@ -54,7 +56,7 @@ class MaterialHandlers(Generic[Owner]):
             request.match_info["mid"],
             body.name,
         )
-        return respond(self.with_material(MaterialOut.of(material), found))
+        return respond(self.with_material(MaterialOut.of(material), found, actor.role))
 
     async def remove(self, request: web.Request) -> web.Response:
         actor = await actor_of(request)
@@ -65,7 +67,7 @@ class MaterialHandlers(Generic[Owner]):
             request.match_info[self.owner_key],
             request.match_info["mid"],
         )
-        return respond(self.owner_out(found))
+        return respond(self.owner_out(found, actor.role))
 
     async def upload(self, request: web.Request) -> web.Response:
         actor = await actor_of(request)
@@ -78,7 +80,7 @@ class MaterialHandlers(Generic[Owner]):
             request.match_info["mid"],
             data,
         )
-        return respond(self.with_material(MaterialOut.of(material), found))
+        return respond(self.with_material(MaterialOut.of(material), found, actor.role))
 
     async def read(self, request: web.Request) -> web.Response:
         actor = await actor_of(request)
@@ -100,13 +102,15 @@ AGENCY_MATERIALS = MaterialHandlers(
     agencies.MATERIALS,
     "aid",
     AgencyOut.of,
-    lambda material, agency: MaterialOnAgency(material=material, agency=AgencyOut.of(agency)),
+    lambda material, agency, role: MaterialOnAgency(
+        material=material, agency=AgencyOut.of(agency, role)
+    ),
 )
 PRACTITIONER_MATERIALS = MaterialHandlers(
     practitioners.MATERIALS,
     "pid",
     PractitionerOut.of,
-    lambda material, practitioner: MaterialOnPractitioner(
-        material=material, practitioner=PractitionerOut.of(practitioner)
+    lambda material, practitioner, role: MaterialOnPractitioner(
+        material=material, practitioner=PractitionerOut.of(practitioner, role)
     ),
 )

@@ -20,8 +20,8 @@ from signing_flow.models import (
     Material,
     Practitioner,
     ReviewRecord,
+    Role,
 )
-from signing_flow.states import AGENCY_TRANSITIONS, PRACTITIONER_TRANSITIONS
 from signing_flow.usecases.agencies import EnterpriseInfoInput
 from signing_flow.usecases.practitioners import PersonInput
 from signing_flow.validators import mask_id_number
@@ -191,7 +191,8 @@ class AgencyOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, a: Agency) -> AgencyOut:
+    def of(cls, a: Agency, role: Role) -> AgencyOut:
+        """``role``: the caller's, for what it is offered."""
         return cls(
             id=a.id,
             name=a.name,
@@ -199,7 +200,7 @@ class AgencyOut(BaseModel):
             admin_account_id=a.admin_account_id,
             status=a.status.value,
             status_label=AGENCY_LABELS[a.status],
-            allowed_actions=sorted(AGENCY_TRANSITIONS[a.status]),
+            allowed_actions=a.allowed_actions(role),
             info=EnterpriseInfoOut.of(a.info) if a.info else None,
             materials=[MaterialOut.of(m) for m in a.materials],
             last_review=_last_review(a.history),
@@ -244,7 +245,8 @@ class PractitionerOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, p: Practitioner, account: Account | None = None) -> PractitionerOut:
+    def of(cls, p: Practitioner, role: Role, account: Account | None = None) -> PractitionerOut:
+        """``role``: the caller's, for what it is offered; ``account``: the login, if any."""
         return cls(
             id=p.id,
             agency_id=p.agency_id,
@@ -253,7 +255,9 @@ class PractitionerOut(BaseModel):
             phone=p.phone,
             status=p.status.value,
             status_label=PRACTITIONER_LABELS[p.status],
-            allowed_actions=sorted(PRACTITIONER_TRANSITIONS[p.status]),
+            allowed_actions=p.allowed_actions(
+                role, account_disabled=account.disabled if account is not None else None
+            ),
             materials=[MaterialOut.of(m) for m in p.materials],
             username=p.username,
             account_disabled=account.disabled if account is not None else None,

@@ -284,7 +284,7 @@ async def save_enterprise_info(
     """企业信息核查: the admin fills (or corrects) the information, all fields at once."""
     agency = await _own_agency(ports, actor, agency_id)
     now = ports.clock.now()
-    agency.ensure_can(AgencyAction.EDIT)
+    agency.ensure_can(AgencyAction.EDIT, actor)
     agency.info = check_enterprise_info(form, now.astimezone(CITY_TZ).date())
     agency.apply(AgencyAction.EDIT, actor, now)
     await agencies(ports.store).save(agency)
@@ -305,7 +305,7 @@ async def _save(ports: Ports, agency: Agency) -> None:
 MATERIALS = MaterialOwner[Agency](
     for_change=_own_agency,
     for_read=get_agency,
-    ensure_editable=lambda agency: agency.ensure_can(AgencyAction.EDIT),
+    ensure_editable=lambda agency, actor: agency.ensure_can(AgencyAction.EDIT, actor),
     record_edit=_record_edit,
     save=_save,
 )
@@ -318,7 +318,7 @@ async def submit_agency(ports: Ports, actor: Actor, agency_id: str, comment: str
     """提交 (提交意见为必填): needs the information and at least one uploaded material (the
     business license); every missing piece is reported at once."""
     agency = await _own_agency(ports, actor, agency_id)
-    agency.ensure_can(AgencyAction.SUBMIT)
+    agency.ensure_can(AgencyAction.SUBMIT, actor)
     problems = []
     if agency.info is None:
         problems.append(
@@ -353,7 +353,7 @@ async def review_agency(
     ensure_staff(actor)
     agency = await get_agency(ports, actor, agency_id)
     action = AgencyAction.APPROVE if approve else AgencyAction.REJECT
-    agency.ensure_can(action)
+    agency.ensure_can(action, actor)
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise ValidationFailed(

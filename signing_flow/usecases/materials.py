@@ -33,7 +33,7 @@ class MaterialOwner(Generic[Owner]):
     # the owner, for reading an uploaded file
     for_read: Callable[[Ports, Actor, str], Awaitable[Owner]]
     # refuses a change in the owner's current state
-    ensure_editable: Callable[[Owner], object]
+    ensure_editable: Callable[[Owner, Actor], object]
     # records the change on the owner (its status and version)
     record_edit: Callable[[Owner, Actor, datetime], None]
     save: Callable[[Ports, Owner], Awaitable[None]]
@@ -54,7 +54,7 @@ async def _editable(
     ports: Ports, actor: Actor, owner: MaterialOwner[Owner], owner_id: str
 ) -> Owner:
     found = await owner.for_change(ports, actor, owner_id)
-    owner.ensure_editable(found)
+    owner.ensure_editable(found, actor)
     return found
 
 

@@ -187,10 +187,17 @@ async def _session_context(
 
 async def view(ports: Ports, session: str) -> PartyContext:
     """What the party's session may read: its order and the document."""
-    ctx = await _session_context(ports, session)
+    ctx, _ = await _viewed(ports, session)
+    return ctx
+
+
+async def _viewed(ports: Ports, session: str) -> tuple[PartyContext, _Pointer]:
+    """``view``, with the token pointer it read, for a step that goes on to write."""
+    pointer = await _pointer(ports, session, _unknown_session())
+    ctx = await _session_context(ports, session, pointer)
     if ctx.order.status not in READABLE_ORDER_STATUSES:
         raise _order_closed(ctx.order)
-    return ctx
+    return ctx, pointer
 
 
 async def _step(
@@ -198,11 +205,13 @@ async def _step(
     session: str,
     origin: Requester,
     apply: Callable[[PartyContext, datetime, Actor], CheckFailed | None],
+    pointer: _Pointer | None = None,
 ) -> PartyContext:
     """Run one step: re-read, check the order is open, apply (which checks the step is next),
-    write. A failed check is written, then raised."""
+    write. A failed check is written, then raised. ``pointer``: the session's, when the step
+    read it already (the pointer never changes, so one read serves the whole step)."""
 
-    pointer = await _pointer(ports, session, _unknown_session())
+    pointer = pointer or await _pointer(ports, session, _unknown_session())
 
     async def attempt() -> PartyContext:
         ctx = await _session_context(ports, session, pointer)
@@ -290,7 +299,7 @@ async def verify_identity(
 ) -> PartyContext:
     """微警认证: the entered name and number must be the party's, and the police must confirm
     them. An outage of the police service uses no attempt."""
-    ctx = await view(ports, session)
+    ctx, pointer = await _viewed(ports, session)
     ctx.party.ensure_can(PartyAction.POLICE_VERIFICATION)
     entered = (name.strip(), normalize_id_number(id_number))
     matches = entered == (ctx.party.name, normalize_id_number(ctx.party.id_number))
@@ -305,7 +314,7 @@ async def verify_identity(
         ctx.contract.record("party_identity_verified", who, now, _event_data(ctx.order, ctx.party))
         return None
 
-    return await _step(ports, session, origin, apply)
+    return await _step(ports, session, origin, apply, pointer)
 
 
 async def authorize(
@@ -313,7 +322,7 @@ async def authorize(
 ) -> PartyContext:
     """确认授权: face recognition; on a match the party has signed and gets its receipt. When the
     last party signs, the order is complete (订单已经完成签字)."""
-    ctx = await view(ports, session)
+    ctx, pointer = await _viewed(ports, session)
     ctx.party.ensure_can(PartyAction.AUTHORIZE)
     failure = await ports.face.verify(ctx.party.id_number, face_sample)
 
@@ -330,7 +339,7 @@ async def authorize(
             ctx.contract.apply(ContractAction.ALL_SIGNED, who, now, {"order_id": ctx.order.id})
         return None
 
-    return await _step(ports, session, origin, apply)
+    return await _step(ports, session, origin, apply, pointer)
 
 
 async def decline(ports: Ports, session: str, origin: Requester, reason: str) -> PartyContext:

@@ -131,7 +131,7 @@ async def update_practitioner(
 ) -> Practitioner:
     """Correct a draft or a rejected application (the ID number too, re-claiming the person)."""
     practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.EDIT)
+    practitioner.ensure_can(PractitionerAction.EDIT, actor)
     changes = _check_person(form, partial=True)
     for name, value in changes.items():
         setattr(practitioner, name, value)
@@ -244,7 +244,9 @@ def _record_edit(practitioner: Practitioner, actor: Actor, at: datetime) -> None
 MATERIALS = MaterialOwner[Practitioner](
     for_change=_managed_by_admin,
     for_read=_managed,
-    ensure_editable=lambda practitioner: practitioner.ensure_can(PractitionerAction.EDIT),
+    ensure_editable=lambda practitioner, actor: practitioner.ensure_can(
+        PractitionerAction.EDIT, actor
+    ),
     record_edit=_record_edit,
     save=_save,
 )
@@ -258,7 +260,7 @@ async def submit_practitioner(
 ) -> Practitioner:
     """提交: needs the ID card image (at least one uploaded material)."""
     practitioner = await _managed_by_admin(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.SUBMIT)
+    practitioner.ensure_can(PractitionerAction.SUBMIT, actor)
     if not uploaded(practitioner.materials):
         raise ValidationFailed(
             [
@@ -285,7 +287,7 @@ async def review_practitioner(
     ensure_staff(actor)
     practitioner = await get_practitioner(ports, actor, practitioner_id)
     action = PractitionerAction.APPROVE if approve else PractitionerAction.REJECT
-    practitioner.ensure_can(action)
+    practitioner.ensure_can(action, actor)
     reason = (reason or "").strip() or None
     now = ports.clock.now()
     if not approve:
@@ -323,7 +325,9 @@ async def set_practitioner_disabled(
     """停用 / 启用 (the agency admin or staff). A disabled login's sessions stop working at once
     (every request checks the account); enabling ends them for good, so only a new login works."""
     practitioner = await _managed(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.DISABLE if disabled else PractitionerAction.ENABLE)
+    practitioner.ensure_can(
+        PractitionerAction.DISABLE if disabled else PractitionerAction.ENABLE, actor
+    )
     if not disabled:
         await revoke_sessions(ports, practitioner.account_id or "")
     account = await _set_disabled(ports, practitioner.account_id or "", disabled)
@@ -335,7 +339,7 @@ async def reset_practitioner_password(
 ) -> tuple[Practitioner, bool]:
     """重置密码: a new random initial password by SMS; the old sessions end."""
     practitioner = await _managed(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.RESET_PASSWORD)
+    practitioner.ensure_can(PractitionerAction.RESET_PASSWORD, actor)
     password = new_initial_password()
     password_hash = hash_password(password)
 
@@ -360,7 +364,7 @@ async def remove_practitioner(ports: Ports, actor: Actor, practitioner_id: str) 
     """注销: withdraws an application, or ends an approved practitioner's membership (its login
     is disabled). Either way the person may then join another agency."""
     practitioner = await _managed(ports, actor, practitioner_id)
-    practitioner.ensure_can(PractitionerAction.REMOVE)
+    practitioner.ensure_can(PractitionerAction.REMOVE, actor)
     if practitioner.account_id:
         # First the idempotent step, so that a failure before the decisive write can be retried.
         await _set_disabled(ports, practitioner.account_id, True)

@@ -16,6 +16,7 @@ from backend.demo import DEMO_BUYERS, seed_demo
 from backend.settings import Settings
 from backend.signing_keys import b64url_decode
 from backend.storage import open_store
+from backend.storage.sweeps import StoreSweeps
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from schedulers.jobs import purge_stale_contracts
 from signing_flow.ports import Lifetimes
@@ -445,7 +446,7 @@ async def test_a_change_to_the_contract_alone_is_not_answered_304(
     before = await client.get(path, headers=agent.headers())
     assert (await before.json())["contract_status"] == "draft"
     clock.advance(days=3)
-    await purge_stale_contracts(client.app[STORE], clock)
+    await purge_stale_contracts(StoreSweeps(client.app[STORE]), clock)
     again = await anonymous.login("agent_li")  # the first session has expired by now
     after = await client.get(
         path, headers={**again.headers(), "If-None-Match": before.headers["ETag"]}

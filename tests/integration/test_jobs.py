@@ -11,6 +11,7 @@ import pytest
 
 from backend.demo import DEMO_BUYERS, DEMO_PROPERTIES, seed_demo
 from backend.signing_keys import Ed25519Signer
+from backend.storage.sweeps import StoreSweeps, decided
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
@@ -22,7 +23,6 @@ from schedulers.jobs import (
     purge_preview,
     purge_stale_contracts,
 )
-from schedulers.sweeps import decided
 from signing_flow.audit import verify_chain
 from signing_flow.codec import NotDecoded, from_doc, to_doc
 from signing_flow.deadlines import CITY_TZ
@@ -36,7 +36,7 @@ from signing_flow.models import (
     PartyRole,
     Role,
 )
-from signing_flow.ports import Clock, DocumentStore, Ports
+from signing_flow.ports import DocumentStore, Ports
 from signing_flow.repository import contracts
 from signing_flow.usecases import party as party_steps
 from signing_flow.usecases.contracts import create_contract, submit_contract, update_contract
@@ -137,10 +137,10 @@ async def test_a_draft_is_purged_exactly_at_midnight_after_the_next_natural_day(
     clock.set(created)
     contract_id = await draft(ports)
     clock.set(deadline - timedelta(seconds=1))
-    assert (await purge_stale_contracts(ports.store, clock)).changed == []
+    assert (await purge_stale_contracts(StoreSweeps(ports.store), clock)).changed == []
     assert await status_of(ports, contract_id) is ContractStatus.DRAFT
     clock.set(deadline)
-    report = await purge_stale_contracts(ports.store, clock)
+    report = await purge_stale_contracts(StoreSweeps(ports.store), clock)
     assert len(report.changed) == 1
     contract = await contracts(ports.store).get(contract_id)
     assert contract is not None and contract.status is ContractStatus.DELETED
@@ -153,7 +153,7 @@ async def test_a_draft_is_purged_exactly_at_midnight_after_the_next_natural_day(
 async def test_a_purged_property_can_be_contracted_again(ports: Ports, clock: FakeClock) -> None:
     await draft(ports)
     clock.advance(days=2)
-    await purge_stale_contracts(ports.store, clock)
+    await purge_stale_contracts(StoreSweeps(ports.store), clock)
     await draft(ports)
 
 
@@ -174,7 +174,7 @@ async def test_signed_filed_and_window_review_contracts_are_never_purged(
         await repo.save(contract)
         ids.append(contract_id)
     clock.advance(days=30)
-    assert (await purge_stale_contracts(ports.store, clock)).changed == []
+    assert (await purge_stale_contracts(StoreSweeps(ports.store), clock)).changed == []
     assert [await status_of(ports, i) for i in ids] == [
         ContractStatus.SIGNED,
         ContractStatus.FILED,
@@ -193,7 +193,7 @@ async def test_purging_a_signing_contract_cancels_its_order_and_kills_its_tokens
     )
     other = await party_qr_link(ports, AGENT, order_id, "b1")
     clock.set(local(2026, 11, 27))
-    assert len((await purge_stale_contracts(ports.store, clock)).changed) == 1
+    assert len((await purge_stale_contracts(StoreSweeps(ports.store), clock)).changed) == 1
     contract = await contracts(ports.store).get(contract_id)
     assert contract is not None and contract.status is ContractStatus.DELETED
     order = contract.order(order_id)
@@ -211,8 +211,8 @@ async def test_two_purges_at_once_delete_each_contract_once(ports: Ports, clock:
     ids = [await draft(ports, p) for p in ("prop-sole", "prop-joint", "prop-sole-2", "prop-hk")]
     clock.advance(days=2)
     first, second = await asyncio.gather(
-        purge_stale_contracts(ports.store, clock, batch_size=2),
-        purge_stale_contracts(ports.store, clock, batch_size=2),
+        purge_stale_contracts(StoreSweeps(ports.store), clock, batch_size=2),
+        purge_stale_contracts(StoreSweeps(ports.store), clock, batch_size=2),
     )
     assert sorted(first.changed + second.changed) == sorted(
         [(await contracts(ports.store).get(i)).number for i in ids]  # type: ignore[union-attr]
@@ -237,7 +237,7 @@ async def test_a_party_authorizing_while_the_purge_runs_ends_one_way(
     clock.set(local(2026, 11, 27))
     authorized, purged = await asyncio.gather(
         party_steps.authorize(ports, session, origin, "match"),
-        purge_stale_contracts(ports.store, clock),
+        purge_stale_contracts(StoreSweeps(ports.store), clock),
         return_exceptions=True,
     )
     contract = await contracts(ports.store).get(contract_id)
@@ -258,14 +258,14 @@ async def test_an_overdue_order_expires_and_the_contract_returns_to_submitted(
     contract = await contracts(ports.store).get(contract_id)
     assert contract is not None and contract.order_expires_at is not None
     clock.set(contract.order_expires_at - timedelta(seconds=1))
-    assert (await expire_orders(ports.store, clock)).changed == []
+    assert (await expire_orders(StoreSweeps(ports.store), clock)).changed == []
     clock.set(contract.order_expires_at)
-    assert len((await expire_orders(ports.store, clock)).changed) == 1
+    assert len((await expire_orders(StoreSweeps(ports.store), clock)).changed) == 1
     contract = await contracts(ports.store).get(contract_id)
     assert contract is not None and contract.status is ContractStatus.SUBMITTED
     order = contract.order(order_id)
     assert order is not None and order.status is OrderStatus.EXPIRED
-    assert (await expire_orders(ports.store, clock)).changed == []
+    assert (await expire_orders(StoreSweeps(ports.store), clock)).changed == []
 
 
 async def test_an_order_expires_with_its_contracts_deadline_when_that_comes_first(
@@ -303,6 +303,10 @@ async def test_a_sweep_writes_what_a_whole_decode_and_encode_would(
     ids = [await draft(ports, "prop-hk"), signing_id, cancelled_id]
     clock.advance(days=3)
     decide = _purge if job == "purge" else _expire
+
+    def bound(contract: Contract, run: str) -> bool:
+        return decide(contract, clock, run)
+
     changed = 0
     for contract_id in ids:
         doc = await ports.store.get("contracts", contract_id)
@@ -310,9 +314,9 @@ async def test_a_sweep_writes_what_a_whole_decode_and_encode_would(
         whole = from_doc(Contract, doc)
         if decide(whole, clock, "run-1"):
             changed += 1
-            assert decided(doc, clock, "run-1", decide) == to_doc(whole)
+            assert decided(doc, "run-1", bound) == to_doc(whole)
         else:
-            assert decided(doc, clock, "run-1", decide) is None
+            assert decided(doc, "run-1", bound) is None
     assert changed == (3 if job == "purge" else 2)
 
 
@@ -324,12 +328,12 @@ async def test_a_sweep_decision_that_reads_a_field_left_undecoded_fails_loudly(
     doc = await ports.store.get("contracts", contract_id)
     assert doc is not None
 
-    def reads_the_sellers(contract: Contract, clock: Clock, run: str) -> bool:
+    def reads_the_sellers(contract: Contract, run: str) -> bool:
         return any(p.name for p in contract.sellers)
 
-    def reads_the_parties(contract: Contract, clock: Clock, run: str) -> bool:
+    def reads_the_parties(contract: Contract, run: str) -> bool:
         return len(contract.orders[0].parties) > 1
 
     for decide in (reads_the_sellers, reads_the_parties):
         with pytest.raises(NotDecoded):
-            decided(doc, clock, "run-1", decide)
+            decided(doc, "run-1", decide)

@@ -104,3 +104,21 @@ async def test_a_party_step_reads_its_token_once_and_takes_its_turn_on_its_contr
     )
     assert counting.token_reads == 1
     assert counting.turns == [("contracts", contract_id)]
+
+
+async def test_police_verification_and_authorize_read_their_token_once(ports: Ports) -> None:
+    """Both read the party before calling out (police, face), then write: one pointer read."""
+    contract_id, order_id = await signing_contract(ports)
+    link = await party_qr_link(ports, AGENT, order_id, "s1")
+    origin = party_steps.Requester()
+    session, ctx = await party_steps.open_session(ports, link.url.split("token=")[1], origin)
+    await party_steps.review(ports, session, origin, ctx.order.document_sha256)
+    await party_steps.confirm(ports, session, origin)
+    counting = CountingStore(ports.store)
+    counted = replace(ports, store=counting)
+    await party_steps.verify_identity(counted, session, origin, ctx.party.name, ctx.party.id_number)
+    assert counting.token_reads == 1
+    ctx = await party_steps.authorize(counted, session, origin, "match")
+    assert ctx.party.receipt is not None
+    assert counting.token_reads == 2
+    assert counting.turns == [("contracts", contract_id)] * 2

@@ -1,4 +1,5 @@
-"""What a contract offers each caller in each state: only what that caller can take now."""
+"""What a contract, an agency and a practitioner offer each caller in each state: only what that
+caller can take now."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ import itertools
 import pytest
 
 from signing_flow.roles import Role
-from signing_flow.states import offers
-from signing_flow.vocabulary import Channel, ContractStatus, OrderStatus
+from signing_flow.states import agency_offers, offers, practitioner_offers
+from signing_flow.vocabulary import (
+    AgencyStatus,
+    Channel,
+    ContractStatus,
+    OrderStatus,
+    PractitionerStatus,
+)
 
 S = ContractStatus
 ONLINE, OFFLINE = Channel.ONLINE, Channel.OFFLINE
@@ -74,3 +81,58 @@ def test_internal_transitions_and_other_roles_are_never_offered() -> None:
         assert not INTERNAL & set(actions)
         if role not in (AGENT, STAFF):
             assert actions == []  # agency admins read; parties and jobs act elsewhere
+
+
+# ---- agencies and practitioners ------------------------------------------------------------
+
+A, P = AgencyStatus, PractitionerStatus
+MANAGED = ["disable", "enable", "remove", "reset_password"]
+
+AGENCY_CASES = [
+    (A.INCOMPLETE, ["edit", "submit"], []),
+    (A.SUBMITTED, [], ["approve", "reject"]),
+    (A.REJECTED, ["edit", "submit"], []),
+    (A.APPROVED, [], []),
+]
+
+
+@pytest.mark.parametrize(("status", "admin", "staff"), AGENCY_CASES)
+def test_each_agency_state_offers_its_admin_and_staff_their_own_steps(
+    status: AgencyStatus, admin: list[str], staff: list[str]
+) -> None:
+    assert agency_offers(status, ADMIN) == admin
+    assert agency_offers(status, STAFF) == staff
+    for role in (AGENT, Role.PARTY, Role.SYSTEM):
+        assert agency_offers(status, role) == []
+
+
+PRACTITIONER_CASES = [
+    (P.DRAFT, ["edit", "remove", "submit"], ["remove"]),
+    (P.SUBMITTED, [], ["approve", "reject"]),
+    (P.REJECTED, ["edit", "remove", "submit"], ["remove"]),
+    (P.APPROVED, MANAGED, MANAGED),
+    (P.REMOVED, [], []),
+]
+
+
+@pytest.mark.parametrize(("status", "admin", "staff"), PRACTITIONER_CASES)
+def test_each_practitioner_state_offers_admin_and_staff_their_own_steps(
+    status: PractitionerStatus, admin: list[str], staff: list[str]
+) -> None:
+    assert practitioner_offers(status, ADMIN, account_disabled=None) == admin
+    assert practitioner_offers(status, STAFF, account_disabled=None) == staff
+    for role in (AGENT, Role.PARTY, Role.SYSTEM):  # a practitioner reads its own record only
+        assert practitioner_offers(status, role, account_disabled=None) == []
+
+
+def test_every_agency_and_practitioner_state_has_a_case_above() -> None:
+    assert {case[0] for case in AGENCY_CASES} == set(AgencyStatus)
+    assert {case[0] for case in PRACTITIONER_CASES} == set(PractitionerStatus)
+
+
+@pytest.mark.parametrize("role", [ADMIN, STAFF])
+def test_an_approved_login_is_offered_the_switch_that_changes_it(role: Role) -> None:
+    enabled = practitioner_offers(P.APPROVED, role, account_disabled=False)
+    disabled = practitioner_offers(P.APPROVED, role, account_disabled=True)
+    assert enabled == ["disable", "remove", "reset_password"]
+    assert disabled == ["enable", "remove", "reset_password"]

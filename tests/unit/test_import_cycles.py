@@ -130,3 +130,27 @@ def test_lazy_imports_count_and_type_checking_imports_do_not(tmp_path: Path) -> 
         "def f():\n    from b import thing\n"
     )
     assert imported_modules("m", source, {"a", "b"}) == {"b"}
+
+
+# DESIGN §2: dependencies point inward. The domain knows no outer package; the jobs know the
+# ports, never the adapters (the callers hand them ``backend.storage.sweeps.StoreSweeps``).
+INWARD = {
+    "signing_flow": ("backend", "miniapp_mock", "schedulers"),
+    "schedulers": ("backend", "miniapp_mock"),
+}
+
+
+def _in_package(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_dependencies_point_inward() -> None:
+    outward = sorted(
+        (name, target)
+        for name, targets in import_graph().items()
+        for inner, outer in INWARD.items()
+        if _in_package(name, inner)
+        for target in targets
+        if any(_in_package(target, o) for o in outer)
+    )
+    assert outward == []

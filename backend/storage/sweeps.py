@@ -1,4 +1,5 @@
-"""Batched sweeps over the contracts whose deadline passed, for the scheduled jobs.
+"""The sweeps behind the ``ContractSweeps`` port: batched reads and bulk compare-and-sets over
+the contracts whose deadline passed, for the scheduled jobs (``schedulers.jobs`` decides).
 
 Each batch is one indexed ``find`` and one bulk compare-and-set (``compare_and_set_many``).
 Every contract is decoded only in part (``decided``): the head, the open order without its
@@ -12,17 +13,14 @@ whole round trip's."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from datetime import datetime
 
 from signing_flow.codec import encode_time, from_doc, to_doc
 from signing_flow.errors import DomainError
 from signing_flow.models import Contract, SigningOrder
-from signing_flow.ports import Clock, Doc, DocumentStore
+from signing_flow.ports import Doc, DocumentStore, SweepDecision
 from signing_flow.secrets import new_id
-
-log = logging.getLogger("wangqian.jobs")
 
 # Small batches were faster per contract than large ones (bench, SQLite: 100 → 2.5-2.7× the raw
 # statement, 500 → 3.4×), as each batch's documents stay in the caches until they are written.
@@ -31,62 +29,53 @@ BATCH_SIZE = 100
 MAX_PER_RUN = 100_000
 
 
-@dataclass
-class JobReport:
-    job: str
-    changed: list[str] = field(default_factory=list)  # numbers of the contracts changed
+class StoreSweeps:
+    """``ContractSweeps`` on any ``DocumentStore`` (both stores run the same queries)."""
 
-    def __str__(self) -> str:
-        return f"{self.job}: {len(self.changed)} changed"
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
 
-
-Decide = Callable[[Contract, Clock, str], bool]
-
-
-async def sweep(
-    store: DocumentStore,
-    clock: Clock,
-    job: str,
-    deadline: str,
-    statuses: set[str],
-    decide: Decide,
-    batch_size: int,
-) -> JobReport:
-    """Run ``decide`` on every contract in ``statuses`` whose ``deadline`` field has passed,
-    in batches, writing those it changed; safe to run in several processes at once (a lost
-    compare-and-set is re-read and decided again)."""
-    where = {
-        "status": {"$in": sorted(statuses)},
-        deadline: {"$lte": encode_time(clock.now())},
-    }
-    report = JobReport(job)
-    run = new_id()  # marks this run's audit events, so it can tell its own writes apart
-    done: set[str] = set()  # decided on, and either written or left alone
-    for _ in range(MAX_PER_RUN // batch_size):
-        # Unsorted: the (status, deadline) index then yields a batch without sorting every
-        # candidate first; the order does not matter, the ``done`` set keeps the run moving.
-        docs = await store.find("contracts", where, limit=batch_size)
-        fresh = [d for d in docs if d["_id"] not in done]
-        if not fresh:
-            break
-        writes: list[tuple[Doc, int]] = []
-        for doc in fresh:
-            changed = decided(doc, clock, run, decide)
-            if changed is not None:
-                writes.append((changed, doc["version"]))
-            else:
-                done.add(doc["_id"])
-        written = await store.compare_and_set_many("contracts", writes)
-        ours = [d for d, _ in writes]
-        if written != len(writes):
-            ours = await _ours(store, ours, run)
-        report.changed += [d["number"] for d in ours]
-        # The ones we wrote are done; the ones that lost are re-read and decided again.
-        done.update(d["_id"] for d in ours)
-        if len(docs) < batch_size and written == len(writes):
-            break
-    log.info("%s", report)
-    return report
+    async def sweep(
+        self,
+        deadline_field: str,
+        statuses: Collection[str],
+        until: datetime,
+        decide: SweepDecision,
+        *,
+        batch_size: int | None = None,
+    ) -> list[str]:
+        store, batch_size = self.store, batch_size or BATCH_SIZE
+        where = {
+            "status": {"$in": sorted(statuses)},
+            deadline_field: {"$lte": encode_time(until)},
+        }
+        changed: list[str] = []
+        run = new_id()  # marks this run's audit events, so it can tell its own writes apart
+        done: set[str] = set()  # decided on, and either written or left alone
+        for _ in range(MAX_PER_RUN // batch_size):
+            # Unsorted: the (status, deadline) index then yields a batch without sorting every
+            # candidate first; the order does not matter, the ``done`` set keeps the run moving.
+            docs = await store.find("contracts", where, limit=batch_size)
+            fresh = [d for d in docs if d["_id"] not in done]
+            if not fresh:
+                break
+            writes: list[tuple[Doc, int]] = []
+            for doc in fresh:
+                written_doc = decided(doc, run, decide)
+                if written_doc is not None:
+                    writes.append((written_doc, doc["version"]))
+                else:
+                    done.add(doc["_id"])
+            written = await store.compare_and_set_many("contracts", writes)
+            ours = [d for d, _ in writes]
+            if written != len(writes):
+                ours = await _ours(store, ours, run)
+            changed += [d["number"] for d in ours]
+            # The ones we wrote are done; the ones that lost are re-read and decided again.
+            done.update(d["_id"] for d in ours)
+            if len(docs) < batch_size and written == len(writes):
+                break
+        return changed
 
 
 # What no sweep reads or changes, of a contract and of its open order: decoding these and
@@ -98,11 +87,12 @@ CONTRACT_UNDECODED = frozenset(
 ORDER_UNDECODED = frozenset({"parties"})
 
 
-def decided(doc: Doc, clock: Clock, run: str, decide: Decide) -> Doc | None:
+def decided(doc: Doc, run: str, decide: SweepDecision) -> Doc | None:
     """The document as ``decide`` changes it, or None. ``decide`` sees a partial contract:
     the fields of ``CONTRACT_UNDECODED`` and its open order's ``ORDER_UNDECODED`` hold
-    ``UNDECODED``; ``orders`` holds the open order alone and ``events`` the last audit event alone (the
-    chain's link: the jobs only append). Everything else is written back as it was stored."""
+    ``UNDECODED``; ``orders`` holds the open order alone and ``events`` the last audit event
+    alone (the chain's link: the jobs only append). Everything else is written back as it was
+    stored."""
     orders = {o["_id"]: o for o in doc.get("orders", [])}
     open_order = orders.get(doc.get("open_order_id") or "")
     link = doc["events"][-1:]
@@ -112,7 +102,7 @@ def decided(doc: Doc, clock: Clock, run: str, decide: Decide) -> Doc | None:
     if open_order is not None:
         contract.orders = [from_doc(SigningOrder, open_order, undecoded=ORDER_UNDECODED)]
     try:
-        if not decide(contract, clock, run):
+        if not decide(contract, run):
             return None
     except DomainError:
         return None  # moved on to a state this job does not touch
