@@ -32,7 +32,6 @@ STATUS_BY_ERROR: list[tuple[type[e.DomainError], int]] = [
     (e.UnsupportedMediaType, 415),
     (e.ValidationFailed, 422),
     (e.CheckFailed, 422),
-    (e.TooManyAttempts, 429),
     (e.DependencyUnavailable, 503),
 ]
 

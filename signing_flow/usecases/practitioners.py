@@ -30,7 +30,7 @@ from signing_flow.models import (
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, files, practitioners, sessions, with_retries
 from signing_flow.roles import ensure_agency_admin, ensure_staff
-from signing_flow.secrets import hash_password, new_id
+from signing_flow.secrets import new_id
 from signing_flow.uploads import StoredFile
 from signing_flow.usecases.agencies import (
     add_material,
@@ -364,6 +364,7 @@ async def review_practitioner(
 
 
 async def _create_login(ports: Ports, practitioner: Practitioner, password: str) -> Account:
+    password_hash = await ports.passwords.hash(password)
     for _ in range(5):
         number = await ports.store.next_sequence("practitioner_username")
         account = Account(
@@ -371,7 +372,7 @@ async def _create_login(ports: Ports, practitioner: Practitioner, password: str)
             username=f"{USERNAME_PREFIX}{number:06d}",
             role=Role.PRACTITIONER,
             display_name=practitioner.name,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             agency_id=practitioner.agency_id,
             must_change_password=True,
         )
@@ -421,7 +422,7 @@ async def reset_practitioner_password(
     practitioner = await _managed(ports, actor, practitioner_id)
     practitioner.ensure_can(PractitionerAction.RESET_PASSWORD)
     password = new_initial_password()
-    password_hash = hash_password(password)
+    password_hash = await ports.passwords.hash(password)
 
     async def reset() -> Account:
         account = await accounts(ports.store).get(practitioner.account_id or "")
