@@ -25,6 +25,7 @@ from backend.passwords import PooledHasher
 from backend.providers import providers
 from backend.qrcodes import QrImageCache
 from backend.routes import add_routes
+from backend.security_headers import add_security_headers
 from backend.settings import Settings
 from backend.signing_keys import load_signer
 from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
@@ -90,6 +91,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     if settings.scheduler:
         app.cleanup_ctx.append(scheduled_jobs)
     add_routes(app)
+    add_security_headers(app)
     if settings.sandbox:
         mount_sandbox(app)
     return app
