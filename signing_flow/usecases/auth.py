@@ -68,8 +68,8 @@ async def start_session(ports: Ports, account: Account) -> LoginResult:
 
 def _bad_credentials() -> NotAuthenticated:
     return NotAuthenticated(
-        "用户名或密码错误；连续 5 次错误将锁定 15 分钟 "
-        "(wrong username or password; 5 failures lock an account for 15 minutes)",
+        "用户名或密码错误，或因连续 5 次密码错误账号已锁定 15 分钟 "
+        "(wrong username or password, or the account is locked for 15 minutes after 5 failures)",
         code="INVALID_CREDENTIALS",
     )
 
