@@ -95,7 +95,9 @@ def _hosts(url: str) -> str:
 def _unavailable(what: str, exc: BaseException, *, message: str = UNAVAILABLE) -> NoReturn:
     """The driver's error names the servers, its timeouts and its view of the topology: that is
     for the log. The answer (a 503 to any client) says ``message``, plain."""
-    log.warning("%s: %s", what, exc)
+    # the text, not the exception: a record kept by a log handler must not keep the driver's
+    # connections (in the traceback's frames) alive
+    log.warning("%s: %s", what, str(exc))
     raise DependencyUnavailable(message, code="STORE_UNAVAILABLE") from exc
 
 
