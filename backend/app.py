@@ -21,9 +21,11 @@ from backend.appkeys import (
 )
 from backend.errors import error_middleware
 from backend.notifier import NoOpNotifier
+from backend.passwords import PooledHasher
 from backend.providers import providers
 from backend.qrcodes import QrImageCache
 from backend.routes import add_routes
+from backend.security_headers import add_security_headers
 from backend.settings import Settings
 from backend.signing_keys import load_signer
 from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
@@ -47,11 +49,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
-        async with open_store(settings.store_url, chosen.collections) as raw_store:
-            store = NotifyingStore(raw_store, feed)
+        passwords = PooledHasher()
+        async with (
+            open_store(settings.store_url, chosen.collections) as raw_store,
+            chosen.services(store := NotifyingStore(raw_store, feed), passwords) as services,
+        ):
             app[STORE] = store
             app[SIGNER] = signer
-            services = chosen.services(store)
             app[PORTS] = ports = Ports(
                 store=store,
                 clock=app[CLOCK],
@@ -61,13 +65,17 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 signer=signer,
                 sms=services.sms,
                 unified_identity=services.unified_identity,
+                passwords=passwords,
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
                 notifier=NoOpNotifier(),
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)
-            yield
+            try:
+                yield
+            finally:
+                passwords.close()
 
     async def scheduled_jobs(app: web.Application) -> AsyncIterator[None]:
         # Registered after the store, so the jobs stop before the store closes.
@@ -86,6 +94,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     if settings.scheduler:
         app.cleanup_ctx.append(scheduled_jobs)
     add_routes(app)
+    add_security_headers(app)
     if settings.sandbox:
         mount_sandbox(app)
     return app

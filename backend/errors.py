@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from backend.log_text import loggable_path
 from signing_flow import errors as e
 
 log = logging.getLogger("wangqian.http")
@@ -32,7 +33,6 @@ STATUS_BY_ERROR: list[tuple[type[e.DomainError], int]] = [
     (e.UnsupportedMediaType, 415),
     (e.ValidationFailed, 422),
     (e.CheckFailed, 422),
-    (e.TooManyAttempts, 429),
     (e.DependencyUnavailable, 503),
 ]
 
@@ -85,7 +85,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         status = status_for(err)
         if status >= 500:
             log.warning(
-                "dependency unavailable on %s %s: %s", request.method, request.path, err.code
+                "dependency unavailable on %s %s: %s",
+                request.method,
+                loggable_path(request),
+                err.code,
             )
         return error_response(status, err.code, err.message, err.details)
     except web.HTTPException as exc:
@@ -95,5 +98,5 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_response(exc.status, code, message)
     except Exception:
         # The traceback names code, not request data; bodies are never logged.
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, loggable_path(request))
         return error_response(500, INTERNAL_ERROR, "服务器内部错误 (internal error)")

@@ -1,34 +1,95 @@
 """Which outside services the service runs against, chosen from the settings in this one place.
 
-No real registry, police, face, SMS or unified identity adapter exists yet, so the ports always
-get the sandbox's (``miniapp_mock``), which keep their records in our store. ``WANGQIAN_SANDBOX=1``
-adds what only an integrator's sandbox has: a clock that can be moved, and the sandbox routes
+No real registry, police, face or unified identity adapter exists yet, so those ports always get
+the sandbox's (``miniapp_mock``), which keep their records in our store. SMS is the exception,
+since its messages carry initial passwords: in the sandbox they go to the outbox integrators read
+(``miniapp_mock.sms``); outside it, to the HTTP gateway of ``WANGQIAN_SMS_URL``
+(``backend.sms``), or nowhere when none is configured, and no message is ever stored.
+``WANGQIAN_SANDBOX=1`` also adds a clock that can be moved, and the sandbox routes
 (``backend.app`` mounts them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+
+import aiohttp
 
 from backend.clock import SystemClock
 from backend.settings import Settings
+from backend.sms import HttpSmsGateway, UnconfiguredSms
+from miniapp_mock import sms as outbox
 from miniapp_mock.clock import MovableClock
-from miniapp_mock.services import SANDBOX_COLLECTIONS, SandboxServices, sandbox_services
-from signing_flow.ports import Clock, CollectionSpec, DocumentStore
+from miniapp_mock.services import SANDBOX_COLLECTIONS, sandbox_services
+from signing_flow.ports import (
+    Clock,
+    CollectionSpec,
+    DocumentStore,
+    FaceVerifier,
+    PasswordHasher,
+    PoliceVerifier,
+    PropertyRegistry,
+    SmsGateway,
+    UnifiedIdentity,
+)
+
+log = logging.getLogger("wangqian")
+
+
+@dataclass(frozen=True)
+class Services:
+    registry: PropertyRegistry
+    police: PoliceVerifier
+    face: FaceVerifier
+    sms: SmsGateway
+    unified_identity: UnifiedIdentity
 
 
 @dataclass(frozen=True)
 class Providers:
+    settings: Settings
     clock: Clock
     # the providers' own collections, which the store creates next to the domain's
     collections: Mapping[str, CollectionSpec]
 
-    def services(self, store: DocumentStore) -> SandboxServices:
-        return sandbox_services(store, self.clock)
+    @asynccontextmanager
+    async def services(
+        self, store: DocumentStore, passwords: PasswordHasher
+    ) -> AsyncIterator[Services]:
+        """The providers, open while the app runs (the SMS gateway's HTTP client)."""
+        sandbox = sandbox_services(store, self.clock, passwords)
+        async with self._sms(sandbox.sms) as sms:
+            yield Services(
+                registry=sandbox.registry,
+                police=sandbox.police,
+                face=sandbox.face,
+                sms=sms,
+                unified_identity=sandbox.unified_identity,
+            )
+
+    @asynccontextmanager
+    async def _sms(self, sandbox_outbox: SmsGateway) -> AsyncIterator[SmsGateway]:
+        settings = self.settings
+        if settings.sandbox:
+            yield sandbox_outbox
+        elif settings.sms_url is None:
+            log.warning(
+                "WANGQIAN_SMS_URL is not set: no SMS can be sent, so approved practitioners "
+                "and password resets get no password (password_sms_sent: false)"
+            )
+            yield UnconfiguredSms()
+        else:
+            async with aiohttp.ClientSession() as session:
+                yield HttpSmsGateway(session, settings.sms_url, settings.sms_token)
 
 
 def providers(settings: Settings, clock: Clock | None = None) -> Providers:
     """``clock`` overrides the chosen one (tests move their own)."""
     chosen = clock or (MovableClock() if settings.sandbox else SystemClock())
-    return Providers(clock=chosen, collections=SANDBOX_COLLECTIONS)
+    collections = dict(SANDBOX_COLLECTIONS)
+    if not settings.sandbox:
+        del collections[outbox.COLLECTION]  # outside the sandbox no message is kept
+    return Providers(settings=settings, clock=chosen, collections=collections)

@@ -23,6 +23,9 @@ class Settings:
     scheduler: bool = True
     expiry_interval_seconds: float = 30
     log_level: str = "INFO"
+    # the HTTP SMS gateway (backend.sms); outside the sandbox nothing is texted without it
+    sms_url: str | None = None
+    sms_token: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,6 +49,8 @@ class Settings:
             scheduler=_flag(env.get("WANGQIAN_SCHEDULER", "on")),
             expiry_interval_seconds=float(env.get("WANGQIAN_EXPIRY_INTERVAL", 30)),
             log_level=env.get("WANGQIAN_LOG_LEVEL", cls.log_level).upper(),
+            sms_url=env.get("WANGQIAN_SMS_URL") or None,
+            sms_token=env.get("WANGQIAN_SMS_TOKEN", ""),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from backend.appkeys import CLOCK, STORE
+from backend.appkeys import CLOCK, PORTS, STORE
 from backend.http import parse_body, respond
 from backend.request_values import query_int
 from miniapp_mock.registry import SandboxRegistry
@@ -38,7 +38,9 @@ async def sms_outbox(request: web.Request) -> web.Response:
 
 async def register_unified_account(request: web.Request) -> web.Response:
     body = await parse_body(request, UnifiedRegistration)
-    platform = SandboxUnifiedIdentity(request.app[STORE], request.app[CLOCK])
+    platform = SandboxUnifiedIdentity(
+        request.app[STORE], request.app[CLOCK], request.app[PORTS].passwords
+    )
     account = await platform.register(
         username=body.username,
         password=body.password,

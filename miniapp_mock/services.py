@@ -10,7 +10,7 @@ from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
-from signing_flow.ports import Clock, CollectionSpec, DocumentStore
+from signing_flow.ports import Clock, CollectionSpec, DocumentStore, PasswordHasher
 
 # The sandbox providers' own collections, created by the store next to the domain's.
 SANDBOX_COLLECTIONS: dict[str, CollectionSpec] = {
@@ -30,11 +30,14 @@ class SandboxServices:
     unified_identity: SandboxUnifiedIdentity
 
 
-def sandbox_services(store: DocumentStore, clock: Clock) -> SandboxServices:
+def sandbox_services(
+    store: DocumentStore, clock: Clock, passwords: PasswordHasher | None = None
+) -> SandboxServices:
+    """``passwords``: the service's hasher (the inline one when None: tools and tests)."""
     return SandboxServices(
         registry=SandboxRegistry(store),
         police=SandboxPolice(),
         face=SandboxFace(),
         sms=SandboxSms(store, clock),
-        unified_identity=SandboxUnifiedIdentity(store, clock),
+        unified_identity=SandboxUnifiedIdentity(store, clock, passwords),
     )

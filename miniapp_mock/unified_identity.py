@@ -7,7 +7,8 @@ Here ``register`` does all of that at once: the license check passes when the un
 credit code is valid, unless the integrator asks for an account without it
 (``license_verified=False``) to see the binding refused.
 
-Like the net-sign login, five wrong passwords lock an account for 15 minutes.
+Like the net-sign login (``signing_flow.lockout``), five wrong passwords lock an account for 15
+minutes, and a locked account is answered like a wrong password or an unknown username.
 """
 
 from __future__ import annotations
@@ -15,18 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from signing_flow.errors import (
-    AlreadyExists,
-    DuplicateKey,
-    FieldProblem,
-    TooManyAttempts,
-    ValidationFailed,
-)
-from signing_flow.lockout import count_failed_login, verify_for_unknown_user
+from signing_flow.errors import AlreadyExists, DuplicateKey, FieldProblem, ValidationFailed
+from signing_flow.lockout import check_password
 from signing_flow.models import UnifiedPrincipal
-from signing_flow.ports import Clock, CollectionSpec, DocumentStore
-from signing_flow.repository import Repository, with_retries
-from signing_flow.secrets import hash_password, new_id, verify_password
+from signing_flow.ports import Clock, CollectionSpec, DocumentStore, PasswordHasher
+from signing_flow.repository import Repository
+from signing_flow.secrets import InlineHasher, new_id
 from signing_flow.validators import check_uscc
 
 COLLECTION = "unified_accounts"
@@ -45,6 +40,8 @@ class UnifiedAccount:
     registered_at: datetime
     failed_logins: int = 0
     locked_until: datetime | None = None
+    logins_in_flight: int = 0
+    login_claimed_at: datetime | None = None
     version: int = 0
 
     def principal(self) -> UnifiedPrincipal:
@@ -61,9 +58,12 @@ def unified_accounts(store: DocumentStore) -> Repository[UnifiedAccount]:
 
 
 class SandboxUnifiedIdentity:
-    def __init__(self, store: DocumentStore, clock: Clock) -> None:
+    def __init__(
+        self, store: DocumentStore, clock: Clock, passwords: PasswordHasher | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._passwords = passwords or InlineHasher()
 
     async def register(
         self,
@@ -85,7 +85,7 @@ class SandboxUnifiedIdentity:
         account = UnifiedAccount(
             id=new_id(),
             username=username,
-            password_hash=hash_password(password),
+            password_hash=await self._passwords.hash(password),
             applicant_name=applicant_name,
             enterprise_name=enterprise_name,
             uscc=uscc.strip().upper(),
@@ -104,22 +104,7 @@ class SandboxUnifiedIdentity:
     async def authenticate(self, username: str, password: str) -> UnifiedPrincipal | None:
         repo = unified_accounts(self._store)
         found = await repo.find({"username": username}, limit=1)
-        if not found:
-            verify_for_unknown_user(password)
-            return None
-        account = found[0]
-        now = self._clock.now()
-        if account.locked_until is not None and account.locked_until > now:
-            raise TooManyAttempts(
-                "统一认证账号密码错误次数过多，已锁定 15 分钟 "
-                "(too many failed logins on the unified account; try again later)",
-                code="UNIFIED_ACCOUNT_LOCKED",
-                details={"locked_until": account.locked_until.isoformat()},
-            )
-        if not verify_password(password, account.password_hash):
-            await with_retries(lambda: count_failed_login(repo, account.id, now))
-            return None
-        if account.failed_logins:
-            account.failed_logins, account.locked_until = 0, None
-            await repo.save(account)
-        return account.principal()
+        account = await check_password(
+            repo, found[0] if found else None, password, self._passwords, self._clock
+        )
+        return account.principal() if account is not None else None

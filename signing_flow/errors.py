@@ -122,10 +122,6 @@ class UnsupportedMediaType(DomainError):
     code = "UNSUPPORTED_MEDIA_TYPE"
 
 
-class TooManyAttempts(DomainError):
-    code = "TOO_MANY_ATTEMPTS"
-
-
 class DependencyUnavailable(DomainError):
     """A store or provider did not answer; the same call may succeed later."""
 
@@ -245,8 +241,12 @@ CODES: dict[type[DomainError], frozenset[str]] = {
     CheckFailed: frozenset(
         {"POLICE_MISMATCH", "ID_REVOKED", "ID_INVALID", "FACE_MISMATCH", "LIVENESS_FAILED"}
     ),
-    TooManyAttempts: frozenset({"ACCOUNT_LOCKED", "UNIFIED_ACCOUNT_LOCKED"}),
     DependencyUnavailable: frozenset(
-        {"STORE_UNAVAILABLE", "POLICE_SERVICE_UNAVAILABLE", "FACE_SERVICE_UNAVAILABLE"}
+        {
+            "STORE_UNAVAILABLE",
+            "POLICE_SERVICE_UNAVAILABLE",
+            "FACE_SERVICE_UNAVAILABLE",
+            "SMS_SERVICE_UNAVAILABLE",
+        }
     ),
 }

@@ -61,6 +61,9 @@ class Account:
     disabled: bool = False
     failed_logins: int = 0
     locked_until: datetime | None = None
+    # logins whose password is being checked, claimed before (signing_flow.lockout)
+    logins_in_flight: int = 0
+    login_claimed_at: datetime | None = None
     version: int = 0
 
 

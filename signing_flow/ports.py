@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from signing_flow.audit import AuditEvent
 from signing_flow.checks import CheckResult
 from signing_flow.models import Contract, RegistryProperty, UnifiedPrincipal
+from signing_flow.secrets import InlineHasher
 
 Doc = dict[str, Any]
 Where = Mapping[str, Any]
@@ -200,9 +201,23 @@ class Ports:
     sms: SmsGateway
     unified_identity: UnifiedIdentity
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
+    # the service plugs backend.passwords.PooledHasher; tools and tests may keep the inline one
+    passwords: PasswordHasher = field(default_factory=InlineHasher)
     public_base_url: str = "http://127.0.0.1:8080"
     # None: nobody reacts to events (tests, tools); the app passes backend.notifier's adapter
     notifier: Notifier | None = None
+
+
+class PasswordHasher(Protocol):
+    """Hashing and checking passwords (scrypt, ``signing_flow.secrets``). A port, not a function,
+    because where the work runs is the service's business: each call costs tens of milliseconds
+    of CPU, which the service spends off its event loop with a bounded concurrency
+    (``backend.passwords``), so that logins queue and nothing else does. The rules only await."""
+
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password: str, stored: str) -> bool:
+        """Whether ``password`` is the one ``stored`` was made from; False for a malformed hash."""
 
 
 class SmsGateway(Protocol):
@@ -218,8 +233,8 @@ class UnifiedIdentity(Protocol):
     """The unified identity platform (统一身份认证平台), legal-person accounts (guide §1.4)."""
 
     async def authenticate(self, username: str, password: str) -> UnifiedPrincipal | None:
-        """The account, or None for a wrong username or password. May raise
-        ``TooManyAttempts`` (the platform's own lock-out) or ``DependencyUnavailable``."""
+        """The account, or None for a wrong username or password or a locked account (the
+        platform's own lock-out, answered alike). May raise ``DependencyUnavailable``."""
 
 
 class Notifier(Protocol):

@@ -37,6 +37,18 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+class InlineHasher:
+    """``ports.PasswordHasher`` on the caller's thread: for tools and tests that build ``Ports``
+    by hand. It blocks an event loop for each hash, so the service uses
+    ``backend.passwords.PooledHasher`` instead."""
+
+    async def hash(self, password: str) -> str:
+        return hash_password(password)
+
+    async def verify(self, password: str, stored: str) -> bool:
+        return verify_password(password, stored)
+
+
 def new_token() -> str:
     """A random 256-bit token, URL-safe."""
     return secrets.token_urlsafe(32)

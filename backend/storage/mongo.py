@@ -18,6 +18,7 @@ FerretDB 1.x speaks the same protocol but its updates are not atomic under concu
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager, suppress
@@ -39,6 +40,9 @@ from backend.storage.writer_queue import WriterQueue
 from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
 from signing_flow.ports import COLLECTIONS, CollectionSpec, Doc, Where
 
+log = logging.getLogger("wangqian.store")
+
+UNAVAILABLE = "存储暂时不可用，请稍后重试 (the store is unavailable; try again shortly)"
 DEFAULT_DATABASE = "wangqian"
 DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 3000
 DEFAULT_SOCKET_TIMEOUT_MS = 10000
@@ -92,10 +96,13 @@ def _hosts(url: str) -> str:
     return urlsplit(url).netloc.rpartition("@")[2] or "?"
 
 
-def _unavailable(message: str, exc: BaseException) -> NoReturn:
-    raise DependencyUnavailable(
-        f"{message}: {exc}", code="STORE_UNAVAILABLE", details={"store": "mongodb"}
-    ) from exc
+def _unavailable(what: str, exc: BaseException, *, message: str = UNAVAILABLE) -> NoReturn:
+    """The driver's error names the servers, its timeouts and its view of the topology: that is
+    for the log. The answer (a 503 to any client) says ``message``, plain."""
+    # the text, not the exception: a record kept by a log handler must not keep the driver's
+    # connections (in the traceback's frames) alive
+    log.warning("%s: %s", what, str(exc))
+    raise DependencyUnavailable(message, code="STORE_UNAVAILABLE") from exc
 
 
 @contextmanager
@@ -186,7 +193,9 @@ class MongoStore:
             # collection, an error under ``-W error``). A moment's grace lets the attempt fail.
             await asyncio.sleep(0.1)
             await client.close()
-            _unavailable(f"cannot reach MongoDB at {_hosts(self.url)}", exc)
+            # at start, for whoever starts the service: where, but not the driver's detail
+            where = f"cannot reach MongoDB at {_hosts(self.url)}"
+            _unavailable(where, exc, message=where)
         except BaseException:
             await client.close()
             raise

@@ -31,7 +31,7 @@ from signing_flow.models import (
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, agencies, with_retries
 from signing_flow.roles import ensure_agency_admin, ensure_staff
-from signing_flow.secrets import hash_password, new_id
+from signing_flow.secrets import new_id
 from signing_flow.states import AGENCY
 from signing_flow.usecases.auth import INITIAL_PASSWORD
 from signing_flow.usecases.materials import MaterialOwner, uploaded
@@ -76,7 +76,7 @@ async def open_agency(
         username=username,
         role=Role.AGENCY_ADMIN,
         display_name=name,
-        password_hash=hash_password(INITIAL_PASSWORD),
+        password_hash=await ports.passwords.hash(INITIAL_PASSWORD),
         agency_id=agency_id,
         must_change_password=True,
     )

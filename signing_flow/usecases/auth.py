@@ -5,18 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from signing_flow.errors import (
-    FieldProblem,
-    Forbidden,
-    NotAuthenticated,
-    TooManyAttempts,
-    ValidationFailed,
-)
-from signing_flow.lockout import count_failed_login, verify_for_unknown_user
+from signing_flow.errors import FieldProblem, Forbidden, NotAuthenticated, ValidationFailed
+from signing_flow.lockout import check_password
 from signing_flow.models import Account, Actor, Session
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, sessions, with_retries
-from signing_flow.secrets import hash_password, new_token, token_digest, verify_password
+from signing_flow.secrets import new_token, token_digest
 
 INITIAL_PASSWORD = "123456"  # the guide's initial password; it must be changed at first login
 
@@ -44,27 +38,17 @@ class Authenticated:
 
 
 async def login(ports: Ports, username: str, password: str) -> LoginResult:
+    """A session for the right password. A wrong password, an unknown username and a locked
+    account get the same answer (``signing_flow.lockout``)."""
     repo = accounts(ports.store)
     found = await repo.find({"username": username}, limit=1)
-    if not found:
-        verify_for_unknown_user(password)
-        raise _bad_credentials()
-    account = found[0]
-    now = ports.clock.now()
-    if account.locked_until is not None and account.locked_until > now:
-        raise TooManyAttempts(
-            "密码错误次数过多，账号已锁定 15 分钟 (too many failed logins; try again later)",
-            code="ACCOUNT_LOCKED",
-            details={"locked_until": account.locked_until.isoformat()},
-        )
-    if not verify_password(password, account.password_hash):
-        await with_retries(lambda: count_failed_login(repo, account.id, now))
+    account = await check_password(
+        repo, found[0] if found else None, password, ports.passwords, ports.clock
+    )
+    if account is None:
         raise _bad_credentials()
     if account.disabled:
         raise NotAuthenticated("账号已停用 (this account is disabled)", code="ACCOUNT_DISABLED")
-    if account.failed_logins or account.locked_until:
-        account.failed_logins, account.locked_until = 0, None
-        await repo.save(account)
     return await start_session(ports, account)
 
 
@@ -84,7 +68,9 @@ async def start_session(ports: Ports, account: Account) -> LoginResult:
 
 def _bad_credentials() -> NotAuthenticated:
     return NotAuthenticated(
-        "用户名或密码错误 (wrong username or password)", code="INVALID_CREDENTIALS"
+        "用户名或密码错误，或因连续 5 次密码错误账号已锁定 15 分钟 "
+        "(wrong username or password, or the account is locked for 15 minutes after 5 failures)",
+        code="INVALID_CREDENTIALS",
     )
 
 
@@ -124,7 +110,7 @@ async def change_password(
 ) -> Account:
     """Set a new password; every other session of the account ends."""
     problems = []
-    if not verify_password(old_password, auth.account.password_hash):
+    if not await ports.passwords.verify(old_password, auth.account.password_hash):
         problems.append(FieldProblem("old_password", "MISMATCH", "原密码不正确 (wrong password)"))
     problems += [FieldProblem("new_password", code, msg) for code, msg in _weaknesses(new_password)]
     if new_password == old_password:
@@ -134,10 +120,12 @@ async def change_password(
     if problems:
         raise ValidationFailed(problems)
 
+    password_hash = await ports.passwords.hash(new_password)
+
     async def update() -> Account:
         account = await accounts(ports.store).get(auth.account.id)
         assert account is not None
-        account.password_hash = hash_password(new_password)
+        account.password_hash = password_hash
         account.must_change_password = False
         await accounts(ports.store).save(account)
         return account

@@ -9,7 +9,7 @@ from signing_flow.errors import AlreadyExists, DependencyUnavailable, DuplicateK
 from signing_flow.models import Account, Practitioner, Role
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, sessions, with_retries
-from signing_flow.secrets import hash_password, new_id
+from signing_flow.secrets import new_id
 
 USERNAME_PREFIX = "cy"  # 从业: practitioner logins are cy000001, cy000002, …
 _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
@@ -24,6 +24,7 @@ def new_initial_password(length: int = 10) -> str:
 
 
 async def create_login(ports: Ports, practitioner: Practitioner, password: str) -> Account:
+    password_hash = await ports.passwords.hash(password)
     for _ in range(5):
         number = await ports.store.next_sequence("practitioner_username")
         account = Account(
@@ -31,7 +32,7 @@ async def create_login(ports: Ports, practitioner: Practitioner, password: str) 
             username=f"{USERNAME_PREFIX}{number:06d}",
             role=Role.PRACTITIONER,
             display_name=practitioner.name,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             agency_id=practitioner.agency_id,
             must_change_password=True,
         )

@@ -27,7 +27,7 @@ from signing_flow.models import (
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, practitioners, with_retries
 from signing_flow.roles import ensure_agency_admin, ensure_staff
-from signing_flow.secrets import hash_password, new_id
+from signing_flow.secrets import new_id
 from signing_flow.usecases.agencies import ensure_agency_approved
 from signing_flow.usecases.materials import MaterialOwner, uploaded
 from signing_flow.usecases.practitioner_logins import (
@@ -341,7 +341,7 @@ async def reset_practitioner_password(
     practitioner = await _managed(ports, actor, practitioner_id)
     practitioner.ensure_can(PractitionerAction.RESET_PASSWORD, actor)
     password = new_initial_password()
-    password_hash = hash_password(password)
+    password_hash = await ports.passwords.hash(password)
 
     async def reset() -> Account:
         account = await accounts(ports.store).get(practitioner.account_id or "")

@@ -28,7 +28,8 @@ async def _principal(ports: Ports, username: str, password: str) -> UnifiedPrinc
     principal = await ports.unified_identity.authenticate(username, password)
     if principal is None:
         raise NotAuthenticated(
-            "统一认证账号或密码错误 (wrong unified account username or password)",
+            "统一认证账号或密码错误，或账号已锁定 15 分钟 "
+            "(wrong unified account username or password, or the account is locked)",
             code="UNIFIED_INVALID_CREDENTIALS",
         )
     return principal

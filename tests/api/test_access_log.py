@@ -68,3 +68,14 @@ async def test_the_tally_left_at_shutdown_is_logged(caplog: pytest.LogCaptureFix
     assert access_lines(caplog) == [
         "GET /api/v1/signing-orders/{oid}: 1 polls (200: 1) before shutdown"
     ]
+
+
+async def test_an_encoded_newline_or_bidi_override_in_the_path_cannot_forge_a_log_line(
+    logged: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    forged = "/api/v1/x%0D%0AGET%20/api/v1/contracts%20200%201.0ms%E2%80%AE%09end"
+    assert (await logged.get(forged)).status == 404
+    [line] = [line for line in access_lines(caplog) if line.startswith("GET /api/v1/x")]
+    assert line.startswith(f"GET {forged} 404 ")  # as it was on the wire
+    assert line.isprintable() and line.isascii()

@@ -98,9 +98,9 @@ async def test_five_wrong_passwords_lock_the_account_for_15_minutes(
             "/api/v1/auth/login", {"username": "agent_li", "password": "bad"}, expect=401
         )
     body = await anonymous.post(
-        "/api/v1/auth/login", {"username": "agent_li", "password": "Wangqian2026"}, expect=429
+        "/api/v1/auth/login", {"username": "agent_li", "password": "Wangqian2026"}, expect=401
     )
-    assert body["error"]["code"] == "ACCOUNT_LOCKED"
+    assert body["error"]["code"] == "INVALID_CREDENTIALS"  # locked, answered as a wrong password
     clock.advance(minutes=15)
     await anonymous.login("agent_li")
 

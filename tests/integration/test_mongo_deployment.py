@@ -20,7 +20,7 @@ from backend.demo import seed_demo
 from backend.settings import Settings
 from backend.storage import open_store, store_mode
 from backend.storage.ferretdb import FerretDBStore
-from backend.storage.mongo import MongoStore
+from backend.storage.mongo import UNAVAILABLE, MongoStore
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from tests.api.conftest import SOLE, Api, ClientFactory, Phone, qr_url, submitted_contract
 from tests.mongo_server import (
@@ -93,7 +93,10 @@ def ferretdb(request: pytest.FixtureRequest) -> FerretDBServer:
 
 
 async def test_the_service_answers_503_while_the_database_is_down_and_recovers_by_itself(
-    aiohttp_client: ClientFactory, ferretdb: FerretDBServer, tmp_path: Path
+    aiohttp_client: ClientFactory,
+    ferretdb: FerretDBServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     url = in_ferretdb_mode(ferretdb.url("wangqian_faults"))
     async with open_store(url, SANDBOX_COLLECTIONS) as store:
@@ -107,7 +110,12 @@ async def test_the_service_answers_503_while_the_database_is_down_and_recovers_b
     assert ready == {"status": "unavailable"}
     resp = await client.post("/api/v1/contracts", json={"property": SOLE}, headers=agent.headers())
     assert resp.status == 503 and resp.headers["Retry-After"] == "1"
-    assert (await resp.json())["error"]["code"] == "STORE_UNAVAILABLE"
+    error = (await resp.json())["error"]
+    assert error["code"] == "STORE_UNAVAILABLE"
+    # plain: not the server's address, nor the driver's timeouts and topology, which are logged
+    assert (error["message"], error["details"]) == (UNAVAILABLE, {})
+    port = url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)[1]
+    assert port in caplog.text and "Topology" in caplog.text
 
     ferretdb.start()
     for _ in range(50):
