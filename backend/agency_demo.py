@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from signing_flow.agency_models import Agency, EnterpriseInfo, Practitioner, ReviewRecord
 from signing_flow.errors import DuplicateKey
-from signing_flow.models import (
-    Agency,
-    AgencyStatus,
-    EnterpriseInfo,
-    Practitioner,
-    PractitionerStatus,
-    ReviewRecord,
-)
 from signing_flow.ports import DocumentStore
 from signing_flow.repository import agencies, practitioners
 from signing_flow.validators import id_check_digit
+from signing_flow.vocabulary import AgencyStatus, PractitionerStatus
 
 DEMO_USCC = "91442000MA4W5A0D1B"  # synthetic, with a correct GB 32100 check character
 DEMO_FILING_NO = "ZSJJ-2026-0001"

@@ -13,13 +13,15 @@ from typing import Any
 from backend.agency_demo import seed_demo_agency
 from miniapp_mock.registry import SandboxRegistry
 from signing_flow.errors import DuplicateKey
-from signing_flow.models import Account, Owner, RegistryProperty, Role, TransferStatus
+from signing_flow.models import Account, Owner, RegistryProperty
 from signing_flow.ports import DocumentStore
 from signing_flow.repository import accounts
+from signing_flow.roles import Role
 from signing_flow.secrets import hash_password
 from signing_flow.terms import Acknowledgement, Bank, EvaluationLevel, PaymentMethod
 from signing_flow.usecases.auth import INITIAL_PASSWORD
 from signing_flow.validators import id_check_digit
+from signing_flow.vocabulary import TransferStatus
 
 DEMO_PASSWORD = "Wangqian2026"
 AGENCY_ID = "agency-demo"

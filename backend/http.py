@@ -18,7 +18,7 @@ from signing_flow.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from signing_flow.models import Actor
+from signing_flow.roles import Actor
 from signing_flow.secrets import token_digest
 from signing_flow.usecases.auth import Authenticated, check_session
 

@@ -33,9 +33,10 @@ from backend.request_values import query_int, user_agent
 from backend.signing.schemas import OrderOut
 from backend.storage.snapshots import CONTRACT_WITHOUT_EVENTS, Snapshots
 from signing_flow.errors import FieldProblem, ValidationFailed
-from signing_flow.models import Actor, Contract, SigningOrder
+from signing_flow.models import Contract, SigningOrder
 from signing_flow.orders import contract_id_of, find_order, order_not_found, overdue
 from signing_flow.ports import Doc, DocumentStore, Ports
+from signing_flow.roles import Actor
 from signing_flow.secrets import token_digest
 from signing_flow.usecases.auth import check_session
 from signing_flow.usecases.contracts import readable

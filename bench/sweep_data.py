@@ -17,8 +17,8 @@ from bench.fixtures import bench_property, contract_body
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.codec import encode_time
-from signing_flow.models import Actor, Role
 from signing_flow.ports import COLLECTIONS, Lifetimes, Ports
+from signing_flow.roles import Actor, Role
 from signing_flow.usecases.contracts import create_contract, submit_contract
 from signing_flow.usecases.signing import create_signing_order
 

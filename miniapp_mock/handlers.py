@@ -19,7 +19,7 @@ from miniapp_mock.schemas import (
 from miniapp_mock.sms import read_outbox
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from signing_flow.errors import FieldProblem, NotFound, ValidationFailed
-from signing_flow.models import TransferStatus
+from signing_flow.vocabulary import TransferStatus
 
 
 async def sms_outbox(request: web.Request) -> web.Response:

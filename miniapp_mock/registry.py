@@ -6,10 +6,11 @@ Integrators get the properties ``wangqian seed-demo`` creates; tests add their o
 
 from __future__ import annotations
 
-from signing_flow.models import RegistryProperty, TransferStatus
+from signing_flow.models import RegistryProperty
 from signing_flow.ports import CollectionSpec, DocumentStore
 from signing_flow.repository import Repository
 from signing_flow.validators import normalize_cert_no, normalize_unit_no
+from signing_flow.vocabulary import TransferStatus
 
 COLLECTION = "registry_properties"
 SPEC = CollectionSpec(unique=("cert_no", "unit_no"))

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from signing_flow.agency_models import UnifiedPrincipal
 from signing_flow.errors import AlreadyExists, DuplicateKey, FieldProblem, ValidationFailed
 from signing_flow.lockout import check_password
-from signing_flow.models import UnifiedPrincipal
 from signing_flow.ports import Clock, CollectionSpec, DocumentStore, PasswordHasher
 from signing_flow.repository import Repository
 from signing_flow.secrets import InlineHasher, new_id

@@ -13,11 +13,12 @@ import logging
 from dataclasses import dataclass, field
 
 from signing_flow.codec import encode_time, from_doc
-from signing_flow.models import SYSTEM_ACTOR, Contract, ContractStatus
+from signing_flow.models import Contract
 from signing_flow.orders import end_order, expire_if_due
 from signing_flow.ports import Clock, ContractSweeps, DocumentStore
+from signing_flow.roles import SYSTEM_ACTOR
 from signing_flow.states import PURGEABLE_STATUSES
-from signing_flow.vocabulary import ContractAction, OrderAction
+from signing_flow.vocabulary import ContractAction, ContractStatus, OrderAction
 
 log = logging.getLogger("wangqian.jobs")
 

@@ -12,20 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from signing_flow.agency_models import Agency as Agency
-from signing_flow.agency_models import EnterpriseInfo as EnterpriseInfo
-from signing_flow.agency_models import Material as Material
-from signing_flow.agency_models import Practitioner as Practitioner
-from signing_flow.agency_models import ReviewRecord as ReviewRecord
-from signing_flow.agency_models import UnifiedBinding as UnifiedBinding
-from signing_flow.agency_models import UnifiedPrincipal as UnifiedPrincipal
-from signing_flow.audit import AuditEvent as AuditEvent
-from signing_flow.audit import append_event, event_id
+from signing_flow.audit import AuditEvent, append_event, event_id
 from signing_flow.errors import InvalidState
-from signing_flow.roles import ROLE_LABELS as ROLE_LABELS
-from signing_flow.roles import SYSTEM_ACTOR as SYSTEM_ACTOR
-from signing_flow.roles import Actor as Actor
-from signing_flow.roles import Role as Role
+from signing_flow.roles import Actor, Role
 from signing_flow.states import (
     ACTIVE_STATUSES,
     CONTRACT,
@@ -34,19 +23,18 @@ from signing_flow.states import (
     PURGEABLE_STATUSES,
     offers,
 )
-from signing_flow.vocabulary import AgencyStatus as AgencyStatus
-from signing_flow.vocabulary import Channel as Channel
-
-# The vocabulary's enums are imported from here by most of the code, as before they moved.
-from signing_flow.vocabulary import ContractAction, OrderAction, PartyAction
-from signing_flow.vocabulary import ContractStatus as ContractStatus
-from signing_flow.vocabulary import OrderPurpose as OrderPurpose
-from signing_flow.vocabulary import OrderStatus as OrderStatus
-from signing_flow.vocabulary import PartyRole as PartyRole
-from signing_flow.vocabulary import PartyStep as PartyStep
-from signing_flow.vocabulary import PractitionerStatus as PractitionerStatus
-from signing_flow.vocabulary import TransferStatus as TransferStatus
-from signing_flow.vocabulary import WindowDocument as WindowDocument
+from signing_flow.vocabulary import (
+    Channel,
+    ContractAction,
+    ContractStatus,
+    OrderAction,
+    OrderPurpose,
+    OrderStatus,
+    PartyAction,
+    PartyRole,
+    PartyStep,
+    TransferStatus,
+)
 
 
 @dataclass

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from signing_flow.errors import NotFound
-from signing_flow.models import Actor, Contract, ContractStatus, OrderStatus, SigningOrder
+from signing_flow.models import Contract, SigningOrder
+from signing_flow.roles import Actor
 from signing_flow.states import CONTRACT_ACTION_FOR_ORDER_END
-from signing_flow.vocabulary import OrderAction
+from signing_flow.vocabulary import ContractStatus, OrderAction, OrderStatus
 
 
 def contract_id_of(order_id: str) -> str:

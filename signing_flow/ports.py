@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from signing_flow.agency_models import UnifiedPrincipal
 from signing_flow.audit import AuditEvent
 from signing_flow.checks import CheckResult
-from signing_flow.models import Contract, RegistryProperty, UnifiedPrincipal
+from signing_flow.models import Contract, RegistryProperty
 from signing_flow.secrets import InlineHasher
 
 Doc = dict[str, Any]

@@ -7,16 +7,10 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, Protocol, TypeVar
 
+from signing_flow.agency_models import Agency, Practitioner, UnifiedBinding
 from signing_flow.codec import from_doc, to_doc
 from signing_flow.errors import VersionConflict
-from signing_flow.models import (
-    Account,
-    Agency,
-    Contract,
-    Practitioner,
-    Session,
-    UnifiedBinding,
-)
+from signing_flow.models import Account, Contract, Session
 from signing_flow.ports import DocumentStore, Where
 from signing_flow.uploads import StoredFile
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
-from signing_flow.models import Channel, OrderPurpose, PartyRole
+from signing_flow.vocabulary import Channel, OrderPurpose, PartyRole
 
 
 class IdType(StrEnum):

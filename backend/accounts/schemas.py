@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from backend.shared_schemas import Body
-from signing_flow.models import ROLE_LABELS, Account
+from signing_flow.models import Account
+from signing_flow.roles import ROLE_LABELS
 
 
 class LoginRequest(Body):

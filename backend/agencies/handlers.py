@@ -22,11 +22,14 @@ from backend.agencies.schemas import (
 )
 from backend.appkeys import PORTS
 from backend.http import actor_of, optional_body, parse_body, respond
+from signing_flow.agency_models import Practitioner
 from signing_flow.errors import FieldProblem, ValidationFailed
-from signing_flow.models import Account, Actor, AgencyStatus, Practitioner, PractitionerStatus
+from signing_flow.models import Account
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts
+from signing_flow.roles import Actor
 from signing_flow.usecases import agencies, practitioners
+from signing_flow.vocabulary import AgencyStatus, PractitionerStatus
 
 
 def _status_filter(

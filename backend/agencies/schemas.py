@@ -13,15 +13,9 @@ from pydantic import BaseModel, Field
 
 from backend.fields import CertNo, IdNumber, Name, Phone, Reason, Uscc
 from backend.shared_schemas import Body
-from signing_flow.models import (
-    Account,
-    Agency,
-    EnterpriseInfo,
-    Material,
-    Practitioner,
-    ReviewRecord,
-    Role,
-)
+from signing_flow.agency_models import Agency, EnterpriseInfo, Material, Practitioner, ReviewRecord
+from signing_flow.models import Account
+from signing_flow.roles import Role
 from signing_flow.usecases.agencies import EnterpriseInfoInput
 from signing_flow.usecases.practitioners import PersonInput
 from signing_flow.validators import mask_id_number

@@ -20,9 +20,9 @@ from backend.contracts.schemas import (
 from backend.http import actor_of, parse_body, respond
 from backend.request_values import query_int
 from signing_flow.errors import FieldProblem, ValidationFailed
-from signing_flow.models import ContractStatus
 from signing_flow.usecases import contracts
 from signing_flow.usecases.properties import verify_property
+from signing_flow.vocabulary import ContractStatus
 
 
 async def verify(request: web.Request) -> web.Response:

@@ -25,12 +25,10 @@ from signing_flow.audit import public_view
 from signing_flow.codec import to_doc
 from signing_flow.models import (
     Applicant,
-    Channel,
     Contract,
     Evaluation,
     FundSupervision,
     Party,
-    PartyRole,
     RegistryProperty,
     SigningOrder,
 )
@@ -55,7 +53,7 @@ from signing_flow.terms import (
 from signing_flow.usecases.contracts import TODO_NEXT_STEP
 from signing_flow.usecases.properties import PropertyLookup
 from signing_flow.validators import mask_id_number
-from signing_flow.vocabulary import CONTRACT_LABELS, ORDER_LABELS
+from signing_flow.vocabulary import CONTRACT_LABELS, ORDER_LABELS, Channel, PartyRole
 
 
 class PropertyLookupBody(Body):

@@ -16,10 +16,10 @@ from backend.window.schemas import (
     WindowCaseRequest,
 )
 from signing_flow.errors import NotFound
-from signing_flow.models import OrderPurpose, WindowDocument
 from signing_flow.uploads import SCAN_LIMIT
 from signing_flow.usecases import window
 from signing_flow.usecases.cancellation import request_online_cancellation
+from signing_flow.vocabulary import OrderPurpose, WindowDocument
 
 
 async def request_cancellation(request: web.Request) -> web.Response:

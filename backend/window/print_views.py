@@ -6,10 +6,11 @@ from __future__ import annotations
 from html import escape
 
 from signing_flow.documents import WAIVER_STATEMENT, render_sale_contract
-from signing_flow.models import Contract, OrderPurpose, Party
+from signing_flow.models import Contract, Party
 from signing_flow.terms import ID_TYPE_LABELS
 from signing_flow.usecases.window import window_purpose
 from signing_flow.validators import mask_id_number
+from signing_flow.vocabulary import OrderPurpose
 
 FORMS = {
     "filing-application": "线下办理存量房买卖合同备案申请表",

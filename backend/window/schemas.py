@@ -10,8 +10,8 @@ from backend.fields import (
     Reason,
 )
 from backend.shared_schemas import Body
-from signing_flow.models import OrderPurpose
 from signing_flow.usecases.window import AppearanceInput
+from signing_flow.vocabulary import OrderPurpose
 
 
 class CancellationRequest(Body):

@@ -11,6 +11,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from signing_flow.agency_models import Agency, EnterpriseInfo
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import (
     AlreadyExists,
@@ -20,23 +21,16 @@ from signing_flow.errors import (
     NotFound,
     ValidationFailed,
 )
-from signing_flow.models import (
-    Account,
-    Actor,
-    Agency,
-    AgencyStatus,
-    EnterpriseInfo,
-    Role,
-)
+from signing_flow.models import Account
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, agencies, with_retries
-from signing_flow.roles import ensure_agency_admin, ensure_staff
+from signing_flow.roles import Actor, Role, ensure_agency_admin, ensure_staff
 from signing_flow.secrets import new_id
 from signing_flow.states import AGENCY
 from signing_flow.usecases.auth import INITIAL_PASSWORD
 from signing_flow.usecases.materials import MaterialOwner, uploaded
 from signing_flow.validators import check_uscc
-from signing_flow.vocabulary import AgencyAction
+from signing_flow.vocabulary import AgencyAction, AgencyStatus
 
 MAX_YEARS_AHEAD = 2  # 营业期限、资质有效期填写不能超今起 2 年
 

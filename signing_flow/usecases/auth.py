@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from signing_flow.errors import FieldProblem, Forbidden, NotAuthenticated, ValidationFailed
 from signing_flow.lockout import check_password
-from signing_flow.models import Account, Actor, Session
+from signing_flow.models import Account, Session
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, sessions, with_retries
+from signing_flow.roles import Actor
 from signing_flow.secrets import new_token, token_digest
 
 INITIAL_PASSWORD = "123456"  # the guide's initial password; it must be changed at first login

@@ -4,11 +4,12 @@ handshake, with the cancellation statement as the document."""
 from __future__ import annotations
 
 from signing_flow.errors import FieldProblem, NotEligible, ValidationFailed
-from signing_flow.models import Actor, Channel, Contract, TransferStatus
+from signing_flow.models import Contract
 from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
+from signing_flow.roles import Actor
 from signing_flow.usecases.contracts import get_own_contract
-from signing_flow.vocabulary import ContractAction
+from signing_flow.vocabulary import Channel, ContractAction, TransferStatus
 
 TRANSFER_REFUSALS = {
     TransferStatus.ACCEPTED: (

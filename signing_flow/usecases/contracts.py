@@ -9,23 +9,12 @@ from typing import Any
 from signing_flow.contract_rules import submission_problems
 from signing_flow.deadlines import CITY_TZ, purge_deadline
 from signing_flow.errors import DuplicateKey, NotFound, ValidationFailed
-from signing_flow.models import (
-    Actor,
-    Channel,
-    Contract,
-    ContractStatus,
-    Owner,
-    Party,
-    PartyRole,
-    PropertySnapshot,
-    RegistryProperty,
-    Role,
-)
+from signing_flow.models import Contract, Owner, Party, PropertySnapshot, RegistryProperty
 from signing_flow.orders import end_order
 from signing_flow.outbox import insert_contract, save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
-from signing_flow.roles import ensure_practitioner
+from signing_flow.roles import Actor, Role, ensure_practitioner
 from signing_flow.secrets import new_id
 from signing_flow.usecases.properties import (
     PropertyLookup,
@@ -33,7 +22,7 @@ from signing_flow.usecases.properties import (
     find_property,
     property_taken,
 )
-from signing_flow.vocabulary import ContractAction, OrderAction
+from signing_flow.vocabulary import Channel, ContractAction, ContractStatus, OrderAction, PartyRole
 
 # The fields an agent fills in; ``changes`` maps some of them to already-typed values.
 EDITABLE_FIELDS = frozenset(

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from signing_flow.agency_models import Agency, Material, Practitioner
 from signing_flow.errors import FieldProblem, InvalidState, NotFound, ValidationFailed
-from signing_flow.models import Actor, Agency, Material, Practitioner
 from signing_flow.ports import Ports
 from signing_flow.repository import files
+from signing_flow.roles import Actor
 from signing_flow.secrets import new_id
 from signing_flow.uploads import IMAGE_LIMIT, IMAGES, StoredFile, accept_upload
 

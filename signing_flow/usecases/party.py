@@ -22,25 +22,18 @@ from signing_flow.errors import (
     NotAuthenticated,
     NotFound,
 )
-from signing_flow.models import (
-    Actor,
-    Contract,
-    OrderParty,
-    OrderStatus,
-    PartyStep,
-    Role,
-    SigningOrder,
-)
+from signing_flow.models import Contract, OrderParty, SigningOrder
 from signing_flow.orders import end_order, expire_if_due, find_order
 from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.receipts import issue_receipt
 from signing_flow.repository import contracts, with_retries
+from signing_flow.roles import Actor, Role
 from signing_flow.secrets import new_token, token_digest
 from signing_flow.states import NEXT_STEP
 from signing_flow.usecases.signing import register_token
 from signing_flow.validators import normalize_id_number
-from signing_flow.vocabulary import ContractAction, OrderAction, PartyAction
+from signing_flow.vocabulary import ContractAction, OrderAction, OrderStatus, PartyAction, PartyStep
 
 MAX_FAILED_CHECKS = 3
 # A party may still read its order once all have signed; a cancelled or expired one is gone.

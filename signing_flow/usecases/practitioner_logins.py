@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import secrets
 
+from signing_flow.agency_models import Practitioner
 from signing_flow.errors import AlreadyExists, DependencyUnavailable, DuplicateKey
-from signing_flow.models import Account, Practitioner, Role
+from signing_flow.models import Account
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, sessions, with_retries
+from signing_flow.roles import Role
 from signing_flow.secrets import new_id
 
 USERNAME_PREFIX = "cy"  # 从业: practitioner logins are cy000001, cy000002, …

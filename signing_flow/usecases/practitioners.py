@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from signing_flow.agency_models import Practitioner
 from signing_flow.errors import (
     AlreadyExists,
     DuplicateKey,
@@ -17,16 +18,10 @@ from signing_flow.errors import (
     ValidationFailed,
     VersionConflict,
 )
-from signing_flow.models import (
-    Account,
-    Actor,
-    Practitioner,
-    PractitionerStatus,
-    Role,
-)
+from signing_flow.models import Account
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, practitioners, with_retries
-from signing_flow.roles import ensure_agency_admin, ensure_staff
+from signing_flow.roles import Actor, Role, ensure_agency_admin, ensure_staff
 from signing_flow.secrets import new_id
 from signing_flow.usecases.agencies import ensure_agency_approved
 from signing_flow.usecases.materials import MaterialOwner, uploaded
@@ -43,7 +38,7 @@ from signing_flow.validators import (
     normalize_id_number,
     normalize_phone,
 )
-from signing_flow.vocabulary import PractitionerAction
+from signing_flow.vocabulary import PractitionerAction, PractitionerStatus
 
 
 def practitioner_not_found() -> NotFound:

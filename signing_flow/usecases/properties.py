@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from signing_flow.errors import FieldProblem, InvalidState, NotFound, ValidationFailed
-from signing_flow.models import Actor, RegistryProperty
+from signing_flow.models import RegistryProperty
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
-from signing_flow.roles import ensure_practitioner
+from signing_flow.roles import Actor, ensure_practitioner
 from signing_flow.validators import (
     check_cert_no,
     check_unit_no,

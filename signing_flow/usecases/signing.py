@@ -15,16 +15,7 @@ from signing_flow.documents import (
     sha256_hex,
 )
 from signing_flow.errors import DuplicateKey, InvalidState, NotEligible, NotFound
-from signing_flow.models import (
-    Actor,
-    Channel,
-    Contract,
-    ContractStatus,
-    OrderParty,
-    OrderPurpose,
-    OrderStatus,
-    SigningOrder,
-)
+from signing_flow.models import Contract, OrderParty, SigningOrder
 from signing_flow.orders import (
     contract_id_of,
     end_order,
@@ -36,11 +27,19 @@ from signing_flow.orders import (
 from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import with_retries
+from signing_flow.roles import Actor
 from signing_flow.secrets import token_digest
 from signing_flow.states import NEXT_STEP, ORDER
 from signing_flow.usecases.cancellation import ensure_registry_allows_cancellation
 from signing_flow.usecases.contracts import get_contract, get_own_contract
-from signing_flow.vocabulary import ContractAction, OrderAction
+from signing_flow.vocabulary import (
+    Channel,
+    ContractAction,
+    ContractStatus,
+    OrderAction,
+    OrderPurpose,
+    OrderStatus,
+)
 
 # After this many lost rotations a usable token is shown as it is; a token that no longer works
 # is still replaced, for up to QR_ATTEMPTS tries (with with_retries' pauses, about 3 s).

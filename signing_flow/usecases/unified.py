@@ -8,6 +8,7 @@ password (关联本地用户); afterwards the unified login opens the net-sign s
 
 from __future__ import annotations
 
+from signing_flow.agency_models import UnifiedBinding, UnifiedPrincipal
 from signing_flow.errors import (
     AlreadyExists,
     DuplicateKey,
@@ -15,9 +16,9 @@ from signing_flow.errors import (
     InvalidState,
     NotAuthenticated,
 )
-from signing_flow.models import Role, UnifiedBinding, UnifiedPrincipal
 from signing_flow.ports import Ports
 from signing_flow.repository import accounts, unified_bindings
+from signing_flow.roles import Role
 from signing_flow.secrets import new_id
 from signing_flow.usecases.auth import Authenticated, LoginResult, login, logout, start_session
 

@@ -19,27 +19,23 @@ from signing_flow.errors import (
     NotEligible,
     ValidationFailed,
 )
-from signing_flow.models import (
-    Actor,
-    Appearance,
-    Channel,
-    Contract,
-    ContractStatus,
-    OrderPurpose,
-    Party,
-    WindowCase,
-    WindowDocument,
-)
+from signing_flow.models import Appearance, Contract, Party, WindowCase
 from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import files
-from signing_flow.roles import ensure_staff
+from signing_flow.roles import Actor, ensure_staff
 from signing_flow.secrets import new_id
 from signing_flow.uploads import SCAN_LIMIT, SCANS, accept_upload
 from signing_flow.usecases.cancellation import ensure_registry_allows_cancellation
 from signing_flow.usecases.contracts import get_contract
 from signing_flow.validators import age_on, check_id_number
-from signing_flow.vocabulary import ContractAction
+from signing_flow.vocabulary import (
+    Channel,
+    ContractAction,
+    ContractStatus,
+    OrderPurpose,
+    WindowDocument,
+)
 
 ADULT_AGE = 18
 

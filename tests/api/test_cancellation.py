@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 
 from backend.appkeys import STORE
 from miniapp_mock.registry import SandboxRegistry
-from signing_flow.models import TransferStatus
+from signing_flow.vocabulary import TransferStatus
 from tests.api.conftest import JOINT_PROPERTY, Api, Phone, qr_url, submitted_contract
 
 

@@ -14,8 +14,8 @@ from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.deadlines import CITY_TZ
-from signing_flow.models import Actor, Role
 from signing_flow.ports import Ports
+from signing_flow.roles import Actor, Role
 from signing_flow.usecases.contracts import create_contract
 from tests.conftest import FakeClock
 from tests.integration.test_jobs import lookup

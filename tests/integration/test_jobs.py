@@ -27,17 +27,10 @@ from signing_flow.audit import verify_chain
 from signing_flow.codec import NotDecoded, from_doc, to_doc
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import Gone
-from signing_flow.models import (
-    Actor,
-    Contract,
-    ContractStatus,
-    OrderStatus,
-    Party,
-    PartyRole,
-    Role,
-)
+from signing_flow.models import Contract, Party
 from signing_flow.ports import DocumentStore, Ports
 from signing_flow.repository import contracts
+from signing_flow.roles import Actor, Role
 from signing_flow.usecases import party as party_steps
 from signing_flow.usecases.contracts import create_contract, submit_contract, update_contract
 from signing_flow.usecases.properties import PropertyLookup
@@ -46,6 +39,7 @@ from signing_flow.usecases.signing import (
     create_signing_order,
     party_qr_link,
 )
+from signing_flow.vocabulary import ContractStatus, OrderStatus, PartyRole
 from tests.conftest import FakeClock
 
 AGENT = Actor(account_id="acct-agent_li", role=Role.PRACTITIONER, agency_id="agency-demo")

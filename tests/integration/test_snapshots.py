@@ -5,16 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from backend.storage.snapshots import CONTRACT_WITHOUT_EVENTS, SESSION, Snapshots
-from signing_flow.models import (
-    AuditEvent,
-    Channel,
-    Contract,
-    ContractStatus,
-    PropertySnapshot,
-    Session,
-)
+from signing_flow.audit import AuditEvent
+from signing_flow.models import Contract, PropertySnapshot, Session
 from signing_flow.ports import DocumentStore
 from signing_flow.repository import contracts, sessions
+from signing_flow.vocabulary import Channel, ContractStatus
 
 T0 = datetime(2026, 11, 26, tzinfo=UTC)
 

@@ -17,22 +17,20 @@ from signing_flow.audit import (
 )
 from signing_flow.codec import from_doc, to_doc
 from signing_flow.errors import InvalidState
-from signing_flow.models import (
-    SYSTEM_ACTOR,
-    Actor,
+from signing_flow.models import Contract, OrderParty, PropertySnapshot, SigningOrder
+from signing_flow.roles import SYSTEM_ACTOR, Actor, Role
+from signing_flow.states import CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, PARTY_TRANSITIONS
+from signing_flow.vocabulary import (
+    CONTRACT_LABELS,
     Channel,
-    Contract,
+    ContractAction,
     ContractStatus,
-    OrderParty,
+    OrderAction,
     OrderPurpose,
     OrderStatus,
+    PartyAction,
     PartyRole,
-    PropertySnapshot,
-    Role,
-    SigningOrder,
 )
-from signing_flow.states import CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, PARTY_TRANSITIONS
-from signing_flow.vocabulary import CONTRACT_LABELS, ContractAction, OrderAction, PartyAction
 
 C = ContractAction
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
