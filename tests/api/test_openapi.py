@@ -1,0 +1,63 @@
+"""The OpenAPI document describes what the handlers read: query parameters with their bounds, raw
+upload bodies with their media types, path parameters, and every error status in the error
+format. It validates as OpenAPI 3.1."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from openapi_spec_validator import validate
+
+from backend.app import create_app
+from backend.settings import Settings
+from tests.api.conftest import Api, ClientFactory
+
+
+def _query(op: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["name"]: p["schema"] for p in op.get("parameters", []) if p["in"] == "query"}
+
+
+async def test_the_document_lists_query_parameters_uploads_and_errors(
+    aiohttp_client: ClientFactory, settings: Settings
+) -> None:
+    sandbox = Api(await aiohttp_client(create_app(replace(settings, sandbox=True))))
+    doc = await sandbox.get("/openapi.json")
+    validate(doc)
+    paths = doc["paths"]
+
+    contracts = _query(paths["/api/v1/contracts"]["get"])
+    assert contracts["limit"] == {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}
+    assert "filed" in contracts["status"]["enum"] and contracts["number"] == {"type": "string"}
+    poll = _query(paths["/api/v1/signing-orders/{oid}"]["get"])
+    assert poll["wait"] == {"type": "integer", "minimum": 0, "maximum": 30}
+    assert poll["version"]["maximum"] == 999_999_999
+    assert "304" in paths["/api/v1/signing-orders/{oid}"]["get"]["responses"]
+    assert set(_query(paths["/sandbox/v1/sms"]["get"])) == {"phone", "limit"}
+    assert set(_query(paths["/api/v1/practitioners"]["get"])) == {"status", "agency_id"}
+    assert set(_query(paths["/api/v1/practitioners/reviewed"]["get"])) == {"agency_id"}
+    assert "submitted" in _query(paths["/api/v1/agencies"]["get"])["status"]["enum"]
+
+    scan = paths["/api/v1/window/contracts/{id}/signed-pages"]["post"]["requestBody"]
+    assert set(scan["content"]) == {"application/pdf", "image/png", "image/jpeg"}
+    assert scan["content"]["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+    assert "5242880" in scan["description"]
+    document = "/api/v1/window/contracts/{id}/parties/{pid}/documents/{kind}"
+    assert set(paths[document]["put"]["requestBody"]["content"]) == set(scan["content"])
+    for owner in ("agencies/{aid}", "practitioners/{pid}"):
+        image = paths[f"/api/v1/{owner}/materials/{{mid}}/file"]["put"]["requestBody"]
+        assert set(image["content"]) == {"image/png", "image/jpeg"}
+        assert "500000" in image["description"]
+
+    qrcode = paths["/api/v1/signing-orders/{oid}/parties/{pid}/qrcode.{fmt}"]["get"]
+    assert {p["name"]: p["schema"].get("enum") for p in qrcode["parameters"]} == {
+        "oid": None,
+        "pid": None,
+        "fmt": ["png", "svg"],
+    }
+    for methods in paths.values():
+        for op in methods.values():
+            for status in ("400", "401", "403", "404", "409", "410", "413", "415", "422", "429"):
+                error = op["responses"][status]["content"]["application/json"]["schema"]
+                assert error == {"$ref": "#/components/schemas/ErrorResponse"}
+            assert "default" not in op["responses"]
