@@ -9,6 +9,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from backend.request_values import QueryParam
+from signing_flow.errors import FieldProblem, ValidationFailed
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -44,7 +45,33 @@ class Route:
 MOUNTED_ROUTES = web.AppKey("mounted_routes", list[Route])
 
 
+# The query parameters each registered route declares, for ``only_declared_query``.
+DECLARED_QUERY = web.AppKey("declared_query", dict[web.AbstractRoute, frozenset[str]])
+
+
 def mount(app: web.Application, routes: Sequence[Route]) -> None:
+    if DECLARED_QUERY not in app:
+        app[DECLARED_QUERY] = {}
+        app.middlewares.append(only_declared_query)
     for route in routes:
-        app.router.add_route(route.method, route.path, route.handler)
+        added = app.router.add_route(route.method, route.path, route.handler)
+        app[DECLARED_QUERY][added] = frozenset(param.name for param in route.query)
     app.setdefault(MOUNTED_ROUTES, []).extend(routes)
+
+
+@web.middleware
+async def only_declared_query(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A query parameter the route does not declare is refused (422, each one named) rather than
+    silently ignored: a misspelt ``?limt=5`` or ``?stauts=filed`` would otherwise be answered as
+    if it were not there."""
+    declared = request.app[DECLARED_QUERY].get(request.match_info.route)
+    if declared is not None and request.query:
+        unknown = [name for name in dict.fromkeys(request.query) if name not in declared]
+        if unknown:
+            raise ValidationFailed(
+                [
+                    FieldProblem(name, "EXTRA_FORBIDDEN", "not a query parameter of this route")
+                    for name in unknown
+                ]
+            )
+    return await handler(request)

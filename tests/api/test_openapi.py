@@ -61,3 +61,11 @@ async def test_the_document_lists_query_parameters_uploads_and_errors(
                 error = op["responses"][status]["content"]["application/json"]["schema"]
                 assert error == {"$ref": "#/components/schemas/ErrorResponse"}
             assert "default" not in op["responses"]
+
+
+async def test_a_query_parameter_the_route_does_not_declare_is_refused(agent: Api) -> None:
+    body = await agent.get("/api/v1/contracts?limt=5&status=filed&x=1&x=2", expect=422)
+    fields = [(f["path"], f["code"]) for f in body["error"]["details"]["fields"]]
+    assert fields == [("limt", "EXTRA_FORBIDDEN"), ("x", "EXTRA_FORBIDDEN")]
+    await agent.get("/api/v1/todo?status=filed", expect=422)
+    assert (await agent.get("/api/v1/contracts?limit=5&status=filed"))["items"] == []

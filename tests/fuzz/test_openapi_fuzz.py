@@ -15,9 +15,11 @@ from typing import Any
 import hypothesis
 import requests
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -30,6 +32,7 @@ CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
 ]
@@ -79,6 +82,14 @@ def _modes(operation: Any) -> list[GenerationMode]:
     return [GenerationMode.POSITIVE]
 
 
+def _call(case: Any, headers: dict[str, str], checks: list[Any]) -> None:
+    try:
+        case.call_and_validate(headers=headers, checks=checks, timeout=TIMEOUT)
+    except FailureGroup as group:
+        group.add_note(case.as_curl_command(headers))
+        raise
+
+
 def exercise(case: Any, callers: Callers) -> None:
     key = (case.method.upper(), case.operation.path)
     generated = dict(case.path_parameters or {})
@@ -88,7 +99,7 @@ def exercise(case: Any, callers: Callers) -> None:
             token = callers.login(STAFF[role])  # a session of its own to end
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         case.path_parameters = generated
-        case.call_and_validate(headers=headers, checks=CHECKS, timeout=TIMEOUT)
+        _call(case, headers, [*CHECKS, negative_data_rejection])
         aimed = _aimed(case, callers)
         if aimed is not None:
             case.path_parameters = aimed
@@ -96,7 +107,7 @@ def exercise(case: Any, callers: Callers) -> None:
                 # A real order holds the long-poll up to `wait` seconds: one is enough to take
                 # the waiting path without spending the run's budget asleep.
                 case.query = {**case.query, "wait": min(case.query["wait"], 1)}
-            case.call_and_validate(headers=headers, checks=CHECKS, timeout=TIMEOUT)
+            _call(case, headers, CHECKS)  # the ids are now valid: not a negative case
     if key in SESSION_ENDING:
         requests.delete(f"{callers.base_url}/sandbox/v1/clock", timeout=30)
         callers.sign_in_staff()
@@ -117,6 +128,10 @@ def test_every_operation_answers_as_documented(api_schema: Any, callers: Callers
 
             try:
                 run()
-            except Exception as exc:  # every operation runs; all findings are listed at the end
-                findings.append(f"{operation.label} ({mode.value}): {exc}")
+            # Every operation runs; all findings are listed at the end.
+            except FailureGroup as group:
+                found = "\n".join([*map(str, group.exceptions), *getattr(group, "__notes__", [])])
+                findings.append(f"{operation.label} ({mode.value}):\n{found}")
+            except Exception as exc:
+                findings.append(f"{operation.label} ({mode.value}): {exc!r}")
     assert not findings, "\n\n".join(findings)
