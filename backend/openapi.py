@@ -39,12 +39,15 @@ _PATH_PARAM = re.compile(r"{(\w+)(?::([^}]*))?}")
 _LITERALS = re.compile(r"\w+(?:\|\w+)*")
 
 
-def _path_parameters(path: str) -> list[dict[str, Any]]:
+def _path_parameters(route: Route) -> list[dict[str, Any]]:
+    choices = dict(route.path_choices)
     params = []
-    for name, pattern in _PATH_PARAM.findall(path):
+    for name, pattern in _PATH_PARAM.findall(route.path):
         schema: dict[str, Any] = {"type": "string"}
         if pattern and _LITERALS.fullmatch(pattern):
             schema["enum"] = pattern.split("|")
+        elif name in choices:
+            schema["enum"] = list(choices[name])
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return params
 
@@ -95,7 +98,7 @@ def openapi_document(routes: tuple[Route, ...]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         op: dict[str, Any] = {"summary": route.summary, "tags": [route.tag]}
-        params = _path_parameters(route.path) + [q.document() for q in route.query]
+        params = _path_parameters(route) + [q.document() for q in route.query]
         if params:
             op["parameters"] = params
         body = _request_body(route, refs)

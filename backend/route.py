@@ -34,6 +34,9 @@ class Route:
     auth: bool = True
     tag: str = "agent"
     query: tuple[QueryParam, ...] = ()
+    # The values a path parameter takes, where it is a closed set the handler checks itself
+    # (its own 404 code for anything else): (name, values) pairs.
+    path_choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
     upload: Upload | None = None
     # Media types of a body that is not a JSON model (an image, a print view).
     produces: tuple[str, ...] = ()

@@ -23,7 +23,9 @@ from backend.signing import schemas as signing_s
 from backend.status_poll import POLL_QUERY
 from backend.window import handlers as window
 from backend.window import schemas as window_s
+from backend.window.print_views import FORMS
 from signing_flow.uploads import IMAGE_LIMIT, SCAN_LIMIT
+from signing_flow.vocabulary import WindowDocument
 
 # The raw uploads: the use case sniffs the bytes, these are the kinds it takes.
 SCAN = Upload(("application/pdf", "image/png", "image/jpeg"), SCAN_LIMIT)
@@ -70,9 +72,9 @@ ROUTES = [
     Route("POST", "/api/v1/contracts/{id}/cancellations", window.request_cancellation, "存量房合同注销线上：填写注销原因", window_s.CancellationRequest, contracts_s.ContractOut, status=201),
     Route("POST", "/api/v1/window/contracts/{id}/case", window.open_case, "窗口受理（备案或注销）", window_s.WindowCaseRequest, contracts_s.ContractOut, status=201, tag="window"),
     Route("GET", "/api/v1/window/contracts/{id}/forms", window.forms, "可打印的表格", response=window_s.FormList, tag="window"),
-    Route("GET", "/api/v1/window/contracts/{id}/forms/{form}.html", window.form, "打印表格（HTML）", tag="window", produces=("text/html",)),
+    Route("GET", "/api/v1/window/contracts/{id}/forms/{form}.html", window.form, "打印表格（HTML）", tag="window", produces=("text/html",), path_choices=(("form", tuple(FORMS)),)),
     Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/appearance", window.appearance, "记录当事人到场或委托情况", window_s.AppearanceRequest, contracts_s.ContractOut, tag="window"),
-    Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/documents/{kind}", window.party_document, "上传当事人材料（photo | power_of_attorney | minor_guarantee | kinship_proof；PDF/PNG/JPEG）", response=contracts_s.ContractOut, tag="window", upload=SCAN),
+    Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/documents/{kind}", window.party_document, "上传当事人材料（photo | power_of_attorney | minor_guarantee | kinship_proof；PDF/PNG/JPEG）", response=contracts_s.ContractOut, tag="window", upload=SCAN, path_choices=(("kind", tuple(k.value for k in WindowDocument)),)),
     Route("POST", "/api/v1/window/contracts/{id}/signed-pages", window.signed_pages, "上传签章页（PDF/PNG/JPEG）", response=contracts_s.ContractOut, tag="window", upload=SCAN),
     Route("POST", "/api/v1/window/contracts/{id}/submit", window.submit, "提交审核", response=contracts_s.ContractOut, tag="window"),
     Route("POST", "/api/v1/window/contracts/{id}/approve", window.approve, "审核通过", response=contracts_s.ContractOut, tag="window"),

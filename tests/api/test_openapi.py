@@ -44,6 +44,15 @@ async def test_the_document_lists_query_parameters_uploads_and_errors(
     assert "5242880" in scan["description"]
     document = "/api/v1/window/contracts/{id}/parties/{pid}/documents/{kind}"
     assert set(paths[document]["put"]["requestBody"]["content"]) == set(scan["content"])
+    kind = next(p for p in paths[document]["put"]["parameters"] if p["name"] == "kind")
+    assert kind["schema"]["enum"] == [
+        "photo",
+        "power_of_attorney",
+        "minor_guarantee",
+        "kinship_proof",
+    ]
+    form = paths["/api/v1/window/contracts/{id}/forms/{form}.html"]["get"]["parameters"]
+    assert "filing-application" in next(p for p in form if p["name"] == "form")["schema"]["enum"]
     for owner in ("agencies/{aid}", "practitioners/{pid}"):
         image = paths[f"/api/v1/{owner}/materials/{{mid}}/file"]["put"]["requestBody"]
         assert set(image["content"]) == {"image/png", "image/jpeg"}

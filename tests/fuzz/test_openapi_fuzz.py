@@ -75,7 +75,8 @@ def _run_order(operation: Any) -> int:
 
 
 def _modes(operation: Any) -> list[GenerationMode]:
-    """Invalid inputs need something to make invalid: a parameter or a body."""
+    """Invalid inputs need something to make invalid: a parameter or a body (the bearer token
+    is the callers', see ``budget.CONFIG``)."""
     raw = operation.definition.raw
     if raw.get("parameters") or raw.get("requestBody"):
         return [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
@@ -128,6 +129,10 @@ def test_every_operation_answers_as_documented(api_schema: Any, callers: Callers
 
             try:
                 run()
+            except hypothesis.errors.Unsatisfiable:
+                # Only string path ids: any value is valid, so there is no invalid input.
+                if mode is not GenerationMode.NEGATIVE:
+                    raise
             # Every operation runs; all findings are listed at the end.
             except FailureGroup as group:
                 found = "\n".join([*map(str, group.exceptions), *getattr(group, "__notes__", [])])
