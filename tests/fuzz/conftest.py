@@ -82,8 +82,19 @@ class Callers:
         self.known.update(id=draft["id"], oid=order["id"], pid=party, aid="agency-demo")
 
 
+@dataclass(frozen=True)
+class FuzzServer:
+    base_url: str
+    log: Path
+
+    def errors(self) -> str:
+        """What the server logged at ERROR: a traceback from a handler or a background job."""
+        text = self.log.read_text(errors="replace")
+        return text if "Traceback" in text or " ERROR " in text else ""
+
+
 @pytest.fixture(scope="session")
-def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer]:
     tmp_path = tmp_path_factory.mktemp("fuzz")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -95,7 +106,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_until_ready(proc, base_url, log)
-        yield base_url
+        yield FuzzServer(base_url, log)
     finally:
         proc.terminate()
         try:
@@ -104,24 +115,19 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
             proc.wait()
         # A 5xx is logged with its traceback: show it next to the failing case.
-        sys.stderr.write(_tracebacks(log))
-
-
-def _tracebacks(log: Path) -> str:
-    text = log.read_text(errors="replace")
-    return text if "Traceback" in text else ""
+        sys.stderr.write(FuzzServer(base_url, log).errors())
 
 
 @pytest.fixture(scope="session")
-def callers(fuzz_server: str) -> Callers:
-    found = Callers(fuzz_server)
+def callers(fuzz_server: FuzzServer) -> Callers:
+    found = Callers(fuzz_server.base_url)
     found.sign_in_staff()
     found.open_party_session()
     return found
 
 
 @pytest.fixture(scope="session")
-def api_schema(fuzz_server: str) -> Any:
+def api_schema(fuzz_server: FuzzServer) -> Any:
     return schemathesis.openapi.from_url(
-        f"{fuzz_server}/openapi.json", config=SchemathesisConfig.from_dict(CONFIG)
+        f"{fuzz_server.base_url}/openapi.json", config=SchemathesisConfig.from_dict(CONFIG)
     )
