@@ -78,3 +78,20 @@ async def test_a_query_parameter_the_route_does_not_declare_is_refused(agent: Ap
     assert fields == [("limt", "EXTRA_FORBIDDEN"), ("x", "EXTRA_FORBIDDEN")]
     await agent.get("/api/v1/todo?status=filed", expect=422)
     assert (await agent.get("/api/v1/contracts?limit=5&status=filed"))["items"] == []
+
+
+async def test_a_body_value_of_another_json_type_is_refused(
+    aiohttp_client: ClientFactory, settings: Settings, agent: Api
+) -> None:
+    # Found by the fuzzer: pydantic's lax mode took `true` as the integer 1.
+    sandbox = Api(await aiohttp_client(create_app(replace(settings, sandbox=True))))
+    body = await sandbox.post("/sandbox/v1/clock", {"advance_seconds": True}, expect=422)
+    assert body["error"]["details"]["fields"][0]["path"] == "advance_seconds"
+    await sandbox.post("/sandbox/v1/clock", {"to": 1900000000}, expect=422)
+    body = await agent.post(
+        "/api/v1/contracts",
+        {"property": {"cert_no": "x"}, "price_fen": "5", "acknowledgements": {"x": "yes"}},
+        expect=422,
+    )
+    paths = {f["path"] for f in body["error"]["details"]["fields"]}
+    assert "price_fen" in paths
