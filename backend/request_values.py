@@ -1,13 +1,74 @@
 """Values read from the query string and headers, checked before anything uses them. Imports
-nothing of the app, so that every handler module and the status poll can use it."""
+nothing of the app, so that every handler module and the status poll can use it.
+
+A query parameter is declared once, as a ``QueryParam``: the route table hands it to the OpenAPI
+document and the handler reads the request through it, so the two cannot disagree."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
-_QUERY_INT = re.compile(r"[0-9]{1,9}")
+MAX_QUERY_DIGITS = 9
+_QUERY_INT = re.compile(rf"[0-9]{{1,{MAX_QUERY_DIGITS}}}")
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """One query parameter: an integer when ``maximum`` is set (ASCII digits only, from
+    ``minimum`` to ``maximum``), else a string, restricted to ``choices`` when given."""
+
+    name: str
+    description: str
+    minimum: int = 0
+    maximum: int | None = None
+    default: int | None = None
+    choices: tuple[str, ...] | None = None
+
+    def schema(self) -> dict[str, Any]:
+        if self.maximum is not None:
+            schema: dict[str, Any] = {
+                "type": "integer",
+                "minimum": self.minimum,
+                "maximum": self.maximum,
+            }
+            if self.default is not None:
+                schema["default"] = self.default
+            return schema
+        if self.choices is not None:
+            return {"type": "string", "enum": list(self.choices)}
+        return {"type": "string"}
+
+    def document(self) -> dict[str, Any]:
+        """The parameter object of the OpenAPI document."""
+        return {
+            "name": self.name,
+            "in": "query",
+            "required": False,
+            "description": self.description,
+            "schema": self.schema(),
+        }
+
+    def read_int(self, request: web.Request) -> int | None:
+        """The integer, or ``default`` when absent. Raises ValueError for the caller to report
+        with its own message."""
+        assert self.maximum is not None, f"{self.name} is not an integer parameter"
+        value = query_int(request, self.name, None)
+        if value is None:
+            return self.default
+        if not self.minimum <= value <= self.maximum:
+            raise ValueError(self.name)
+        return value
+
+    def read_str(self, request: web.Request) -> str | None:
+        """The string, or None when absent. Raises ValueError outside ``choices``."""
+        value = request.query.get(self.name)
+        if value is not None and self.choices is not None and value not in self.choices:
+            raise ValueError(self.name)
+        return value
 
 
 def query_int(request: web.Request, name: str, default: str | None = None) -> int | None:

@@ -17,18 +17,26 @@ from backend.miniapp import handlers as miniapp
 from backend.miniapp import schemas as miniapp_s
 from backend.ops import handlers as ops
 from backend.ops import schemas as ops_s
-from backend.route import Route, mount
+from backend.route import Route, Upload, mount
 from backend.signing import handlers as signing
 from backend.signing import schemas as signing_s
+from backend.status_poll import POLL_QUERY
 from backend.window import handlers as window
 from backend.window import schemas as window_s
+from backend.window.print_views import FORMS
+from signing_flow.uploads import IMAGE_LIMIT, SCAN_LIMIT
+from signing_flow.vocabulary import WindowDocument
+
+# The raw uploads: the use case sniffs the bytes, these are the kinds it takes.
+SCAN = Upload(("application/pdf", "image/png", "image/jpeg"), SCAN_LIMIT)
+IMAGE = Upload(("image/png", "image/jpeg"), IMAGE_LIMIT)
 
 # fmt: off
 ROUTES = [
     # operations
     Route("GET", "/healthz", ops.healthz, "存活检查 (liveness)", response=ops_s.Health, auth=False, tag="ops"),
     Route("GET", "/readyz", ops.readyz, "就绪检查：存储可达 (store reachable)", response=ops_s.Health, auth=False, tag="ops"),
-    Route("GET", "/openapi.json", ops.openapi, "OpenAPI 3.1 document", auth=False, tag="ops"),
+    Route("GET", "/openapi.json", ops.openapi, "OpenAPI 3.1 document", auth=False, tag="ops", produces=("application/json",)),
     Route("GET", "/api/v1/signing-keys", signing.signing_keys, "平台验签公钥 (receipt verification keys)", response=signing_s.SigningKeys, auth=False, tag="ops"),
     # accounts
     Route("POST", "/api/v1/auth/login", auth.login, "登录", auth_s.LoginRequest, auth_s.LoginResponse, auth=False),
@@ -38,7 +46,7 @@ ROUTES = [
     # listings and contracts
     Route("POST", "/api/v1/properties/verify", contracts.verify, "房源验证", contracts_s.PropertyLookupBody, contracts_s.VerifyPropertyResponse),
     Route("POST", "/api/v1/contracts", contracts.create, "签订合同（创建草稿）", contracts_s.ContractCreateRequest, contracts_s.ContractOut, status=201),
-    Route("GET", "/api/v1/contracts", contracts.list_all, "合同列表 (?status=&number=&limit=)", response=contracts_s.ContractList),
+    Route("GET", "/api/v1/contracts", contracts.list_all, "合同列表", response=contracts_s.ContractList, query=contracts.LIST_QUERY),
     Route("GET", "/api/v1/contracts/{id}", contracts.read, "合同详情", response=contracts_s.ContractOut),
     Route("PATCH", "/api/v1/contracts/{id}", contracts.update, "修改合同（已提交的合同退回草稿）", contracts_s.ContractFields, contracts_s.ContractOut),
     Route("DELETE", "/api/v1/contracts/{id}", contracts.delete, "删除合同", response=contracts_s.ContractOut),
@@ -46,9 +54,9 @@ ROUTES = [
     Route("GET", "/api/v1/todo", contracts.todo, "待办业务", response=contracts_s.TodoList),
     # the agent's side of the signing handshake
     Route("POST", "/api/v1/contracts/{id}/signing-orders", signing.create, "生成电子合同订单", response=signing_s.OrderOut, status=201),
-    Route("GET", "/api/v1/signing-orders/{oid}", signing.status, "签名状态 (ETag/If-None-Match → 304; ?wait=S&version=N long-poll)", response=signing_s.OrderOut),
+    Route("GET", "/api/v1/signing-orders/{oid}", signing.status, "签名状态 (ETag/If-None-Match → 304; ?wait=S&version=N long-poll)", response=signing_s.OrderOut, query=POLL_QUERY, not_modified=True),
     Route("GET", "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode", signing.qrcode, "查看二维码：{url, expires_at}", response=signing_s.QrLinkOut),
-    Route("GET", "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode.{fmt:png|svg}", signing.qrcode, "查看二维码：PNG 或 SVG 图片"),
+    Route("GET", "/api/v1/signing-orders/{oid}/parties/{pid}/qrcode.{fmt:png|svg}", signing.qrcode, "查看二维码：PNG 或 SVG 图片", produces=("image/png", "image/svg+xml")),
     Route("POST", "/api/v1/signing-orders/{oid}/cancel", signing.cancel, "注销电子合同订单", response=signing_s.OrderOut),
     Route("POST", "/api/v1/signing-orders/{oid}/submit", signing.submit, "提交（订单已经完成签字后）", response=signing_s.OrderOut),
     # the mini-program (粤信签), one party per session
@@ -64,37 +72,37 @@ ROUTES = [
     Route("POST", "/api/v1/contracts/{id}/cancellations", window.request_cancellation, "存量房合同注销线上：填写注销原因", window_s.CancellationRequest, contracts_s.ContractOut, status=201),
     Route("POST", "/api/v1/window/contracts/{id}/case", window.open_case, "窗口受理（备案或注销）", window_s.WindowCaseRequest, contracts_s.ContractOut, status=201, tag="window"),
     Route("GET", "/api/v1/window/contracts/{id}/forms", window.forms, "可打印的表格", response=window_s.FormList, tag="window"),
-    Route("GET", "/api/v1/window/contracts/{id}/forms/{form}.html", window.form, "打印表格（HTML）", tag="window"),
+    Route("GET", "/api/v1/window/contracts/{id}/forms/{form}.html", window.form, "打印表格（HTML）", tag="window", produces=("text/html",), path_choices=(("form", tuple(FORMS)),)),
     Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/appearance", window.appearance, "记录当事人到场或委托情况", window_s.AppearanceRequest, contracts_s.ContractOut, tag="window"),
-    Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/documents/{kind}", window.party_document, "上传当事人材料（photo | power_of_attorney | minor_guarantee | kinship_proof；PDF/PNG/JPEG）", response=contracts_s.ContractOut, tag="window"),
-    Route("POST", "/api/v1/window/contracts/{id}/signed-pages", window.signed_pages, "上传签章页（PDF/PNG/JPEG）", response=contracts_s.ContractOut, tag="window"),
+    Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/documents/{kind}", window.party_document, "上传当事人材料（photo | power_of_attorney | minor_guarantee | kinship_proof；PDF/PNG/JPEG）", response=contracts_s.ContractOut, tag="window", upload=SCAN, path_choices=(("kind", tuple(k.value for k in WindowDocument)),)),
+    Route("POST", "/api/v1/window/contracts/{id}/signed-pages", window.signed_pages, "上传签章页（PDF/PNG/JPEG）", response=contracts_s.ContractOut, tag="window", upload=SCAN),
     Route("POST", "/api/v1/window/contracts/{id}/submit", window.submit, "提交审核", response=contracts_s.ContractOut, tag="window"),
     Route("POST", "/api/v1/window/contracts/{id}/approve", window.approve, "审核通过", response=contracts_s.ContractOut, tag="window"),
     Route("POST", "/api/v1/window/contracts/{id}/reject", window.reject, "审核退回", window_s.RejectRequest, contracts_s.ContractOut, tag="window"),
     # agency accounts (guide §1.1–§1.2), practitioners (§1.3), unified identity binding (§1.4)
     Route("POST", "/api/v1/agencies", ag.open_agency, "开设中介机构网签账号（交易中心，初始密码 123456）", ag_s.AgencyOpenRequest, ag_s.AgencyOpened, status=201, tag="accounts"),
-    Route("GET", "/api/v1/agencies", ag.list_agencies, "中介机构列表 (?status=)", response=ag_s.AgencyList, tag="accounts"),
+    Route("GET", "/api/v1/agencies", ag.list_agencies, "中介机构列表", response=ag_s.AgencyList, tag="accounts", query=(ag.AGENCY_STATUS,)),
     Route("GET", "/api/v1/agencies/{aid}", ag.read_agency, "中介机构详情及审核结果", response=ag_s.AgencyOut, tag="accounts"),
     Route("PUT", "/api/v1/agencies/{aid}/info", ag.save_info, "中介服务机构信息核查：填写企业信息", ag_s.EnterpriseInfoBody, ag_s.AgencyOut, tag="accounts"),
     Route("POST", "/api/v1/agencies/{aid}/materials", materials.AGENCY_MATERIALS.add, "添加收件材料", ag_s.MaterialCreateRequest, ag_s.MaterialOnAgency, status=201, tag="accounts"),
     Route("PATCH", "/api/v1/agencies/{aid}/materials/{mid}", materials.AGENCY_MATERIALS.rename, "修改材料名称并保存", ag_s.MaterialRenameRequest, ag_s.MaterialOnAgency, tag="accounts"),
     Route("DELETE", "/api/v1/agencies/{aid}/materials/{mid}", materials.AGENCY_MATERIALS.remove, "删除收件材料", response=ag_s.AgencyOut, tag="accounts"),
-    Route("PUT", "/api/v1/agencies/{aid}/materials/{mid}/file", materials.AGENCY_MATERIALS.upload, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=ag_s.MaterialOnAgency, tag="accounts"),
-    Route("GET", "/api/v1/agencies/{aid}/materials/{mid}/file", materials.AGENCY_MATERIALS.read, "查看附件图片", tag="accounts"),
+    Route("PUT", "/api/v1/agencies/{aid}/materials/{mid}/file", materials.AGENCY_MATERIALS.upload, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=ag_s.MaterialOnAgency, tag="accounts", upload=IMAGE),
+    Route("GET", "/api/v1/agencies/{aid}/materials/{mid}/file", materials.AGENCY_MATERIALS.read, "查看附件图片", tag="accounts", produces=IMAGE.media_types),
     Route("POST", "/api/v1/agencies/{aid}/submit", ag.submit_agency, "提交企业信息核查（提交意见为必填）", ag_s.SubmitRequest, ag_s.AgencyOut, tag="accounts"),
     Route("POST", "/api/v1/agencies/{aid}/approve", ag.approve_agency, "审核通过（交易中心）", ag_s.ReviewDecisionRequest, ag_s.AgencyOut, tag="accounts"),
     Route("POST", "/api/v1/agencies/{aid}/reject", ag.reject_agency, "审核不通过（交易中心，须填原因）", ag_s.ReviewDecisionRequest, ag_s.AgencyOut, tag="accounts"),
     Route("POST", "/api/v1/practitioners", ag.add_practitioner, "中介服务机构人员添加", ag_s.PractitionerRequest, ag_s.PractitionerOut, status=201, tag="accounts"),
-    Route("GET", "/api/v1/practitioners", ag.list_practitioners, "人员列表 (?status=&agency_id=)", response=ag_s.PractitionerList, tag="accounts"),
-    Route("GET", "/api/v1/practitioners/reviewed", ag.reviewed_practitioners, "已审核从业人员查询：网签登录账号 (?agency_id=)", response=ag_s.ReviewedPractitionerList, tag="accounts"),
+    Route("GET", "/api/v1/practitioners", ag.list_practitioners, "人员列表", response=ag_s.PractitionerList, tag="accounts", query=(ag.PRACTITIONER_STATUS, ag.AGENCY_ID)),
+    Route("GET", "/api/v1/practitioners/reviewed", ag.reviewed_practitioners, "已审核从业人员查询：网签登录账号", response=ag_s.ReviewedPractitionerList, tag="accounts", query=(ag.AGENCY_ID,)),
     Route("GET", "/api/v1/practitioners/{pid}", ag.read_practitioner, "从业人员详情及审核结果", response=ag_s.PractitionerOut, tag="accounts"),
     Route("PATCH", "/api/v1/practitioners/{pid}", ag.update_practitioner, "修改人员信息（待提交或审核不通过时）", ag_s.PractitionerRequest, ag_s.PractitionerOut, tag="accounts"),
     Route("DELETE", "/api/v1/practitioners/{pid}", ag.remove_practitioner, "注销从业人员（停用登录账号，可转入其他机构）", response=ag_s.PractitionerOut, tag="accounts"),
     Route("POST", "/api/v1/practitioners/{pid}/materials", materials.PRACTITIONER_MATERIALS.add, "添加收件材料（身份证图片）", ag_s.MaterialCreateRequest, ag_s.MaterialOnPractitioner, status=201, tag="accounts"),
     Route("PATCH", "/api/v1/practitioners/{pid}/materials/{mid}", materials.PRACTITIONER_MATERIALS.rename, "修改材料名称并保存", ag_s.MaterialRenameRequest, ag_s.MaterialOnPractitioner, tag="accounts"),
     Route("DELETE", "/api/v1/practitioners/{pid}/materials/{mid}", materials.PRACTITIONER_MATERIALS.remove, "删除收件材料", response=ag_s.PractitionerOut, tag="accounts"),
-    Route("PUT", "/api/v1/practitioners/{pid}/materials/{mid}/file", materials.PRACTITIONER_MATERIALS.upload, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=ag_s.MaterialOnPractitioner, tag="accounts"),
-    Route("GET", "/api/v1/practitioners/{pid}/materials/{mid}/file", materials.PRACTITIONER_MATERIALS.read, "查看附件图片", tag="accounts"),
+    Route("PUT", "/api/v1/practitioners/{pid}/materials/{mid}/file", materials.PRACTITIONER_MATERIALS.upload, "上传附件：请求体为图片本身（PNG/JPEG，不超过 500K）", response=ag_s.MaterialOnPractitioner, tag="accounts", upload=IMAGE),
+    Route("GET", "/api/v1/practitioners/{pid}/materials/{mid}/file", materials.PRACTITIONER_MATERIALS.read, "查看附件图片", tag="accounts", produces=IMAGE.media_types),
     Route("POST", "/api/v1/practitioners/{pid}/submit", ag.submit_practitioner, "提交审核", ag_s.SubmitRequest, ag_s.PractitionerOut, tag="accounts"),
     Route("POST", "/api/v1/practitioners/{pid}/approve", ag.approve_practitioner, "审核通过：开通登录账号，短信发送初始密码（交易中心）", ag_s.ReviewDecisionRequest, ag_s.PractitionerPasswordSent, tag="accounts"),
     Route("POST", "/api/v1/practitioners/{pid}/reject", ag.reject_practitioner, "审核不通过（交易中心，须填原因）", ag_s.ReviewDecisionRequest, ag_s.PractitionerOut, tag="accounts"),

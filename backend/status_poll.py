@@ -29,7 +29,7 @@ from datetime import datetime
 from aiohttp import web
 from cachetools import LRUCache
 
-from backend.request_values import query_int, user_agent
+from backend.request_values import MAX_QUERY_DIGITS, QueryParam, user_agent
 from backend.signing.schemas import OrderOut
 from backend.storage.snapshots import CONTRACT_WITHOUT_EVENTS, Snapshots
 from signing_flow.errors import FieldProblem, ValidationFailed
@@ -73,19 +73,23 @@ def _status_answer(request: web.Request, etag: str, body: bytes) -> web.Response
     return order_json(etag, body)
 
 
+# The long-poll's query, declared once: the route table documents these, ``_wait_params`` reads them.
+WAIT = QueryParam("wait", "长轮询：最多等待的秒数（须同时给出 version）", maximum=MAX_WAIT_SECONDS)
+VERSION = QueryParam("version", "长轮询：上次看到的订单版本", maximum=10**MAX_QUERY_DIGITS - 1)
+POLL_QUERY = (WAIT, VERSION)
+
+
 def _wait_params(request: web.Request) -> tuple[float, int | None]:
     if not request.query_string:  # the plain poll: nothing to parse
         return 0.0, None
     problems = []
     wait = version = None
     try:
-        wait = query_int(request, "wait")
+        wait = WAIT.read_int(request)
     except ValueError:
         problems.append(FieldProblem("wait", "INVALID", f"seconds, 0 to {MAX_WAIT_SECONDS}"))
-    if wait is not None and wait > MAX_WAIT_SECONDS:
-        problems.append(FieldProblem("wait", "INVALID", f"seconds, 0 to {MAX_WAIT_SECONDS}"))
     try:
-        version = query_int(request, "version")
+        version = VERSION.read_int(request)
     except ValueError:
         problems.append(FieldProblem("version", "INVALID", "the order version last seen"))
     if "wait" in request.query and "version" not in request.query:

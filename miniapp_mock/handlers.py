@@ -7,7 +7,7 @@ from aiohttp import web
 
 from backend.appkeys import CLOCK, PORTS, STORE
 from backend.http import parse_body, respond
-from backend.request_values import query_int
+from backend.request_values import QueryParam
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.schemas import (
     SmsOut,
@@ -21,17 +21,22 @@ from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from signing_flow.errors import FieldProblem, NotFound, ValidationFailed
 from signing_flow.vocabulary import TransferStatus
 
+OUTBOX_QUERY = (
+    PHONE := QueryParam("phone", "只列出发往此号码的短信"),
+    LIMIT := QueryParam("limit", "最多返回条数", minimum=1, maximum=200, default=50),
+)
+
 
 async def sms_outbox(request: web.Request) -> web.Response:
     """The messages the service sent, newest first (``?phone=`` to filter, ``?limit=`` ≤ 200)."""
     try:
-        limit = query_int(request, "limit", "50") or 0
+        limit = LIMIT.read_int(request)
     except ValueError:
-        limit = 0
-    if not 1 <= limit <= 200:
+        limit = None
+    if limit is None:
         raise ValidationFailed([FieldProblem("limit", "INVALID", "an integer from 1 to 200")])
     messages = await read_outbox(
-        request.app[STORE], phone=request.query.get("phone") or None, limit=limit
+        request.app[STORE], phone=PHONE.read_str(request) or None, limit=limit
     )
     return respond(SmsOutbox(messages=[SmsOut.of(m) for m in messages]))
 

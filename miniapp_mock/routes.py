@@ -11,7 +11,7 @@ from miniapp_mock import schemas as sbx
 
 # fmt: off
 SANDBOX_ROUTES = [
-    Route("GET", "/sandbox/v1/sms", handlers.sms_outbox, "沙箱：短信发件箱，最新的在前 (?phone=&limit=)", response=sbx.SmsOutbox, auth=False, tag="sandbox"),
+    Route("GET", "/sandbox/v1/sms", handlers.sms_outbox, "沙箱：短信发件箱，最新的在前", response=sbx.SmsOutbox, auth=False, tag="sandbox", query=handlers.OUTBOX_QUERY),
     Route("POST", "/sandbox/v1/unified-accounts", handlers.register_unified_account, "沙箱：注册统一身份认证平台法人账号（含电子营业执照核验）", sbx.UnifiedRegistration, sbx.UnifiedAccountOut, status=201, auth=False, tag="sandbox"),
     Route("POST", "/sandbox/v1/clock", clock.move_clock, "沙箱：拨快服务时钟并立即运行到期的任务", sbx.ClockMove, sbx.ClockState, auth=False, tag="sandbox"),
     Route("PUT", "/sandbox/v1/registry/properties/{pid}/transfer-status", handlers.set_transfer_status, "沙箱：登记簿标记房屋已受理/已过户", sbx.TransferStatusRequest, status=204, auth=False, tag="sandbox"),

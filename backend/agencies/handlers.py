@@ -22,6 +22,7 @@ from backend.agencies.schemas import (
 )
 from backend.appkeys import PORTS
 from backend.http import actor_of, optional_body, parse_body, respond
+from backend.request_values import QueryParam
 from signing_flow.agency_models import Practitioner
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import Account
@@ -31,16 +32,23 @@ from signing_flow.roles import Actor
 from signing_flow.usecases import agencies, practitioners
 from signing_flow.vocabulary import AgencyStatus, PractitionerStatus
 
+# The lists' queries, declared once: the route table documents these and the handlers read them.
+AGENCY_STATUS = QueryParam(
+    "status", "只列出此状态的机构", choices=tuple(s.value for s in AgencyStatus)
+)
+PRACTITIONER_STATUS = QueryParam(
+    "status", "只列出此状态的人员", choices=tuple(s.value for s in PractitionerStatus)
+)
+AGENCY_ID = QueryParam("agency_id", "只列出此机构的人员（交易中心）")
 
-def _status_filter(
-    request: web.Request, kind: type[AgencyStatus] | type[PractitionerStatus]
-) -> str | None:
-    value = request.query.get("status")
-    if value is not None and value not in {s.value for s in kind}:
+
+def _status_filter(request: web.Request, param: QueryParam) -> str | None:
+    try:
+        return param.read_str(request)
+    except ValueError:
         raise ValidationFailed(
-            [FieldProblem("status", "INVALID", f"one of {[s.value for s in kind]}")]
-        )
-    return value
+            [FieldProblem("status", "INVALID", f"one of {list(param.choices or ())}")]
+        ) from None
 
 
 # ---- agencies ----------------------------------------------------------------------------
@@ -59,7 +67,7 @@ async def open_agency(request: web.Request) -> web.Response:
 
 async def list_agencies(request: web.Request) -> web.Response:
     actor = await actor_of(request)
-    status = _status_filter(request, AgencyStatus)
+    status = _status_filter(request, AGENCY_STATUS)
     found = await agencies.list_agencies(
         request.app[PORTS], actor, AgencyStatus(status) if status else None
     )
@@ -126,13 +134,13 @@ async def add_practitioner(request: web.Request) -> web.Response:
 
 async def list_practitioners(request: web.Request) -> web.Response:
     actor = await actor_of(request)
-    status = _status_filter(request, PractitionerStatus)
+    status = _status_filter(request, PRACTITIONER_STATUS)
     ports = request.app[PORTS]
     found = await practitioners.list_practitioners(
         ports,
         actor,
         status=PractitionerStatus(status) if status else None,
-        agency_id=request.query.get("agency_id"),
+        agency_id=AGENCY_ID.read_str(request),
     )
     logins = await practitioners.accounts_of(ports, found)
     return respond(
@@ -145,7 +153,7 @@ async def list_practitioners(request: web.Request) -> web.Response:
 async def reviewed_practitioners(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     found = await practitioners.reviewed_practitioners(
-        request.app[PORTS], actor, request.query.get("agency_id")
+        request.app[PORTS], actor, AGENCY_ID.read_str(request)
     )
     return respond(
         ReviewedPractitionerList(items=[ReviewedPractitioner.of(p, a) for p, a in found])
