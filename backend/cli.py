@@ -21,14 +21,13 @@ from backend.access_log import AccessLogger
 from backend.app import create_app
 from backend.audit_client import verify_over_api
 from backend.clock import SystemClock
-from backend.demo import DEMO_BUYERS, DEMO_PASSWORD, DEMO_PROPERTIES, seed_demo
+from backend.demo import DEMO_PASSWORD, SIMULATE_PROPERTIES, demo_scenario, seed_demo
 from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
 from backend.storage.sweeps import StoreSweeps
 from miniapp_mock.clock import MovableClock
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
-from miniapp_mock.scenario import Person, Scenario
 from miniapp_mock.simulate import run_cli
 from miniapp_mock.simulate_options import (
     DEFAULT_POLL_WAIT,
@@ -171,32 +170,6 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
         print("已写入演示数据 (demo data seeded)" if seeded["created"] else "演示数据已存在")
         _print_logins(seeded)
     return 0
-
-
-# Demo properties an online handshake can run on (the others are seized, already accepted for
-# transfer, or registered to a first-generation ID that must sign at the window).
-SIMULATE_PROPERTIES = ("prop-joint", "prop-sole", "prop-sole-2", "prop-hk")
-
-
-def demo_scenario(property_id: str = "prop-joint") -> Scenario:
-    """The seeded demo property's owners as sellers, the two demo buyers by shares 60/40."""
-    prop = next(p for p in DEMO_PROPERTIES if p.id == property_id)
-    sellers = tuple(
-        Person(o.name, o.id_type, o.id_number, f"1390013900{i}")
-        for i, o in enumerate(prop.owners, 1)
-    )
-    buyers = tuple(
-        Person(b["name"], b["id_type"], b["id_number"], b["phone"], share)
-        for b, share in zip(DEMO_BUYERS, (6000, 4000), strict=True)
-    )
-    return Scenario(
-        property_id=prop.id,
-        cert_no=prop.cert_no,
-        owner_id_number=prop.owners[0].id_number,
-        sellers=sellers,
-        buyers=buyers,
-        co_ownership="shares",
-    )
 
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:

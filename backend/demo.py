@@ -12,6 +12,7 @@ from typing import Any
 
 from backend.agency_demo import seed_demo_agency
 from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.scenario import Person, Scenario
 from signing_flow.errors import DuplicateKey
 from signing_flow.models import Account, Owner, RegistryProperty
 from signing_flow.ports import DocumentStore
@@ -207,3 +208,29 @@ async def seed_demo(store: DocumentStore) -> dict[str, Any]:
         ],
         "buyers": DEMO_BUYERS,
     }
+
+
+# Demo properties an online handshake can run on (the others are seized, already accepted for
+# transfer, or registered to a first-generation ID that must sign at the window).
+SIMULATE_PROPERTIES = ("prop-joint", "prop-sole", "prop-sole-2", "prop-hk")
+
+
+def demo_scenario(property_id: str = "prop-joint") -> Scenario:
+    """The seeded demo property's owners as sellers, the two demo buyers by shares 60/40."""
+    prop = next(p for p in DEMO_PROPERTIES if p.id == property_id)
+    sellers = tuple(
+        Person(o.name, o.id_type, o.id_number, f"1390013900{i}")
+        for i, o in enumerate(prop.owners, 1)
+    )
+    buyers = tuple(
+        Person(b["name"], b["id_type"], b["id_number"], b["phone"], share)
+        for b, share in zip(DEMO_BUYERS, (6000, 4000), strict=True)
+    )
+    return Scenario(
+        property_id=prop.id,
+        cert_no=prop.cert_no,
+        owner_id_number=prop.owners[0].id_number,
+        sellers=sellers,
+        buyers=buyers,
+        co_ownership="shares",
+    )

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession
 
-from backend.cli import demo_scenario, main
+from backend.cli import main
+from backend.demo import demo_scenario
 from miniapp_mock.agent import Agent
 from miniapp_mock.phone import Phone, token_from_url
 from miniapp_mock.qr import decode_qr_png

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from backend.cli import demo_scenario
+from backend.demo import demo_scenario
 from miniapp_mock.check_answers import with_sequence
 from miniapp_mock.phone import ApiError, canonical_json, error_from, token_from_url, verify_receipt
 from miniapp_mock.simulate import run_cli
