@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint bench clean
 
+# The demo is the integrators' sandbox: its routes (clock, SMS outbox, …) are on unless the
+# environment says WANGQIAN_SANDBOX=0.
 run: $(VENV)/.installed
-	$(BIN)/wangqian serve --seed-demo
+	WANGQIAN_SANDBOX=$${WANGQIAN_SANDBOX:-1} $(BIN)/wangqian serve --seed-demo
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
