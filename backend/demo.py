@@ -18,6 +18,7 @@ from signing_flow.models import Account, Owner, RegistryProperty
 from signing_flow.ports import DocumentStore
 from signing_flow.repository import accounts
 from signing_flow.roles import Role
+from signing_flow.sale_terms import PropertyUse
 from signing_flow.secrets import hash_password
 from signing_flow.terms import Acknowledgement, Bank, EvaluationLevel, PaymentMethod
 from signing_flow.usecases.auth import INITIAL_PASSWORD
@@ -61,6 +62,7 @@ DEMO_PROPERTIES = [
         address="中山市石岐街道民族东路 88 号 1 幢 101 房",
         area_m2="89.50",
         owners=[_owner("张伟", "19800101", "123")],
+        use=PropertyUse.RESIDENTIAL,
     ),
     RegistryProperty(
         id="prop-joint",
@@ -70,6 +72,7 @@ DEMO_PROPERTIES = [
         area_m2="120.00",
         owners=[_owner("李娜", "19850315", "246"), _owner("王强", "19830720", "135")],
         co_ownership="joint",
+        use=PropertyUse.RESIDENTIAL,
     ),
     RegistryProperty(
         id="prop-seized",
@@ -78,6 +81,7 @@ DEMO_PROPERTIES = [
         address="中山市西区富华道 16 号 3 幢 802 房",
         area_m2="76.20",
         owners=[_owner("赵敏", "19900909", "328")],
+        use=PropertyUse.RESIDENTIAL,
         seized=True,
     ),
     RegistryProperty(
@@ -87,6 +91,8 @@ DEMO_PROPERTIES = [
         address="中山市南区城南五路 8 号 4 幢 1201 房",
         area_m2="98.00",
         owners=[_HK_OWNER],
+        use=PropertyUse.RESIDENTIAL,
+        leased=True,
     ),
     RegistryProperty(
         id="prop-first-gen",
@@ -95,6 +101,7 @@ DEMO_PROPERTIES = [
         address="中山市火炬开发区康乐大道 3 号 5 幢 402 房",
         area_m2="65.30",
         owners=[Owner(name="刘芳", id_type="resident_id", id_number="442000650312128")],
+        use=PropertyUse.RESIDENTIAL,
     ),
     RegistryProperty(
         id="prop-accepted",
@@ -103,6 +110,7 @@ DEMO_PROPERTIES = [
         address="中山市小榄镇升平中路 12 号 6 幢 601 房",
         area_m2="110.80",
         owners=[_owner("黄磊", "19750611", "452")],
+        use=PropertyUse.COMMERCIAL,
         transfer_status=TransferStatus.ACCEPTED,
     ),
     RegistryProperty(
@@ -112,6 +120,8 @@ DEMO_PROPERTIES = [
         address="中山市石岐街道悦来南路 5 号 7 幢 203 房",
         area_m2="82.40",
         owners=[_owner("周杰", "19881122", "517")],
+        use=PropertyUse.RESIDENTIAL,
+        mortgaged=True,
     ),
 ]
 
@@ -201,6 +211,9 @@ async def seed_demo(store: DocumentStore) -> dict[str, Any]:
                 "address": p.address,
                 "owners": [o.__dict__ for o in p.owners],
                 "co_ownership": p.co_ownership,
+                "use": p.use,
+                "mortgaged": p.mortgaged,
+                "leased": p.leased,
                 "seized": p.seized,
                 "transfer_status": p.transfer_status.value,
             }

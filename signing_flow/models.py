@@ -15,6 +15,13 @@ from typing import Any
 from signing_flow.audit import AuditEvent, append_event, event_id
 from signing_flow.errors import InvalidState
 from signing_flow.roles import Actor, Role
+from signing_flow.sale_contract import (
+    Annex,
+    BreachTerms,
+    PaymentTerms,
+    PropertyTerms,
+    TransferTerms,
+)
 from signing_flow.states import (
     ACTIVE_STATUSES,
     CONTRACT,
@@ -85,6 +92,9 @@ class RegistryProperty:
     area_m2: str
     owners: list[Owner]
     co_ownership: str | None = None  # None for a sole owner, else "joint" or "shares"
+    use: str | None = None  # 规划用途 (sale_terms.PropertyUse)
+    mortgaged: bool = False  # 抵押登记 in force
+    leased: bool = False  # 租赁登记备案 in force
     seized: bool = False  # 查封
     transfer_status: TransferStatus = TransferStatus.NONE
     version: int = 0
@@ -100,6 +110,11 @@ class PropertySnapshot:
     address: str
     area_m2: str
     owners: list[Owner]
+    # What the registry knew at verification; a snapshot stored before these existed reads
+    # back as "unknown" (None) and the contract's own terms decide.
+    use: str | None = None
+    mortgaged: bool | None = None
+    leased: bool | None = None
 
 
 @dataclass
@@ -268,6 +283,15 @@ class Contract:
     evaluation: Evaluation = field(default_factory=Evaluation)
     fund_supervision: FundSupervision = field(default_factory=FundSupervision)
     acknowledgements: dict[str, bool] = field(default_factory=dict)
+    # The rest of the sale contract (``sale_contract``), empty until the agent fills it in.
+    property_terms: PropertyTerms = field(default_factory=PropertyTerms)
+    payment: PaymentTerms = field(default_factory=PaymentTerms)
+    taxes: dict[str, str] = field(default_factory=dict)  # Fee → Bearer
+    transfer: TransferTerms = field(default_factory=TransferTerms)
+    breach: BreachTerms = field(default_factory=BreachTerms)
+    dispute: str | None = None  # DisputeMode
+    supplementary_terms: str | None = None
+    annexes: list[Annex] = field(default_factory=list)
     orders: list[SigningOrder] = field(default_factory=list)
     open_order_id: str | None = None  # the order awaiting signatures or submission, if any
     order_expires_at: datetime | None = None  # copied from the open order, for the expiry sweep

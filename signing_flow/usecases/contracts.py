@@ -15,6 +15,7 @@ from signing_flow.outbox import insert_contract, save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
 from signing_flow.roles import Actor, Role, ensure_practitioner
+from signing_flow.sale_contract import Lease, Mortgage, PropertyTerms
 from signing_flow.secrets import new_id
 from signing_flow.usecases.properties import (
     PropertyLookup,
@@ -80,6 +81,16 @@ def _snapshot(prop: RegistryProperty) -> PropertySnapshot:
         address=prop.address,
         area_m2=prop.area_m2,
         owners=prop.owners,
+        use=prop.use,
+        mortgaged=prop.mortgaged,
+        leased=prop.leased,
+    )
+
+
+def _terms_from_registry(prop: RegistryProperty) -> PropertyTerms:
+    """What the registry knows of the property's condition, filled in for the agent."""
+    return PropertyTerms(
+        use=prop.use, mortgage=Mortgage(mortgaged=prop.mortgaged), lease=Lease(leased=prop.leased)
     )
 
 
@@ -106,6 +117,7 @@ async def create_contract(
         updated_at=now,
         purge_at=purge_deadline(now),
         sellers=_sellers_from_owners(prop.owners),
+        property_terms=_terms_from_registry(prop),
     )
     _apply_changes(contract, changes)
     contract.record("create", actor, now, {"number": contract.number})
