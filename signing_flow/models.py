@@ -115,6 +115,7 @@ class PropertySnapshot:
     use: str | None = None
     mortgaged: bool | None = None
     leased: bool | None = None
+    co_ownership: str | None = None  # the owners' (the sellers') mode, as RegistryProperty's
 
 
 @dataclass

@@ -84,6 +84,7 @@ def _snapshot(prop: RegistryProperty) -> PropertySnapshot:
         use=prop.use,
         mortgaged=prop.mortgaged,
         leased=prop.leased,
+        co_ownership=prop.co_ownership,
     )
 
 
