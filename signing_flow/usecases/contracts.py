@@ -137,6 +137,7 @@ async def create_contract(
     ensure_practitioner(actor)
     prop = await find_property(ports, lookup)
     await ensure_contractable(ports, prop)
+    await _ensure_annex_files(ports, actor, changes, [])  # before the number is taken
     now = ports.clock.now()
     year = now.astimezone(CITY_TZ).year
     seq = await ports.store.next_sequence(f"contract_number:{year}")
@@ -154,7 +155,6 @@ async def create_contract(
         purge_at=purge_deadline(now),
         sellers=_sellers_from_owners(prop.owners),
     )
-    await _ensure_annex_files(ports, actor, changes, [])
     _apply_changes(contract, changes)
     contract.record("create", actor, now, {"number": contract.number})
     try:

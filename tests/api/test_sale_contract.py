@@ -11,7 +11,15 @@ from aiohttp.test_utils import TestClient
 
 from backend.appkeys import STORE
 from backend.contracts.sale_schemas import SALE_PARTS
-from backend.demo import DEMO_BUYERS, DEMO_PROPERTIES, contract_terms, seller_fields
+from backend.demo import (
+    DEMO_BUYERS,
+    DEMO_PROPERTIES,
+    SIMULATE_PROPERTIES,
+    contract_terms,
+    demo_scenario,
+    seller_fields,
+)
+from miniapp_mock.scenario import contract_body
 from signing_flow.codec import from_doc
 from signing_flow.contract_rules import submission_problems
 from signing_flow.deadlines import CITY_TZ
@@ -249,7 +257,7 @@ async def upload_annex(api: Api, data: bytes, expect: int = 201) -> Any:
 
 
 async def test_an_annex_names_an_image_its_agent_uploaded_and_no_other_file(
-    agent: Api, anonymous: Api
+    agent: Api, anonymous: Api, client: TestClient[Any, Any]
 ) -> None:
     uploaded = await upload_annex(agent, image())
     assert uploaded["content_type"] == "image/png" and len(uploaded["sha256"]) == 64
@@ -278,6 +286,17 @@ async def test_an_annex_names_an_image_its_agent_uploaded_and_no_other_file(
         ("annexes[2].file_id", "FILE_NOT_FOUND"),
     }
     assert (await agent.get(f"/api/v1/contracts/{draft['id']}"))["annexes"] == draft["annexes"]
+    before = await everything(client)
+    lookup_2 = lookup("prop-sole-2")
+    foreign = {"name": "别人的", "file_id": theirs["file_id"]}
+    body = await agent.post(
+        "/api/v1/contracts", {"property": lookup_2, "annexes": [foreign]}, expect=422
+    )
+    assert problems(body) == {("annexes[0].file_id", "FILE_NOT_FOUND")}
+    assert await everything(client) == before
+    # Not even a contract number was taken: the next draft has the next number.
+    after = await agent.post("/api/v1/contracts", {"property": lookup_2}, expect=201)
+    assert int(after["number"][6:]) == int(draft["number"][6:]) + 1
     admin = await anonymous.login("demo_agency")
     refused = await upload_annex(admin, image(), expect=403)
     assert refused["error"]["code"] == "ROLE_NOT_ALLOWED"
@@ -343,3 +362,23 @@ async def test_a_draft_stored_before_the_sale_parts_is_refused_at_submit_exactly
         assert status == 422 and problems(body) == expected
     else:
         assert status == 200 and body["status"] == "submitted"
+
+
+async def test_the_contract_wangqian_simulate_drafts_submits_on_every_demo_property(
+    agent: Api, clock: FakeClock
+) -> None:
+    today = clock.now().astimezone(CITY_TZ).date()
+    for prop_id in SIMULATE_PROPERTIES:
+        prop = BY_ID[prop_id]
+        body = contract_body(demo_scenario(prop_id), today)
+        draft = await agent.post("/api/v1/contracts", body, expect=201)
+        terms = draft["property_terms"]
+        assert (terms["mortgage"]["mortgaged"], terms["lease"]["leased"]) == (
+            prop.mortgaged,
+            prop.leased,
+        )
+        payment = draft["payment"]
+        schedule = [payment["down_payment"], payment["loan"], payment["balance"]]
+        assert sum(part["amount_fen"] for part in schedule) == draft["price_fen"]
+        submitted = await agent.post(f"/api/v1/contracts/{draft['id']}/submit")
+        assert submitted["status"] == "submitted", prop_id
