@@ -7,11 +7,13 @@ the validators accept them and nobody real is named.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from functools import cache
 from typing import Any
 
 from backend.agency_demo import seed_demo_agency
 from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.sale_parts import sale_parts
 from miniapp_mock.scenario import Person, Scenario
 from signing_flow.errors import DuplicateKey
 from signing_flow.models import Account, Owner, RegistryProperty
@@ -20,7 +22,7 @@ from signing_flow.repository import accounts
 from signing_flow.roles import Role
 from signing_flow.sale_terms import PropertyUse
 from signing_flow.secrets import hash_password
-from signing_flow.terms import Acknowledgement, Bank, EvaluationLevel, PaymentMethod
+from signing_flow.terms import Acknowledgement, Bank, EvaluationLevel
 from signing_flow.usecases.auth import INITIAL_PASSWORD
 from signing_flow.validators import id_check_digit
 from signing_flow.vocabulary import TransferStatus
@@ -150,17 +152,41 @@ def seller_fields(prop: RegistryProperty) -> list[dict[str, Any]]:
     ]
 
 
-def contract_terms() -> dict[str, Any]:
-    """Every term a submit needs besides the parties, in request JSON: price, payment, delivery,
-    申请人, 好差评, 资金监管 and 注意事项. The one valid body the tests and the bench build on."""
+# The demo contracts' deposit date; every other date of theirs is counted from it (sale_parts).
+# Fixed, so that a demo contract always reads the same (the rendered text's golden files), and
+# after the clocks the tests and the demo run on.
+DEMO_START = date(2027, 1, 15)
+DEMO_PRICE_FEN = 198_000_000
+
+
+def contract_terms(
+    prop: RegistryProperty | None = None,
+    *,
+    price_fen: int = DEMO_PRICE_FEN,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """Every term a submit needs besides the parties, in request JSON: the guide's fields
+    (price, payment, delivery, 申请人, 好差评, 资金监管 with CCB, 注意事项) and the sale contract's
+    parts, a commercial loan among them. The one valid body the tests and the bench build on.
+
+    ``prop`` says what differs between properties: a mortgaged one gets the discharge plan, a
+    leased one the tenant's waiver, and the use is the registry's. Without it: a residential
+    property neither mortgaged nor leased (prop-sole, prop-joint). ``overrides`` replace
+    top-level fields."""
+    parts = sale_parts(
+        DEMO_START,
+        price_fen,
+        use=(prop.use if prop and prop.use else PropertyUse.RESIDENTIAL.value),
+        mortgaged=bool(prop and prop.mortgaged),
+        leased=bool(prop and prop.leased),
+    )
     return {
-        "price_fen": 150_000_000,
-        "payment_method": PaymentMethod.LUMP_SUM.value,
-        "delivery_date": "2027-06-30",
+        **parts,
         "applicant": {"name": "李经纪", "phone": "13700137000"},
         "evaluation": {"level": EvaluationLevel.VERY_SATISFIED.value},
         "fund_supervision": {"enabled": True, "bank": Bank.CCB.value},
         "acknowledgements": {term.value: True for term in Acknowledgement},
+        **overrides,
     }
 
 
@@ -246,4 +272,7 @@ def demo_scenario(property_id: str = "prop-joint") -> Scenario:
         sellers=sellers,
         buyers=buyers,
         co_ownership="shares",
+        use=prop.use or PropertyUse.RESIDENTIAL.value,
+        mortgaged=prop.mortgaged,
+        leased=prop.leased,
     )

@@ -105,3 +105,5 @@ Reason = Annotated[str, _visible(multiline=True)]
 # Upper bounds every store can hold (BSON int64, orjson 64-bit), the same on both stores.
 MAX_PRICE_FEN = 10**13  # 1000 亿元
 SHARE_BP_TOTAL = 10_000
+MAX_RATE_BP = 10_000  # a rate in basis points: 100 %
+MAX_DAYS = 3_650  # a period in days: ten years

@@ -12,6 +12,8 @@ from backend.agencies import handlers as ag
 from backend.agencies import materials
 from backend.agencies import schemas as ag_s
 from backend.contracts import handlers as contracts
+from backend.contracts import property_schemas as property_s
+from backend.contracts import sale_out
 from backend.contracts import schemas as contracts_s
 from backend.miniapp import handlers as miniapp
 from backend.miniapp import schemas as miniapp_s
@@ -44,7 +46,7 @@ ROUTES = [
     Route("POST", "/api/v1/auth/logout", auth.logout, "退出登录", status=204),
     Route("GET", "/api/v1/auth/me", auth.me, "当前账号", response=auth_s.AccountOut),
     # listings and contracts
-    Route("POST", "/api/v1/properties/verify", contracts.verify, "房源验证", contracts_s.PropertyLookupBody, contracts_s.VerifyPropertyResponse),
+    Route("POST", "/api/v1/properties/verify", contracts.verify, "房源验证", property_s.PropertyLookupBody, property_s.VerifyPropertyResponse),
     Route("POST", "/api/v1/contracts", contracts.create, "签订合同（创建草稿）", contracts_s.ContractCreateRequest, contracts_s.ContractOut, status=201),
     Route("GET", "/api/v1/contracts", contracts.list_all, "合同列表", response=contracts_s.ContractList, query=contracts.LIST_QUERY),
     Route("GET", "/api/v1/contracts/{id}", contracts.read, "合同详情", response=contracts_s.ContractOut),
@@ -52,6 +54,7 @@ ROUTES = [
     Route("DELETE", "/api/v1/contracts/{id}", contracts.delete, "删除合同", response=contracts_s.ContractOut),
     Route("POST", "/api/v1/contracts/{id}/submit", contracts.submit, "提交合同", response=contracts_s.ContractOut),
     Route("GET", "/api/v1/todo", contracts.todo, "待办业务", response=contracts_s.TodoList),
+    Route("POST", "/api/v1/annex-files", contracts.upload_annex_file, "上传合同附件图片：请求体为图片本身（PNG/JPEG，不超过 500K）；在 annexes[].file_id 中引用", response=sale_out.AnnexFileOut, status=201, upload=IMAGE),
     # the agent's side of the signing handshake
     Route("POST", "/api/v1/contracts/{id}/signing-orders", signing.create, "生成电子合同订单", response=signing_s.OrderOut, status=201),
     Route("GET", "/api/v1/signing-orders/{oid}", signing.status, "签名状态 (ETag/If-None-Match → 304; ?wait=S&version=N long-poll)", response=signing_s.OrderOut, query=POLL_QUERY, not_modified=True),

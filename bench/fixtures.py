@@ -10,6 +10,7 @@ from backend.storage import open_store
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.models import Owner, RegistryProperty
+from signing_flow.sale_terms import PropertyUse
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英"
@@ -37,6 +38,7 @@ def bench_property(i: int) -> RegistryProperty:
         area_m2="96.50",
         owners=[_owner(2 * i), _owner(2 * i + 1)],
         co_ownership="joint",
+        use=PropertyUse.RESIDENTIAL.value,
     )
 
 

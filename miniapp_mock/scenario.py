@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from miniapp_mock.sale_parts import sale_parts
+
 
 @dataclass(frozen=True)
 class Person:
@@ -41,6 +43,10 @@ class Scenario:
     co_ownership: str | None = "shares"
     price_fen: int = 198_000_000
     applicant: Person | None = None
+    # What the registry records of the property, which the contract's terms must match.
+    use: str = "residential"
+    mortgaged: bool = False
+    leased: bool = False
 
     def party_ids(self) -> list[str]:
         """Ids as the service numbers parties: s1… for sellers, then b1… for buyers. Known here
@@ -51,17 +57,28 @@ class Scenario:
         ]
 
 
+# The deposit is due this long after the draft, and every later date after it: well in the
+# future, so a sandbox clock moved forward a little still accepts the contract.
+DEPOSIT_AFTER = timedelta(days=30)
+
+
 def contract_body(scenario: Scenario, today: date) -> dict[str, Any]:
-    """Every field a submit needs (price, payment, delivery, 申请人, 好差评, 资金监管, 注意事项)."""
+    """Every field a submit needs: the guide's (price, payment, delivery, 申请人, 好差评, 资金监管,
+    注意事项) and the sale contract's parts, filled as for a real sale (``sale_parts``): a
+    mortgaged property with the discharge plan, a leased one with the tenant's waiver."""
     applicant = scenario.applicant or Person("李经纪", "resident_id", "", "13700137000")
+    parts = sale_parts(
+        today + DEPOSIT_AFTER,
+        scenario.price_fen,
+        use=scenario.use,
+        mortgaged=scenario.mortgaged,
+        leased=scenario.leased,
+    )
     body: dict[str, Any] = {
         "property": {"cert_no": scenario.cert_no, "owner_id_number": scenario.owner_id_number},
         "sellers": [p.as_json() for p in scenario.sellers],
         "buyers": [p.as_json() for p in scenario.buyers],
-        "price_fen": scenario.price_fen,
-        "payment_method": "lump_sum",
-        # Well in the future, so a sandbox clock moved forward a little still accepts it.
-        "delivery_date": (today + timedelta(days=180)).isoformat(),
+        **parts,
         "applicant": {"name": applicant.name, "phone": applicant.phone},
         "evaluation": {"level": 5},
         "fund_supervision": {"enabled": True, "bank": "ccb"},

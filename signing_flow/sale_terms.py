@@ -152,6 +152,12 @@ class PenaltyMode(StrEnum):
     FIXED_SUM = "fixed_sum"
 
 
+PENALTY_MODE_LABELS: dict[str, str] = {
+    PenaltyMode.DAILY_RATE: "按日计付违约金",
+    PenaltyMode.FIXED_SUM: "一次性支付违约金",
+}
+
+
 class DepositRule(StrEnum):
     """定金罚则, as the parties chose it (民法典第五百八十七条、第五百八十八条)."""
 

@@ -5,22 +5,27 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.appkeys import PORTS
+from backend.contracts.property_schemas import (
+    PropertyLookupBody,
+    PropertyOut,
+    VerifyPropertyResponse,
+)
+from backend.contracts.sale_out import AnnexFileOut
 from backend.contracts.schemas import (
     ContractCreateRequest,
     ContractFields,
     ContractList,
     ContractOut,
     ContractSummary,
-    PropertyLookupBody,
-    PropertyOut,
     TodoItem,
     TodoList,
-    VerifyPropertyResponse,
 )
-from backend.http import actor_of, parse_body, respond
+from backend.http import actor_of, parse_body, read_upload, respond
 from backend.request_values import QueryParam
 from signing_flow.errors import FieldProblem, ValidationFailed
+from signing_flow.uploads import IMAGE_LIMIT
 from signing_flow.usecases import contracts
+from signing_flow.usecases.annexes import upload_annex_image
 from signing_flow.usecases.properties import verify_property
 from signing_flow.vocabulary import ContractStatus
 
@@ -66,6 +71,16 @@ async def submit(request: web.Request) -> web.Response:
     actor = await actor_of(request)
     contract = await contracts.submit_contract(request.app[PORTS], actor, request.match_info["id"])
     return respond(ContractOut.of(contract, actor.role))
+
+
+async def upload_annex_file(request: web.Request) -> web.Response:
+    actor = await actor_of(request)
+    data = await read_upload(request, IMAGE_LIMIT)
+    stored = await upload_annex_image(request.app[PORTS], actor, data)
+    out = AnnexFileOut(
+        file_id=stored.id, content_type=stored.content_type, size=stored.size, sha256=stored.sha256
+    )
+    return respond(out, status=201)
 
 
 # The list's query, declared once: the route table documents these and ``list_all`` reads them.

@@ -1,25 +1,43 @@
-"""Request and response bodies of listing verification, contracts and the to-do list.
+"""Request and response bodies of contracts and the to-do list.
 
-The allowed values of the contract's terms come from the vocabulary (``signing_flow.terms``).
+The allowed values of the contract's terms come from the vocabulary (``signing_flow.terms``);
+the sale contract's parts are in ``sale_schemas``, listing verification in ``property_schemas``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from backend.fields import (
-    MAX_PRICE_FEN,
-    SHARE_BP_TOTAL,
-    CertNo,
-    IdNumber,
-    Name,
-    Phone,
-    Reason,
-    UnitNo,
+from backend.contracts.property_schemas import ContractPropertyOut, PropertyLookupBody
+from backend.contracts.sale_out import (
+    AnnexOut,
+    BreachOut,
+    PaymentOut,
+    PropertyTermsOut,
+    TaxOut,
+    TransferOut,
+    annexes_out,
+    dispute_label,
+    taxes_out,
 )
+from backend.contracts.sale_schemas import (
+    DISPUTE_DESCRIPTION,
+    MAX_ANNEXES,
+    MAX_SUPPLEMENTARY_CHARS,
+    SALE_PARTS,
+    SUPPLEMENTARY_DESCRIPTION,
+    TAXES_DESCRIPTION,
+    AnnexBody,
+    BreachBody,
+    PaymentBody,
+    PropertyTermsBody,
+    TransferBody,
+    sale_part,
+)
+from backend.fields import MAX_PRICE_FEN, SHARE_BP_TOTAL, IdNumber, Name, Phone, Reason
 from backend.shared_schemas import Body
 from signing_flow.audit import public_view
 from signing_flow.codec import to_doc
@@ -29,10 +47,10 @@ from signing_flow.models import (
     Evaluation,
     FundSupervision,
     Party,
-    RegistryProperty,
     SigningOrder,
 )
 from signing_flow.roles import Role
+from signing_flow.sale_terms import Bearer, DisputeMode, Fee
 from signing_flow.terms import (
     BANK_LABELS,
     CHANNEL_LABELS,
@@ -51,25 +69,7 @@ from signing_flow.terms import (
     PaymentMethod,
 )
 from signing_flow.usecases.contracts import TODO_NEXT_STEP
-from signing_flow.usecases.properties import PropertyLookup
-from signing_flow.validators import mask_id_number
 from signing_flow.vocabulary import CONTRACT_LABELS, ORDER_LABELS, Channel, PartyRole
-
-
-class PropertyLookupBody(Body):
-    """By 房产证号/不动产权证号 + an owner's ID number, or by 不动产单元号 + an owner's name."""
-
-    cert_no: CertNo | None = Field(default=None, examples=["粤（2021）中山市不动产权第0123456号"])
-    owner_id_number: IdNumber | None = None
-    first_gen_id: bool = Field(
-        default=False,
-        description="勾选：产权证书上的证件号码为一代身份证（15 位）。否则不要勾选。",
-    )
-    unit_no: UnitNo | None = None
-    owner_name: Name | None = Field(default=None, max_length=64)
-
-    def to_domain(self) -> PropertyLookup:
-        return PropertyLookup(**self.model_dump())
 
 
 class PartyBody(Body):
@@ -120,6 +120,20 @@ class ContractFields(Body):
     evaluation: EvaluationBody | None = None
     fund_supervision: FundSupervisionBody | None = None
     acknowledgements: dict[Acknowledgement, bool] | None = None
+    # The rest of the sale contract (sale_schemas, docs/contract.md). A part named replaces the
+    # whole part; null clears it.
+    property_terms: PropertyTermsBody | None = None
+    payment: PaymentBody | None = None
+    taxes: dict[Fee, Bearer] | None = Field(default=None, description=TAXES_DESCRIPTION)
+    transfer: TransferBody | None = None
+    breach: BreachBody | None = None
+    dispute: DisputeMode | None = Field(default=None, description=DISPUTE_DESCRIPTION)
+    supplementary_terms: Reason | None = Field(
+        default=None, max_length=MAX_SUPPLEMENTARY_CHARS, description=SUPPLEMENTARY_DESCRIPTION
+    )
+    annexes: list[AnnexBody] | None = Field(
+        default=None, max_length=MAX_ANNEXES, description="附件（至多 10 项）"
+    )
 
     def changes(self) -> dict[str, Any]:
         """The fields the request named, converted to domain values (PATCH semantics)."""
@@ -139,56 +153,14 @@ class ContractFields(Body):
                 value = FundSupervision(**value.model_dump()) if value else FundSupervision()
             elif name == "acknowledgements":
                 value = dict(value or {})
+            elif name in SALE_PARTS:
+                value = sale_part(name, value)
             out[name] = value
         return out
 
 
 class ContractCreateRequest(ContractFields):
     property: PropertyLookupBody
-
-
-class OwnerOut(BaseModel):
-    name: str
-    id_type: str
-    id_type_label: str
-    id_number_masked: str
-
-
-class PropertyOut(BaseModel):
-    id: str
-    cert_no: str
-    unit_no: str
-    address: str
-    area_m2: str
-    owners: list[OwnerOut]
-    co_ownership: str | None
-    co_ownership_label: str | None
-
-    @classmethod
-    def of(cls, p: RegistryProperty) -> PropertyOut:
-        return cls(
-            id=p.id,
-            cert_no=p.cert_no,
-            unit_no=p.unit_no,
-            address=p.address,
-            area_m2=p.area_m2,
-            owners=[
-                OwnerOut(
-                    name=o.name,
-                    id_type=o.id_type,
-                    id_type_label=ID_TYPE_LABELS.get(o.id_type, o.id_type),
-                    id_number_masked=mask_id_number(o.id_number),
-                )
-                for o in p.owners
-            ],
-            co_ownership=p.co_ownership,
-            co_ownership_label=CO_OWNERSHIP_LABELS.get(p.co_ownership or ""),
-        )
-
-
-class VerifyPropertyResponse(BaseModel):
-    verified: Literal[True] = True
-    property: PropertyOut
 
 
 class PartyOut(BaseModel):
@@ -258,7 +230,7 @@ class ContractOut(BaseModel):
     channel_label: str
     agency_id: str
     practitioner_id: str
-    property: dict[str, Any]
+    property: ContractPropertyOut
     sellers: list[PartyOut]
     buyers: list[PartyOut]
     co_ownership: str | None
@@ -273,6 +245,15 @@ class ContractOut(BaseModel):
     fund_supervision: dict[str, Any]
     fund_supervision_label: str | None
     acknowledgements: dict[str, bool]
+    property_terms: PropertyTermsOut
+    payment: PaymentOut
+    taxes: list[TaxOut] = Field(description="税费承担，按合同所列顺序")
+    transfer: TransferOut
+    breach: BreachOut
+    dispute: str | None
+    dispute_label: str | None
+    supplementary_terms: str | None
+    annexes: list[AnnexOut]
     created_at: datetime
     updated_at: datetime
     purge_at: datetime | None = Field(
@@ -305,13 +286,7 @@ class ContractOut(BaseModel):
             channel_label=CHANNEL_LABELS[c.channel],
             agency_id=c.agency_id,
             practitioner_id=c.practitioner_id,
-            property={
-                "property_id": c.property.property_id,
-                "cert_no": c.property.cert_no,
-                "unit_no": c.property.unit_no,
-                "address": c.property.address,
-                "area_m2": c.property.area_m2,
-            },
+            property=ContractPropertyOut.of(c.property),
             sellers=[_party_out(p) for p in c.sellers],
             buyers=[_party_out(p) for p in c.buyers],
             co_ownership=c.co_ownership,
@@ -326,6 +301,15 @@ class ContractOut(BaseModel):
             fund_supervision={"enabled": fund.enabled, "bank": fund.bank},
             fund_supervision_label=fund_label,
             acknowledgements=c.acknowledgements,
+            property_terms=PropertyTermsOut.of(c.property_terms),
+            payment=PaymentOut.of(c.payment),
+            taxes=taxes_out(c.taxes),
+            transfer=TransferOut.of(c.transfer),
+            breach=BreachOut.of(c.breach),
+            dispute=c.dispute,
+            dispute_label=dispute_label(c.dispute),
+            supplementary_terms=c.supplementary_terms,
+            annexes=annexes_out(c.annexes),
             created_at=c.created_at,
             updated_at=c.updated_at,
             purge_at=c.purge_deadline(),

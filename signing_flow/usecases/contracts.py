@@ -15,8 +15,9 @@ from signing_flow.outbox import insert_contract, save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
 from signing_flow.roles import Actor, Role, ensure_practitioner
-from signing_flow.sale_contract import Lease, Mortgage, PropertyTerms
+from signing_flow.sale_contract import Annex, PropertyTerms
 from signing_flow.secrets import new_id
+from signing_flow.usecases.annexes import annex_file_problems
 from signing_flow.usecases.properties import (
     PropertyLookup,
     ensure_contractable,
@@ -39,6 +40,15 @@ EDITABLE_FIELDS = frozenset(
         "evaluation",
         "fund_supervision",
         "acknowledgements",
+        # the sale contract's parts (sale_contract)
+        "property_terms",
+        "payment",
+        "taxes",
+        "transfer",
+        "breach",
+        "dispute",
+        "supplementary_terms",
+        "annexes",
     }
 )
 # What the to-do list (待办业务) shows, and the next step for each. Drafts are in it: their
@@ -58,6 +68,7 @@ def _apply_changes(contract: Contract, changes: dict[str, Any]) -> None:
         raise ValueError(f"not editable: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(contract, name, value)
+    contract.property_terms = with_registry_facts(contract.property_terms, contract.property)
     contract.sellers = _numbered(contract.sellers, PartyRole.SELLER, "s")
     contract.buyers = _numbered(contract.buyers, PartyRole.BUYER, "b")
 
@@ -88,11 +99,36 @@ def _snapshot(prop: RegistryProperty) -> PropertySnapshot:
     )
 
 
-def _terms_from_registry(prop: RegistryProperty) -> PropertyTerms:
-    """What the registry knows of the property's condition, filled in for the agent."""
-    return PropertyTerms(
-        use=prop.use, mortgage=Mortgage(mortgaged=prop.mortgaged), lease=Lease(leased=prop.leased)
+def with_registry_facts(terms: PropertyTerms, known: PropertySnapshot) -> PropertyTerms:
+    """The property's condition with what the registry knew at verification (use, mortgage,
+    lease) filled in where the agent left it empty. What the agent gave stays: whether it may
+    differ from the registry is a rule checked at submit. So a new draft starts from the
+    registry, and a request naming only part of ``property_terms`` (on create or on edit)
+    loses none of what the registry knows. A snapshot from before the registry recorded these
+    (None) fills nothing."""
+    return replace(
+        terms,
+        use=terms.use if terms.use is not None else known.use,
+        mortgage=replace(
+            terms.mortgage, mortgaged=_known(terms.mortgage.mortgaged, known.mortgaged)
+        ),
+        lease=replace(terms.lease, leased=_known(terms.lease.leased, known.leased)),
     )
+
+
+def _known(given: bool | None, registry: bool | None) -> bool | None:
+    return given if given is not None else registry
+
+
+async def _ensure_annex_files(
+    ports: Ports, actor: Actor, changes: dict[str, Any], held: list[Annex]
+) -> None:
+    annexes = changes.get("annexes")
+    if annexes:
+        held_ids = {a.file_id for a in held if a.file_id}
+        problems = await annex_file_problems(ports, actor, annexes, held_ids)
+        if problems:
+            raise ValidationFailed(problems)
 
 
 async def create_contract(
@@ -102,6 +138,7 @@ async def create_contract(
     ensure_practitioner(actor)
     prop = await find_property(ports, lookup)
     await ensure_contractable(ports, prop)
+    await _ensure_annex_files(ports, actor, changes, [])  # before the number is taken
     now = ports.clock.now()
     year = now.astimezone(CITY_TZ).year
     seq = await ports.store.next_sequence(f"contract_number:{year}")
@@ -118,7 +155,6 @@ async def create_contract(
         updated_at=now,
         purge_at=purge_deadline(now),
         sellers=_sellers_from_owners(prop.owners),
-        property_terms=_terms_from_registry(prop),
     )
     _apply_changes(contract, changes)
     contract.record("create", actor, now, {"number": contract.number})
@@ -193,6 +229,8 @@ async def update_contract(
 ) -> Contract:
     """Edit a draft; editing a submitted contract returns it to draft (guide §2.2 (九))."""
     contract = await get_own_contract(ports, actor, contract_id)
+    contract.ensure_can(ContractAction.EDIT, actor)
+    await _ensure_annex_files(ports, actor, changes, contract.annexes)
     _apply_changes(contract, changes)
     contract.apply(ContractAction.EDIT, actor, ports.clock.now(), {"fields": sorted(changes)})
     await save_contract(ports, contract)

@@ -117,6 +117,12 @@ def full_contract_fields(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def repriced(price_fen: int) -> dict[str, Any]:
+    """An edit of the price that keeps the contract valid: the payment schedule follows it."""
+    terms = contract_terms(price_fen=price_fen)
+    return {"price_fen": price_fen, "payment": terms["payment"]}
+
+
 JOINT_PROPERTY = next(p for p in DEMO_PROPERTIES if p.id == "prop-joint")
 TWO_BY_SHARES = {
     "buyers": [{**DEMO_BUYERS[0], "share_bp": 6000}, {**DEMO_BUYERS[1], "share_bp": 4000}],

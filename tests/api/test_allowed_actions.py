@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from tests.api.conftest import Api, submitted_contract
+from tests.api.conftest import Api, repriced, submitted_contract
 from tests.api.test_cancellation import sign_all
 from tests.api.test_window import Window, image, offline_contract, staff
 
@@ -42,7 +42,7 @@ async def test_an_online_contract_offers_each_next_step_to_the_agent_only(
 
 async def test_a_new_draft_offers_editing_submitting_and_deleting(agent: Api) -> None:
     contract = await submitted_contract(agent)
-    body = await agent.patch(f"/api/v1/contracts/{contract['id']}", {"price_fen": 149_000_000})
+    body = await agent.patch(f"/api/v1/contracts/{contract['id']}", repriced(197_000_000))
     assert body["allowed_actions"] == ["delete", "edit", "submit"]
     body = await agent.delete(f"/api/v1/contracts/{contract['id']}")
     assert body["allowed_actions"] == []

@@ -21,7 +21,7 @@ from miniapp_mock.services import SANDBOX_COLLECTIONS
 from schedulers.jobs import purge_stale_contracts
 from signing_flow.ports import Lifetimes
 from signing_flow.receipts import canonical_json
-from tests.api.conftest import Api, ClientFactory, Phone, qr_url, submitted_contract
+from tests.api.conftest import Api, ClientFactory, Phone, qr_url, repriced, submitted_contract
 from tests.conftest import FakeClock
 
 
@@ -338,7 +338,7 @@ async def test_cancelling_the_order_returns_the_contract_to_draft_and_kills_its_
     assert (await phone.step("confirm", expect=410))["error"]["code"] == "ORDER_CLOSED"
     assert (await Phone(client).scan(unused, expect=410))["error"]["code"] == "ORDER_CLOSED"
     # Edit, submit again, and a new order is generated.
-    await agent.patch(f"/api/v1/contracts/{contract['id']}", {"price_fen": 149_000_000})
+    await agent.patch(f"/api/v1/contracts/{contract['id']}", repriced(197_000_000))
     await agent.post(f"/api/v1/contracts/{contract['id']}/submit")
     again = await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
     assert again["id"] != order["id"] and again["document_sha256"] != order["document_sha256"]

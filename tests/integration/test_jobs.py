@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
-from backend.demo import DEMO_BUYERS, DEMO_PROPERTIES, seed_demo
+from backend.contracts.schemas import ContractFields
+from backend.demo import DEMO_BUYERS, DEMO_PROPERTIES, contract_terms, seed_demo, seller_fields
 from backend.signing_keys import Ed25519Signer
 from backend.storage.sweeps import StoreSweeps, decided
 from miniapp_mock.providers import SandboxFace, SandboxPolice
@@ -27,7 +27,7 @@ from signing_flow.audit import verify_chain
 from signing_flow.codec import NotDecoded, from_doc, to_doc
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import Gone
-from signing_flow.models import Contract, Party
+from signing_flow.models import Contract
 from signing_flow.ports import DocumentStore, Ports
 from signing_flow.repository import contracts
 from signing_flow.roles import Actor, Role
@@ -39,7 +39,7 @@ from signing_flow.usecases.signing import (
     create_signing_order,
     party_qr_link,
 )
-from signing_flow.vocabulary import ContractStatus, OrderStatus, PartyRole
+from signing_flow.vocabulary import ContractStatus, OrderStatus
 from tests.conftest import FakeClock
 
 AGENT = Actor(account_id="acct-agent_li", role=Role.PRACTITIONER, agency_id="agency-demo")
@@ -86,28 +86,11 @@ async def signing_contract(
     awaiting signatures (the order generated at ``order_at``, if given)."""
     prop = next(p for p in DEMO_PROPERTIES if p.id == prop_id)
     contract_id = await draft(ports, prop_id)
-    owner = prop.owners[0]
-    changes: dict[str, Any] = {
-        "sellers": [
-            Party("", PartyRole.SELLER, owner.name, owner.id_type, owner.id_number, "13900139000")
-        ],
-        "buyers": [Party("", PartyRole.BUYER, **DEMO_BUYERS[0])],
-        "price_fen": 100_000_000,
-        "payment_method": "lump_sum",
-        "delivery_date": (ports.clock.now() + timedelta(days=30)).date(),
-        "acknowledgements": {
-            "parties_consent": True,
-            "information_accurate": True,
-            "deadline_known": True,
-        },
-    }
-    from signing_flow.models import Applicant, Evaluation, FundSupervision
-
-    changes |= {
-        "applicant": Applicant("李经纪", "13700137000"),
-        "evaluation": Evaluation(5),
-        "fund_supervision": FundSupervision(True, "ccb"),
-    }
+    # The demo's valid terms for this property, converted as the API converts a request.
+    request = ContractFields.model_validate(
+        {"sellers": seller_fields(prop)[:1], "buyers": DEMO_BUYERS[:1], **contract_terms(prop)}
+    )
+    changes = request.changes()
     await update_contract(ports, AGENT, contract_id, changes)
     await submit_contract(ports, AGENT, contract_id)
     if order_at is not None:

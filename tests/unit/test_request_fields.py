@@ -58,6 +58,13 @@ KINDS: dict[tuple[str, str], str] = {
     ("UnifiedRegistration", "applicant_name"): "name",
     ("UnifiedRegistration", "enterprise_name"): "name",
     ("UnifiedRegistration", "uscc"): "uscc",
+    # the sale contract's parts
+    ("LoanBody", "bank"): "name",
+    ("AncillaryBody", "name"): "name",
+    ("AnnexBody", "name"): "name",
+    ("AnnexBody", "text"): "reason",
+    ("ContractFields", "supplementary_terms"): "reason",
+    ("ContractCreateRequest", "supplementary_terms"): "reason",
     # Credentials and tokens are compared exactly as typed; a stray character fails the login.
     ("LoginRequest", "username"): "credential",
     ("LoginRequest", "password"): "credential",
@@ -75,6 +82,7 @@ KINDS: dict[tuple[str, str], str] = {
     # Looked up in a fixed table, or a hex pattern: anything else is refused already.
     ("AuthorizeRequest", "face_sample"): "lookup",
     ("ReviewRequest", "document_sha256"): "lookup",
+    ("AnnexBody", "file_id"): "lookup",
 }
 
 
