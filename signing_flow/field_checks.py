@@ -22,12 +22,13 @@ def not_applicable(path: str, why: str, english: str) -> FieldProblem:
 
 
 def choice(path: str, value: str | None, allowed: Iterable[str], label: str) -> list[FieldProblem]:
-    """A stored enum value: present and one of ``allowed``."""
-    allowed = sorted(allowed)
+    """A stored enum value: present and one of ``allowed`` (the label tables' keys, enum
+    members: named by their plain values, as ``terms.values`` names them)."""
+    names = sorted(str(v) for v in allowed)
     if value is None:
-        return [FieldProblem(path, "REQUIRED", f"必填：{label} (one of {allowed})")]
-    if value not in allowed:
-        return [FieldProblem(path, "INVALID", f"{label}的取值无效 (must be one of {allowed})")]
+        return [FieldProblem(path, "REQUIRED", f"必填：{label} (one of {', '.join(names)})")]
+    if value not in names:
+        return [FieldProblem(path, "INVALID", f"{label}的取值无效 (one of {', '.join(names)})")]
     return []
 
 

@@ -52,8 +52,9 @@ def deposit_cap(contract: Contract) -> list[FieldProblem]:
         FieldProblem(
             "payment.deposit_fen",
             "DEPOSIT_CAP",
-            f"定金 {deposit} 分超过成交价的 20%（{cap} 分），民法典第五百八十六条 "
-            f"(deposit {deposit} exceeds 20% of the price, {cap})",
+            f"定金 {deposit} 分超过成交价的 {DEPOSIT_CAP_BP // 100}%（{cap} 分），"
+            f"民法典第五百八十六条 (deposit {deposit} exceeds {DEPOSIT_CAP_BP // 100}% "
+            f"of the price, {cap})",
         )
     ]
 

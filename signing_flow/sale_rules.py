@@ -176,8 +176,8 @@ def breach_penalties(contract: Contract) -> list[FieldProblem]:
                     FieldProblem(
                         f"{path}.fixed_fen",
                         "OUT_OF_RANGE",
-                        f"违约金须大于 0 且不超过成交价的 30%（{cap} 分） "
-                        f"(more than 0, at most 30% of the price: {cap})",
+                        f"违约金须大于 0 且不超过成交价的 {FIXED_PENALTY_CAP_BP // 100}% "
+                        f"(more than 0, at most {FIXED_PENALTY_CAP_BP // 100}% of the price)",
                     )
                 )
             if rate is not None:

@@ -280,6 +280,13 @@ def test_what_the_rules_allow_is_accepted(edits: dict[str, Any]) -> None:
     assert found(changed(edits)) == set()
 
 
+def test_a_choice_is_refused_naming_the_values_it_takes() -> None:
+    problems = submission_problems(changed({"dispute": None, "taxes.vat": "x"}), TODAY)
+    messages = {p.path: p.message for p in problems}
+    assert messages["dispute"].endswith("(one of arbitration, court)")
+    assert messages["taxes.vat"].endswith("(one of buyer, by_law, seller)")
+
+
 def test_every_problem_comes_at_once() -> None:
     contract = changed(
         {
