@@ -9,6 +9,7 @@ from datetime import date
 
 from signing_flow.errors import FieldProblem
 from signing_flow.models import Contract, Owner, Party
+from signing_flow.sale_rules import sale_problems
 from signing_flow.terms import (
     BANK_LABELS,
     CO_OWNERSHIP_LABELS,
@@ -219,7 +220,7 @@ def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
             problems.append(
                 FieldProblem(f"acknowledgements.{key}", "REQUIRED", "须确认注意事项 (must be true)")
             )
-    return problems
+    return problems + sale_problems(contract, today)
 
 
 ADULT_AGE = 18
