@@ -52,21 +52,21 @@ def test_two_sellers_and_two_buyers_sign_on_their_phones_and_the_agent_files(
     expect(page.get_by_role("button", name="已阅读")).to_be_disabled()
     expect(s1.others()).to_contain_text("王强")
     expect(s1.others()).to_contain_text("孙丽")
-    s1.shot("1-review")
+    s1.shot("01-review")
 
     s1.review()
     expect(page.locator("#time-left")).to_have_text(re.compile(r"^(29|30) 分 \d\d 秒$"))
-    s1.shot("2-confirm")
+    s1.shot("02-confirm")
     s1.confirm()
-    s1.shot("3-police")
+    s1.shot("03-police")
     s1.verify_identity(*person(order, "s1"))
     s1.on("face")
-    s1.shot("4-face")
+    s1.shot("04-face")
     s1.authorize("match")
     done = s1.on("done")
     expect(done.locator('[data-field="signer"]')).to_have_text("甲方（卖方） 李娜")
     expect(done.locator('[data-field="document_sha256"]')).to_have_text(order["document_sha256"])
-    s1.shot("5-done")
+    s1.shot("05-done")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="下载签名回执（JSON）").click()
@@ -88,7 +88,7 @@ def test_two_sellers_and_two_buyers_sign_on_their_phones_and_the_agent_files(
     assert filed["contract_status_label"] == "已签约"
     for phone in phones.values():
         expect(phone.page.locator("#done-order")).to_have_text("经纪人已提交，合同已签约。")
-    phones["b2"].shot("6-filed")
+    phones["b2"].shot("06-filed")
 
     sessions = [
         p.page.evaluate("sessionStorage.getItem('wangqian.party-session')") for p in phones.values()

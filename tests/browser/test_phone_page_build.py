@@ -9,7 +9,7 @@ from tests.browser.agent import AgentApi, need_browser, person
 
 need_browser()
 
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Browser, Page, Request, Route, expect  # noqa: E402
 
 from tests.browser.harness import Phone  # noqa: E402
 
@@ -46,6 +46,33 @@ def test_the_first_screen_transfers_at_most_60_kb(browser: Browser, agent: Agent
     total = sum(r["bytes"] for r in first)
     print(f"first screen: {total} bytes ({report})")
     assert total <= FIRST_SCREEN_BUDGET, report
+
+
+def test_a_long_contract_is_read_to_its_end_before_it_can_be_marked_read(
+    browser: Browser, agent: AgentApi
+) -> None:
+    order = agent.signing_order()
+    phone = Phone(browser)
+
+    def long(route: Route, request: Request) -> None:
+        answer = route.fetch()
+        body = answer.json()
+        articles = [f"第{n}条 双方约定的第 {n} 项内容，逐字阅读。" * 3 for n in range(1, 301)]
+        body["text"] = "\n".join([body["text"], *articles, "（以下无正文）"])
+        route.fulfill(response=answer, json=body)
+
+    phone.page.route("**/mp/v1/document", long)
+    phone.open(agent.qr_link(order["id"], "s1"))
+    phone.on("review")
+    read = phone.page.get_by_role("button", name="已阅读")
+    expect(phone.page.locator("#document")).to_contain_text("（以下无正文）")
+    for part in ("第100条", "第299条"):
+        phone.page.get_by_text(part, exact=False).first.scroll_into_view_if_needed()
+        expect(read).to_be_disabled()
+        expect(phone.page.locator("#review-gate")).to_have_text("尚未阅读至合同末尾")
+    phone.page.mouse.wheel(0, 100_000)
+    expect(read).to_be_enabled()
+    expect(phone.page.locator("#review-gate")).to_have_text("已阅读至合同末尾")
 
 
 def test_the_page_fits_phones_from_320_to_430_px_at_large_font_sizes(

@@ -32,18 +32,16 @@ def test_three_failed_face_checks_end_on_the_lock_screen(browser: Browser, agent
     phone.authorize("mismatch")
     expect(notice).to_have_text("人脸比对不通过。还可尝试 2 次。")
     phone.authorize("timeout")  # the service timed out: no attempt used
-    expect(notice).to_have_text(
-        "人脸识别服务超时，请重试。服务暂时不可用，请稍后重试（不计入失败次数）。"
-    )
+    expect(notice).to_have_text("人脸识别服务超时，请重试。本次不计入失败次数，请稍后重试。")
     phone.authorize("no_liveness")
     expect(notice).to_have_text("活体检测不通过。还可尝试 1 次。")
-    phone.shot("7-face-failed")
+    phone.shot("07-face-failed")
     phone.authorize("mismatch")
 
     locked = phone.on("locked")
     expect(locked).to_contain_text("认证失败次数过多，已锁定")
     expect(locked).to_contain_text("请联系经纪人重新生成电子合同订单")
-    phone.shot("8-locked")
+    phone.shot("08-locked")
     assert agent.order(order["id"])["status_label"] == "认证失败次数过多，订单失效"
 
 
@@ -60,7 +58,7 @@ def test_a_used_replaced_or_unknown_qr_code_gets_a_page_saying_so(
     expect(invalid).to_contain_text("请经纪人重新生成二维码")
     assert again.page.url == f"{server.base_url}/mp/scan"
     assert "error" not in again.page.locator("body").inner_text()  # no JSON, no code
-    again.shot("9-qr-used")
+    again.shot("09-qr-used")
 
     agent.qr_link(order["id"], "s1")  # the agent shows a new code: the used one is replaced
     expect(Phone(browser).open(first).on("invalid")).to_contain_text("已被新的二维码替代")

@@ -473,6 +473,9 @@ async function start() {
   $("police-form").addEventListener("submit", action($("police-button"), verifyIdentity));
   $("face-form").addEventListener("submit", action($("face-button"), authorize));
   $("camera-button").addEventListener("click", startCamera);
+  for (const field of document.querySelectorAll("input[aria-describedby], textarea")) {
+    field.addEventListener("input", () => fieldError(field, null)); // corrected: say no more
+  }
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && session && refresh());
 
   // The token leaves the address bar (and so history and screenshots) before anything else.
