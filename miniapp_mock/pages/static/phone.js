@@ -193,6 +193,8 @@ function renderOthers(v) {
 
 function renderReceipt(v) {
   const r = v.receipt;
+  if ($("receipt-link").dataset.signature === r.signature) return; // polls repeat it
+  $("receipt-link").dataset.signature = r.signature;
   fill("signer", `${v.role_label} ${v.name}`);
   fill("signed_at", when(r.payload.signed_at));
   fill("document_sha256", r.payload.document_sha256);
