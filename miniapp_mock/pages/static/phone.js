@@ -266,8 +266,7 @@ function failed(e) {
     text = `${chinese(e.message)}。${msg("ATTEMPTS_LEFT", { n: e.details.attempts_left })}`;
   } else if (e.code === "OUT_OF_ORDER") {
     return api("GET", "/order").then(render, fatal); // another tab moved on: follow it
-  }
-  else if (e.message) text = chinese(e.message);
+  } else if (e.message) text = chinese(e.message);
   showNotice(notice.id, text);
 }
 
