@@ -43,13 +43,6 @@ def need_browser() -> str:
     pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
 
 
-@dataclass(frozen=True)
-class BrowserServer:
-    base_url: str
-    port: int
-    log: Path
-
-
 @dataclass
 class AgentApi:
     """The practitioner's screen, over /api/v1."""

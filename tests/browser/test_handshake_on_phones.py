@@ -10,7 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from tests.browser.agent import AgentApi, BrowserServer, need_browser, person
+from tests.browser.agent import AgentApi, need_browser, person
+from tests.e2e.conftest import Server
 
 need_browser()
 
@@ -23,7 +24,7 @@ PARTIES = ("s1", "s2", "b1", "b2")
 
 
 def test_two_sellers_and_two_buyers_sign_on_their_phones_and_the_agent_files(
-    browser: Browser, agent: AgentApi, server: BrowserServer
+    browser: Browser, agent: AgentApi, server: Server
 ) -> None:
     order = agent.signing_order("prop-joint", buyers=2)
     oid = order["id"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.agent import AgentApi, BrowserServer, need_browser, person
+from tests.browser.agent import AgentApi, need_browser, person
+from tests.e2e.conftest import Server
 
 need_browser()
 
@@ -46,7 +47,7 @@ def test_three_failed_face_checks_end_on_the_lock_screen(browser: Browser, agent
 
 
 def test_a_used_replaced_or_unknown_qr_code_gets_a_page_saying_so(
-    browser: Browser, agent: AgentApi, server: BrowserServer
+    browser: Browser, agent: AgentApi, server: Server
 ) -> None:
     order = agent.signing_order()
     first = agent.qr_link(order["id"], "s1")
