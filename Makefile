@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 .PHONY: run test lint bench clean
 
 # The demo is the integrators' sandbox: its routes (clock, SMS outbox, …) are on unless the
-# environment says WANGQIAN_SANDBOX=0.
+# environment says WANGQIAN_SANDBOX=0. It prints the phone links of a demo signing order.
 run: $(VENV)/.installed
-	WANGQIAN_SANDBOX=$${WANGQIAN_SANDBOX:-1} $(BIN)/wangqian serve --seed-demo
+	WANGQIAN_SANDBOX=$${WANGQIAN_SANDBOX:-1} $(BIN)/wangqian serve --seed-demo --demo-order
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

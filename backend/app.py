@@ -32,6 +32,7 @@ from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
 from backend.storage import open_store
 from backend.storage.snapshots import Snapshots
 from backend.storage.sweeps import StoreSweeps
+from miniapp_mock.pages.phone_page import mount_phone_pages
 from miniapp_mock.routes import mount_sandbox
 from schedulers.scheduler import build_scheduler
 from signing_flow.ports import Clock, Ports
@@ -94,6 +95,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     if settings.scheduler:
         app.cleanup_ctx.append(scheduled_jobs)
     add_routes(app)
+    mount_phone_pages(app)  # the phone page, served wherever /mp/v1 is
     add_security_headers(app)
     if settings.sandbox:
         mount_sandbox(app)

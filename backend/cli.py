@@ -22,6 +22,7 @@ from backend.app import create_app
 from backend.audit_client import verify_over_api
 from backend.clock import SystemClock
 from backend.demo import DEMO_PASSWORD, SIMULATE_PROPERTIES, demo_scenario, seed_demo
+from backend.demo_order import print_demo_order
 from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
@@ -71,9 +72,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         # QR links must point where the service really listens.
         settings = replace(settings, host=host, port=port, public_base_url=f"http://{host}:{port}")
     print(f"wangqian serving on http://{host}:{port} (store: {settings.store_url.split('@')[-1]})")
-    web.run_app(
-        create_app(settings), host=host, port=port, access_log_class=AccessLogger, print=None
-    )
+    app = create_app(settings)
+    if args.demo_order:
+        app.on_startup.append(print_demo_order)  # after the store opened (cleanup_ctx)
+    web.run_app(app, host=host, port=port, access_log_class=AccessLogger, print=None)
     return 0
 
 
@@ -261,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", help="default: WANGQIAN_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, help="default: WANGQIAN_PORT or 8080")
     serve.add_argument("--seed-demo", action="store_true", help="seed demo data first if missing")
+    serve.add_argument(
+        "--demo-order",
+        action="store_true",
+        help="open a demo signing order (prop-hk) and print its phone links and QR codes",
+    )
     serve.set_defaults(run=cmd_serve)
     seed = sub.add_parser("seed-demo", help="create the demo agency, accounts and properties")
     seed.add_argument("--json", action="store_true", help="print what exists as JSON")

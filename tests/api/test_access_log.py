@@ -79,3 +79,13 @@ async def test_an_encoded_newline_or_bidi_override_in_the_path_cannot_forge_a_lo
     [line] = [line for line in access_lines(caplog) if line.startswith("GET /api/v1/x")]
     assert line.startswith(f"GET {forged} 404 ")  # as it was on the wire
     assert line.isprintable() and line.isascii()
+
+
+async def test_the_qr_token_in_the_phone_page_link_is_never_logged(
+    logged: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    token = "QrTokenThatMustNotBeLogged0123456789abcdefg"
+    assert (await logged.get(f"/mp/scan?token={token}")).status == 200
+    assert "GET /mp/scan 200" in " ".join(access_lines(caplog))
+    assert not [r for r in caplog.records if token in r.getMessage()]

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +66,9 @@ def wait_until_ready(proc: subprocess.Popen[bytes], base_url: str, log: Path) ->
     pytest.fail(f"the server did not become ready in {STARTUP_SECONDS}s:\n{log.read_text()}")
 
 
-@pytest.fixture
-def server(tmp_path: Path, store_url: str) -> Iterator[Server]:
+@contextmanager
+def running_server(tmp_path: Path, store_url: str, **env: str) -> Iterator[Server]:
+    """``serve --seed-demo`` on a free port until the block ends; ``env``: more WANGQIAN_*."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = tmp_path / "server.log"
@@ -75,7 +77,7 @@ def server(tmp_path: Path, store_url: str) -> Iterator[Server]:
         proc = subprocess.Popen(
             command,
             cwd=REPO,
-            env=server_env(tmp_path, base_url, store_url),
+            env={**server_env(tmp_path, base_url, store_url), **env},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -89,3 +91,9 @@ def server(tmp_path: Path, store_url: str) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path, store_url: str) -> Iterator[Server]:
+    with running_server(tmp_path, store_url) as running:
+        yield running
