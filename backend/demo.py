@@ -163,6 +163,7 @@ def contract_terms(
     prop: RegistryProperty | None = None,
     *,
     price_fen: int = DEMO_PRICE_FEN,
+    start: date = DEMO_START,
     **overrides: Any,
 ) -> dict[str, Any]:
     """Every term a submit needs besides the parties, in request JSON: the guide's fields
@@ -172,9 +173,10 @@ def contract_terms(
     ``prop`` says what differs between properties: a mortgaged one gets the discharge plan, a
     leased one the tenant's waiver, and the use is the registry's. Without it: a residential
     property neither mortgaged nor leased (prop-sole, prop-joint). ``overrides`` replace
-    top-level fields."""
+    top-level fields. ``start`` is the deposit's due date, every later date after it: a
+    contract drafted on the real clock needs one after today (the rules refuse past dates)."""
     parts = sale_parts(
-        DEMO_START,
+        start,
         price_fen,
         use=(prop.use if prop and prop.use else PropertyUse.RESIDENTIAL.value),
         mortgaged=bool(prop and prop.mortgaged),

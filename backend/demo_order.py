@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from aiohttp import web
 from backend.appkeys import PORTS, SETTINGS
 from backend.contracts.schemas import ContractCreateRequest
 from backend.demo import AGENCY_ID, DEMO_BUYERS, DEMO_PROPERTIES, contract_terms, seller_fields
+from miniapp_mock.scenario import DEPOSIT_AFTER
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import DomainError
 from signing_flow.models import Contract, SigningOrder
@@ -50,13 +52,14 @@ class DemoOrder:
     links: list[PhoneLink]
 
 
-def _contract_body() -> dict[str, Any]:
+def _contract_body(today: date) -> dict[str, Any]:
     owner = PROPERTY.owners[0]
     return {
         "property": {"unit_no": PROPERTY.unit_no, "owner_name": owner.name},
         "sellers": seller_fields(PROPERTY),
         "buyers": [DEMO_BUYERS[0]],
-        **contract_terms(),
+        # dates from today, not the golden files' fixed ones: the demo runs on the real clock
+        **contract_terms(PROPERTY, start=today + DEPOSIT_AFTER),
     }
 
 
@@ -81,7 +84,9 @@ async def open_demo_order(ports: Ports) -> DemoOrder | str:
         if found:
             contract = found[0]
         else:
-            body = ContractCreateRequest.model_validate(_contract_body())
+            body = ContractCreateRequest.model_validate(
+                _contract_body(ports.clock.now().astimezone(CITY_TZ).date())
+            )
             contract = await create_contract(
                 ports, AGENT, body.property.to_domain(), body.changes()
             )

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+from backend.demo import contract_terms
 from tests.browser.agent import AgentApi, need_browser, person
 from tests.e2e.conftest import Server
 
@@ -46,7 +47,10 @@ def test_two_sellers_and_two_buyers_sign_on_their_phones_and_the_agent_files(
     expect(review.locator('[data-field="property_address"]')).to_have_text(
         "中山市东区博爱六路 22 号 2 幢 305 房"
     )
-    expect(review.locator('[data-field="price"]')).to_have_text("人民币 1,500,000.00 元")
+    price_fen = contract_terms()["price_fen"]
+    expect(review.locator('[data-field="price"]')).to_have_text(
+        f"人民币 {price_fen // 100:,}.{price_fen % 100:02d} 元"
+    )
     expect(review.locator('[data-field="role_label"]')).to_have_text("甲方（卖方）")
     expect(review.locator('[data-field="name"]')).to_have_text("李娜")
     expect(review.locator('[data-field="id_number_masked"]')).to_have_text("442***********2461")
