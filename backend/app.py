@@ -11,6 +11,7 @@ from aiohttp import web
 from backend.access_log import poll_summaries
 from backend.appkeys import (
     CLOCK,
+    EVENTS,
     PORTS,
     QR_CACHE,
     SETTINGS,
@@ -20,7 +21,7 @@ from backend.appkeys import (
     STORE,
 )
 from backend.errors import error_middleware
-from backend.notifier import NoOpNotifier
+from backend.events.runtime import EventsRuntime
 from backend.passwords import PooledHasher
 from backend.providers import providers
 from backend.qrcodes import QrImageCache
@@ -46,6 +47,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[CLOCK] = chosen.clock
     app[QR_CACHE] = QrImageCache()
     feed = ChangeFeed()
+    app[EVENTS] = events = EventsRuntime()
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
@@ -68,7 +70,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 passwords=passwords,
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
-                notifier=NoOpNotifier(),
+                notifier=events,
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)
@@ -86,7 +88,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         )
         scheduler.start()
         log.info("scheduler started (order expiry every %ss)", settings.expiry_interval_seconds)
-        yield
+        async with events.running(app[PORTS]):
+            yield
         scheduler.shutdown(wait=False)
 
     app.cleanup_ctx.append(poll_summaries)

@@ -13,6 +13,8 @@ from backend.agencies import materials
 from backend.agencies import schemas as ag_s
 from backend.contracts import handlers as contracts
 from backend.contracts import schemas as contracts_s
+from backend.events import handlers as events
+from backend.events import schemas as events_s
 from backend.miniapp import handlers as miniapp
 from backend.miniapp import schemas as miniapp_s
 from backend.ops import handlers as ops
@@ -111,6 +113,8 @@ ROUTES = [
     Route("POST", "/api/v1/practitioners/{pid}/password-reset", ag.reset_practitioner_password, "重置密码：短信发送新的初始密码", response=ag_s.PractitionerPasswordSent, tag="accounts"),
     Route("POST", "/api/v1/auth/unified-bindings", uni.bind, "关联本地用户：统一认证账号与网签账号一对一关联并登录", auth_s.UnifiedBindingRequest, auth_s.LoginResponse, status=201, auth=False),
     Route("POST", "/api/v1/auth/unified-login", uni.login, "统一认证登录", auth_s.UnifiedLoginRequest, auth_s.LoginResponse, auth=False),
+    # events for integrators (docs/events.md)
+    Route("GET", "/api/v1/events", events.feed, "事件流：游标之后的事件，最早的在前（?wait=S 长轮询）", response=events_s.EventPage, query=events.FEED_QUERY, tag="events"),
 ]
 # fmt: on
 

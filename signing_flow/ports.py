@@ -42,7 +42,7 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "files": CollectionSpec(),
     "contracts": CollectionSpec(
         unique=("number", "property_lock"),
-        indexed=("practitioner_id", "agency_id", "created_at"),
+        indexed=("practitioner_id", "agency_id", "created_at", "feed_pending"),
         # status filters, and the sweeps' status IN (…) AND deadline <= now
         compound=(("status", "purge_at"), ("status", "order_expires_at")),
     ),
@@ -52,6 +52,10 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "practitioners": CollectionSpec(unique=("person_lock",), indexed=("agency_id", "status")),
     # net-sign account ⇄ unified identity account, one-to-one in both directions
     "unified_bindings": CollectionSpec(unique=("unified_account_id", "netsign_account_id")),
+    # the events feed (signing_flow.events.FeedEntry): _id is the event id, seq its position
+    "feed": CollectionSpec(
+        unique=("seq",), compound=(("agency_id", "seq"), ("practitioner_id", "seq"))
+    ),
 }
 
 
@@ -97,6 +101,16 @@ class DocumentStore(Protocol):
         change and are left as they are (the caller re-reads them later). A unique-key
         collision raises ``DuplicateKey``; whether the other items were written then differs by
         store (SQLite: none, MongoDB: all it could), so callers re-read after one."""
+
+    async def set_fields(
+        self, collection: str, doc_id: str, expected_version: int, fields: Mapping[str, Any]
+    ) -> bool:
+        """Set top-level ``fields`` of the document if its version still equals
+        ``expected_version``, leaving the version as it is; False when it moved on (or the
+        document is gone). For bookkeeping that is no change of the aggregate (the events
+        feed's marker on a contract): nobody's compare-and-set, ETag or kept answer moves. A
+        writer that read the document before may write the old values back with its own
+        compare-and-set; a caller must be content with that."""
 
     async def next_sequence(self, name: str) -> int:
         """An atomic counter: 1, 2, 3, … per name, never repeating, across processes."""

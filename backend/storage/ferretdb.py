@@ -100,6 +100,24 @@ class FerretDBStore(MongoStore):
             raise duplicate
         return written
 
+    async def set_fields(
+        self, collection: str, doc_id: str, expected_version: int, fields: Mapping[str, Any]
+    ) -> bool:
+        """Under the claim on the next version, as a compare-and-set: FerretDB's ``$set`` writes
+        the whole document it read back by ``_id``, and would undo a replace made meanwhile."""
+        claims = self._coll(CAS_CLAIMS)
+        claim_id = f"{collection}:{doc_id}:{expected_version + 1}"
+        with _reachable(f"update {collection}"):
+            try:
+                await self._claim(collection, doc_id, claim_id, expected_version)
+            except VersionConflict:
+                return False
+            try:
+                return await super().set_fields(collection, doc_id, expected_version, fields)
+            finally:
+                with suppress(PyMongoError):
+                    await claims.delete_one({"_id": claim_id})
+
     async def _claim(
         self, collection: str, doc_id: Any, claim_id: str, expected_version: int
     ) -> None:
