@@ -22,6 +22,7 @@ from backend.appkeys import (
 )
 from backend.errors import error_middleware
 from backend.events.runtime import EventsRuntime
+from backend.events.standalone import webhook_policy
 from backend.passwords import PooledHasher
 from backend.providers import providers
 from backend.qrcodes import QrImageCache
@@ -33,6 +34,7 @@ from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
 from backend.storage import open_store
 from backend.storage.snapshots import Snapshots
 from backend.storage.sweeps import StoreSweeps
+from backend.webhooks.transport import http_transport
 from miniapp_mock.routes import mount_sandbox
 from schedulers.scheduler import build_scheduler
 from signing_flow.ports import Clock, Ports
@@ -52,9 +54,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
         passwords = PooledHasher()
+        policy = webhook_policy(settings)
         async with (
             open_store(settings.store_url, chosen.collections) as raw_store,
             chosen.services(store := NotifyingStore(raw_store, feed), passwords) as services,
+            http_transport(policy, seconds=settings.webhook_timeout) as webhooks,
         ):
             app[STORE] = store
             app[SIGNER] = signer
@@ -71,6 +75,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
                 notifier=events,
+                webhooks=webhooks,
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)

@@ -75,6 +75,12 @@ KINDS: dict[tuple[str, str], str] = {
     # Looked up in a fixed table, or a hex pattern: anything else is refused already.
     ("AuthorizeRequest", "face_sample"): "lookup",
     ("ReviewRequest", "document_sha256"): "lookup",
+    ("RedeliveryRequest", "event_id"): "lookup",
+    # A webhook URL: the webhook rules refuse spaces, controls and anything not a URL.
+    ("EndpointCreate", "url"): "lookup",
+    ("EndpointUpdate", "url"): "lookup",
+    ("EndpointCreate", "description"): "name",
+    ("EndpointUpdate", "description"): "name",
 }
 
 
