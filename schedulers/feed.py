@@ -12,13 +12,16 @@ number drawn from ``next_sequence`` first and written after would not do: two mo
 refused insert (``DuplicateKey`` on ``_id``), counted and skipped. A contract says it has events
 not yet copied with ``feed_pending`` (set by every write that records one,
 ``Contract.record``); the mover reads those contracts (an indexed query), copies each one's
-events after ``events_moved`` in the contract's order, then marks the contract with
+events after ``events_moved`` (or after its last event already in the feed, when that is
+further) in the contract's order, then marks the contract with
 ``set_fields`` (``feed_pending: False``, ``events_moved: <last seq>``) *if its version is still
 the one read*. The mark moves no version: an agent's compare-and-set, the status poll's kept
 answers and ETags are not disturbed by a job. A write since the read keeps the contract pending
-(its new events are copied next time); a writer that read before the mark may write the old
-marker back, which costs refused inserts, never a lost or doubled event. A process that dies
-after the transition, or between the inserts and the mark, leaves the contract pending.
+(the run reads it again, copies what it recorded and marks again, up to ``MARK_ATTEMPTS``
+times, then leaves it to the next run); a writer that read before the mark may write the old
+marker back, which costs the next run one query, never a lost or doubled event. A process
+that dies after the transition, or between the inserts and the mark, leaves the contract
+pending.
 
 Safe in every process at once: two movers on one contract insert the same ids (one wins each)
 and mark the same version. A contract's events enter the feed in its own order, since each
@@ -42,6 +45,8 @@ log = logging.getLogger("wangqian.feed")
 
 BATCH_SIZE = 100
 MAX_PER_RUN = 10_000  # contracts; what is left is the next run's
+# Marks of one contract per run that may lose to its writers before the run leaves it pending.
+MARK_ATTEMPTS = 3
 # Attempts at one entry's place before giving up the run (each lost one means another writer
 # took the place, i.e. the feed moved on).
 _PLACE_ATTEMPTS = 1000
@@ -117,7 +122,7 @@ async def _move_batch(
 ) -> None:
     """Copy the batch's events, the contracts' trails merged by time (each kept in its own
     order), then mark each contract at the version read."""
-    trails = [_unmoved(doc) for doc in docs]
+    trails = [_unmoved(doc, await _in_feed(writer.store, doc)) for doc in docs]
     now = clock.now()
     for entry in heapq.merge(*trails, key=lambda e: e.at):
         entry.moved_at = now
@@ -126,19 +131,54 @@ async def _move_batch(
         else:
             report.again += 1
     for doc in docs:
-        last = doc["events"][-1]["seq"] if doc.get("events") else 0
-        marker = {"feed_pending": False, "events_moved": last}
+        await _mark(writer, clock, doc, report)
+
+
+async def _mark(writer: FeedWriter, clock: Clock, doc: Doc, report: MoveReport) -> None:
+    """Mark the contract moved up to its last event; when it was written since it was read,
+    copy what it recorded meanwhile and try again (a contract being signed by four parties
+    changes all the time: without this its marker would lag, and every run would copy its
+    whole unmarked tail again, refused event by event)."""
+    for _ in range(MARK_ATTEMPTS):
+        moved = _last_seq(doc)
+        marker = {"feed_pending": False, "events_moved": moved}
         if await writer.store.set_fields("contracts", doc["_id"], doc["version"], marker):
             report.contracts += 1
+            return
+        fresh = await writer.store.get("contracts", doc["_id"])
+        if fresh is None:
+            return
+        now = clock.now()
+        for entry in _unmoved(fresh, after=moved):
+            entry.moved_at = now
+            if await writer.append(entry):
+                report.moved += 1
+            else:
+                report.again += 1
+        doc = fresh
 
 
-def _unmoved(doc: Doc) -> list[FeedEntry]:
-    """The public entries of the contract's events after ``events_moved``."""
+async def _in_feed(store: DocumentStore, doc: Doc) -> int:
+    """How far the contract's trail is in the feed: its marker, or further, the ``seq`` of its
+    last event there (a contract's events enter in order, so every public one before it is in).
+    A marker written back by a writer that read before the mark costs one query, not a copy of
+    the whole tail refused event by event."""
+    marked = int(doc.get("events_moved") or 0)
+    last = await store.find(FEED, {"contract_id": doc["_id"]}, sort="seq", descending=True, limit=1)
+    in_feed = int(last[0]["_id"].rpartition("-e")[2]) if last else 0
+    return max(marked, in_feed)
+
+
+def _last_seq(doc: Doc) -> int:
+    return int(doc["events"][-1]["seq"]) if doc.get("events") else 0
+
+
+def _unmoved(doc: Doc, after: int) -> list[FeedEntry]:
+    """The public entries of the contract's events after ``seq`` ``after``."""
     head = ContractHead(doc["_id"], doc["number"], doc["agency_id"], doc["practitioner_id"])
-    moved = int(doc.get("events_moved") or 0)
     entries = []
     for raw in doc.get("events", []):
-        if raw["seq"] <= moved:
+        if raw["seq"] <= after:
             continue
         event = from_doc(AuditEvent, raw)
         event.id = event.id or event_id(head.id, event.seq)  # written before ids existed

@@ -55,7 +55,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "unified_bindings": CollectionSpec(unique=("unified_account_id", "netsign_account_id")),
     # the events feed (signing_flow.events.FeedEntry): _id is the event id, seq its position
     "feed": CollectionSpec(
-        unique=("seq",), compound=(("agency_id", "seq"), ("practitioner_id", "seq"))
+        unique=("seq",),
+        compound=(("agency_id", "seq"), ("practitioner_id", "seq"), ("contract_id", "seq")),
     ),
     # webhooks (signing_flow.webhook_models): the due deliveries, one contract's in order, an
     # endpoint's log newest first, the log's excerpts to drop
