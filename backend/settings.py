@@ -58,7 +58,8 @@ class Settings:
             webhook_allow=tuple(
                 a.strip() for a in env.get("WANGQIAN_WEBHOOK_ALLOW", "").split(",") if a.strip()
             ),
-            webhook_timeout=float(env.get("WANGQIAN_WEBHOOK_TIMEOUT", 10)),
+            # at most 20 s: an attempt must end within its claim (schedulers.webhooks.CLAIM)
+            webhook_timeout=min(float(env.get("WANGQIAN_WEBHOOK_TIMEOUT", 10)), 20.0),
         )
 
 

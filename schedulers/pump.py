@@ -13,6 +13,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from signing_flow.errors import DependencyUnavailable
+
 log = logging.getLogger("wangqian.jobs")
 
 
@@ -31,8 +33,10 @@ class Pump:
         self.runs += 1
         try:
             await self.job()
+        except DependencyUnavailable as exc:
+            log.warning("%s: %s; trying again in %ss", self.name, exc.message, self.interval)
         except Exception:
-            # A store outage or a bug must not end the pump: the next run tries again.
+            # A bug must not end the pump either: the next run tries again.
             log.exception("%s failed; trying again in %ss", self.name, self.interval)
 
     async def _loop(self) -> None:

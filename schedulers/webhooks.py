@@ -69,6 +69,8 @@ PLAN_BATCH = 500
 SEND_BATCH = 100
 CONCURRENCY = 16  # deliveries in flight at once per process
 MAX_ROUNDS = 100  # rounds per run: each sends at most one delivery per contract and endpoint
+# An attempt's lease: past the longest timeout (WANGQIAN_WEBHOOK_TIMEOUT is at most 20 s), then
+# the delivery is due again (its sender died).
 CLAIM = timedelta(seconds=DELIVERY_TIMEOUT_SECONDS + 20)
 KEPT_ATTEMPTS = 30  # the log keeps a delivery's last attempts
 USER_AGENT = "wangqian-webhooks/1"

@@ -110,6 +110,8 @@ class HttpTransport:
                 if _refused(exc)
                 else f"connection failed ({type(exc).__name__})"
             )
+        except (ValueError, UnicodeError):  # a URL the client cannot use, though well-formed
+            error = _refusal("INVALID")
         latency = int((time.monotonic() - started) * 1000)
         if status is not None and 300 <= status < 400:
             error = "redirect not followed"
