@@ -11,6 +11,7 @@ from aiohttp import web
 from backend.access_log import poll_summaries
 from backend.appkeys import (
     CLOCK,
+    EVENTS,
     PORTS,
     QR_CACHE,
     SETTINGS,
@@ -20,7 +21,8 @@ from backend.appkeys import (
     STORE,
 )
 from backend.errors import error_middleware
-from backend.notifier import NoOpNotifier
+from backend.events.runtime import EventsRuntime
+from backend.events.standalone import webhook_policy
 from backend.passwords import PooledHasher
 from backend.providers import providers
 from backend.qrcodes import QrImageCache
@@ -32,6 +34,7 @@ from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
 from backend.storage import open_store
 from backend.storage.snapshots import Snapshots
 from backend.storage.sweeps import StoreSweeps
+from backend.webhooks.transport import http_transport
 from miniapp_mock.pages.phone_page import mount_phone_pages
 from miniapp_mock.routes import mount_sandbox
 from schedulers.scheduler import build_scheduler
@@ -47,13 +50,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[CLOCK] = chosen.clock
     app[QR_CACHE] = QrImageCache()
     feed = ChangeFeed()
+    app[EVENTS] = events = EventsRuntime()
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
         passwords = PooledHasher()
+        policy = webhook_policy(settings)
         async with (
             open_store(settings.store_url, chosen.collections) as raw_store,
             chosen.services(store := NotifyingStore(raw_store, feed), passwords) as services,
+            http_transport(policy, seconds=settings.webhook_timeout) as webhooks,
         ):
             app[STORE] = store
             app[SIGNER] = signer
@@ -69,7 +75,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 passwords=passwords,
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
-                notifier=NoOpNotifier(),
+                notifier=events,
+                webhooks=webhooks,
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)
@@ -87,7 +94,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         )
         scheduler.start()
         log.info("scheduler started (order expiry every %ss)", settings.expiry_interval_seconds)
-        yield
+        async with events.running(app[PORTS]):
+            yield
         scheduler.shutdown(wait=False)
 
     app.cleanup_ctx.append(poll_summaries)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from backend.events.runtime import EventsRuntime
 from backend.qrcodes import QrImageCache
 from backend.settings import Settings
 from backend.signing_keys import Ed25519Signer
@@ -21,3 +22,5 @@ SNAPSHOTS = web.AppKey("snapshots", Snapshots)
 # the read side of the status poll: kept answers, the change feed, the long-poll
 STATUS_POLL = web.AppKey("status_poll", StatusPoll)
 CLOCK = web.AppKey("clock", Clock)
+# the events' jobs in this process and the wake-up of its feed long-polls
+EVENTS = web.AppKey("events", EventsRuntime)

@@ -1,5 +1,6 @@
 """The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt,
-verify-audit (in the store, or over the API: ``backend.audit_client``)."""
+verify-audit (in the store, or over the API: ``backend.audit_client``), verify-webhook
+(``backend.webhooks.cli``)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ from backend.audit_client import verify_over_api
 from backend.clock import SystemClock
 from backend.demo import DEMO_PASSWORD, SIMULATE_PROPERTIES, demo_scenario, seed_demo
 from backend.demo_order import print_demo_order
+from backend.events.standalone import events_jobs
 from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
 from backend.storage.sweeps import StoreSweeps
+from backend.webhooks.cli import add_verify_webhook
 from miniapp_mock.clock import MovableClock
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
 from miniapp_mock.simulate import run_cli
@@ -83,7 +86,11 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """The scheduled jobs without the HTTP service, for deployments that run them apart."""
 
     async def run() -> None:
-        async with open_store(settings.store_url) as store:
+        chosen = providers(settings)
+        async with (
+            open_store(settings.store_url, chosen.collections) as store,
+            events_jobs(settings, store),
+        ):
             scheduler = build_scheduler(
                 StoreSweeps(store),
                 SystemClock(),
@@ -188,6 +195,7 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
         failures=failures,
         declines=declines,
         poll_wait=args.poll_wait,
+        events=args.events,
     )
     return asyncio.run(run_cli(options, demo_scenario(args.property)))
 
@@ -288,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_simulate(sub)
     _add_verify_receipt(sub)
     _add_verify_audit(sub)
+    add_verify_webhook(sub)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
@@ -345,6 +354,9 @@ def _add_simulate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         choices=range(1, 31),
         metavar="SECONDS",
         help=f"long-poll hold time, 1–30 (default: {DEFAULT_POLL_WAIT})",
+    )
+    sim.add_argument(
+        "--events", action="store_true", help="print the events the run caused (the events feed)"
     )
     sim.set_defaults(run=cmd_simulate)
 

@@ -1,8 +1,9 @@
 """The ``Notifier`` adapter: where the service reacts to a contract's domain events.
 
-No reaction exists yet, so it does nothing. Reactions (webhooks on ``party_signed``, …) hang
-here; whatever must not be lost is delivered from the outbox by a job instead, since the
-hand-off happens after the write and may not happen at all (``signing_flow.outbox``).
+The service's adapter is ``backend.events.runtime.EventsRuntime``: the hand-off wakes the job
+that moves events into the feed, whence webhooks are delivered. Whatever must not be lost goes
+by that job, which also runs on a timer, since the hand-off happens after the write and may not
+happen at all (``signing_flow.outbox``). This no-op is for tools and tests.
 """
 
 from __future__ import annotations

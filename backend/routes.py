@@ -15,6 +15,8 @@ from backend.contracts import handlers as contracts
 from backend.contracts import property_schemas as property_s
 from backend.contracts import sale_out
 from backend.contracts import schemas as contracts_s
+from backend.events import handlers as events
+from backend.events import schemas as events_s
 from backend.miniapp import handlers as miniapp
 from backend.miniapp import schemas as miniapp_s
 from backend.ops import handlers as ops
@@ -23,6 +25,8 @@ from backend.route import Route, Upload, mount
 from backend.signing import handlers as signing
 from backend.signing import schemas as signing_s
 from backend.status_poll import POLL_QUERY
+from backend.webhooks import handlers as hooks
+from backend.webhooks import schemas as hooks_s
 from backend.window import handlers as window
 from backend.window import schemas as window_s
 from backend.window.print_views import FORMS
@@ -114,6 +118,15 @@ ROUTES = [
     Route("POST", "/api/v1/practitioners/{pid}/password-reset", ag.reset_practitioner_password, "重置密码：短信发送新的初始密码", response=ag_s.PractitionerPasswordSent, tag="accounts"),
     Route("POST", "/api/v1/auth/unified-bindings", uni.bind, "关联本地用户：统一认证账号与网签账号一对一关联并登录", auth_s.UnifiedBindingRequest, auth_s.LoginResponse, status=201, auth=False),
     Route("POST", "/api/v1/auth/unified-login", uni.login, "统一认证登录", auth_s.UnifiedLoginRequest, auth_s.LoginResponse, auth=False),
+    # events for integrators (docs/events.md)
+    Route("GET", "/api/v1/events", events.feed, "事件流：游标之后的事件，最早的在前（?wait=S 长轮询）", response=events_s.EventPage, query=events.FEED_QUERY, tag="events"),
+    Route("POST", "/api/v1/webhook-endpoints", hooks.create, "登记回调地址（签名密钥只显示这一次）", hooks_s.EndpointCreate, hooks_s.EndpointCreated, status=201, tag="events"),
+    Route("GET", "/api/v1/webhook-endpoints", hooks.list_all, "回调地址列表", response=hooks_s.EndpointList, tag="events"),
+    Route("GET", "/api/v1/webhook-endpoints/{eid}", hooks.read, "回调地址详情", response=hooks_s.EndpointOut, tag="events"),
+    Route("PATCH", "/api/v1/webhook-endpoints/{eid}", hooks.update, "修改、停用或重新启用回调地址", hooks_s.EndpointUpdate, hooks_s.EndpointOut, tag="events"),
+    Route("POST", "/api/v1/webhook-endpoints/{eid}/secret", hooks.roll_secret, "更换签名密钥（旧密钥 24 小时内仍有效）", response=hooks_s.SecretRolled, tag="events"),
+    Route("GET", "/api/v1/webhook-endpoints/{eid}/deliveries", hooks.delivery_log, "发送记录：每次尝试的状态码与耗时", response=hooks_s.DeliveryList, query=hooks.LOG_QUERY, tag="events"),
+    Route("POST", "/api/v1/webhook-endpoints/{eid}/redeliveries", hooks.redeliver, "重新发送一个事件", hooks_s.RedeliveryRequest, hooks_s.DeliveryOut, status=202, tag="events"),
 ]
 # fmt: on
 

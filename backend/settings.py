@@ -26,6 +26,10 @@ class Settings:
     # the HTTP SMS gateway (backend.sms); outside the sandbox nothing is texted without it
     sms_url: str | None = None
     sms_token: str = ""
+    # webhooks: hosts or networks (CIDR) endpoints may point at despite being private, and how
+    # long a receiver has to answer (docs/webhooks.md)
+    webhook_allow: tuple[str, ...] = ()
+    webhook_timeout: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +55,11 @@ class Settings:
             log_level=env.get("WANGQIAN_LOG_LEVEL", cls.log_level).upper(),
             sms_url=env.get("WANGQIAN_SMS_URL") or None,
             sms_token=env.get("WANGQIAN_SMS_TOKEN", ""),
+            webhook_allow=tuple(
+                a.strip() for a in env.get("WANGQIAN_WEBHOOK_ALLOW", "").split(",") if a.strip()
+            ),
+            # at most 20 s: an attempt must end within its claim (schedulers.webhooks.CLAIM)
+            webhook_timeout=min(float(env.get("WANGQIAN_WEBHOOK_TIMEOUT", 10)), 20.0),
         )
 
 

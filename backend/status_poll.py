@@ -230,6 +230,7 @@ class NotifyingStore:
         self.find = inner.find
         self.next_sequence = inner.next_sequence
         self.ping = inner.ping
+        self.set_fields = inner.set_fields  # moves no version: nobody waits on it
 
     async def compare_and_set(self, collection: str, doc: Doc, expected_version: int) -> Doc:
         saved = await self.inner.compare_and_set(collection, doc, expected_version)

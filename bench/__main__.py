@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only poll,handshake,sweep] [--stores sqlite,mongo]``.
+"""``python -m bench [--quick] [--only poll,handshake,sweep,events] [--stores sqlite,mongo]``.
 
 Runs each part on each store, prints the tables and writes bench/results/<timestamp>.json.
 Exits 1 when a part could not be measured (a missed target is a result, not a failure)."""
@@ -17,14 +17,14 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from bench import handshake, poll, sweep
+from bench import events, handshake, poll, sweep
 from bench.config import FULL, QUICK, Budget
 from bench.fixtures import seed
 from bench.report import machine, render, say, write_json
 from bench.stores import STORE_NAMES, Stores
 from bench.sweep_data import make_templates
 
-PARTS = ("poll", "handshake", "sweep")
+PARTS = ("poll", "handshake", "sweep", "events")
 
 
 def _names(value: str, allowed: tuple[str, ...], what: str) -> list[str]:
@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         type=lambda v: _names(v, PARTS, "--only"),
         default=list(PARTS),
-        help="parts to run: poll,handshake,sweep (default: all)",
+        help="parts to run: poll,handshake,sweep,events (default: all)",
     )
     parser.add_argument(
         "--stores",
@@ -147,6 +147,19 @@ class Run:
 
             self.attempt("sweep", store, lambda: asyncio.run(run_mongo()))
 
+    def events(self, store: str) -> None:
+        ferretdb = store == "mongo" and self.stores.mongo_kind == "ferretdb"
+        contracts = self.budget.events_contracts // (10 if ferretdb else 1)
+
+        def url_for(label: str) -> str:
+            return self.stores.url(store, label)
+
+        self.attempt(
+            "events",
+            store,
+            lambda: events.run(store, url_for, contracts, self.budget.events_changes),
+        )
+
     def run(self) -> None:
         try:
             for store in self.args.stores:
@@ -158,6 +171,8 @@ class Run:
                         self.errors.append({"part": "setup", "store": store, "error": str(exc)})
                 if "sweep" in self.args.only:
                     self.sweeps(store)
+                if "events" in self.args.only:
+                    self.events(store)
         finally:
             self.stores.close()
 

@@ -23,6 +23,9 @@ class Budget:
     # every run; a run that uses them up stops starting handshakes (and says how many it did).
     properties: int
     sweep_n: dict[str, int] = field(default_factory=dict)  # by store kind
+    # events: contracts whose trails are moved at once (FerretDB: a tenth), changes delivered
+    events_contracts: int = 2000
+    events_changes: int = 200
 
     def ks_for(self, kind: str) -> tuple[int, ...]:
         return self.handshake_ks_ferretdb if kind == "ferretdb" else self.handshake_ks
@@ -55,4 +58,6 @@ QUICK = Budget(
     handshake_seconds=4.0,
     properties=600,
     sweep_n={"sqlite": 10_000, "ferretdb": 100, "mongodb": 10_000},
+    events_contracts=500,
+    events_changes=50,
 )

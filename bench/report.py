@@ -253,6 +253,27 @@ def codec_table(row: dict[str, Any]) -> str:
     return table("3b. Per-contract codec cost (in-process)", header, body)
 
 
+def events_table(rows: list[dict[str, Any]]) -> str:
+    header = ["store", "contracts", "events moved", "moved/s", "changes", "arrived"]
+    header += ["p50 ms", "p99 ms", "max ms", "p99 < 2 s"]
+    body = [
+        [
+            r["store"],
+            _num(r["contracts"]),
+            _num(r["events"]),
+            _num(r["per_second"]),
+            _num(r["changes"]),
+            _num(r["arrived"]),
+            _num(r["p50_ms"], 1),
+            _num(r["p99_ms"], 1),
+            _num(r["max_ms"], 1),
+            _mark(r["p99_ms"] < 2000 and r["arrived"] == r["changes"]),
+        ]
+        for r in rows
+    ]
+    return table("4. Events: outbox → feed (one run), change → webhook receiver", header, body)
+
+
 def render(record: dict[str, Any]) -> str:
     rows = record["rows"]
     by = {part: [r for r in rows if r["part"] == part] for part in {r["part"] for r in rows}}
@@ -273,6 +294,8 @@ def render(record: dict[str, Any]) -> str:
     if by.get("sweep"):
         out.append(sweep_table(by["sweep"]))
     out += [codec_table(r) for r in by.get("codec", [])]
+    if by.get("events"):
+        out.append(events_table(by["events"]))
     for e in record["errors"]:
         out.append(f"\nERROR in {e['part']} on {e['store']}: {e['error']}")
     return "\n".join(out)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from backend.route import Route, mount
-from miniapp_mock import clock, handlers
+from backend.route import Route, Upload, mount
+from miniapp_mock import clock, handlers, webhook_inbox, webhook_inbox_routes
 from miniapp_mock import schemas as sbx
 
 # fmt: off
@@ -16,6 +16,8 @@ SANDBOX_ROUTES = [
     Route("POST", "/sandbox/v1/clock", clock.move_clock, "沙箱：拨快服务时钟并立即运行到期的任务", sbx.ClockMove, sbx.ClockState, auth=False, tag="sandbox"),
     Route("PUT", "/sandbox/v1/registry/properties/{pid}/transfer-status", handlers.set_transfer_status, "沙箱：登记簿标记房屋已受理/已过户", sbx.TransferStatusRequest, status=204, auth=False, tag="sandbox"),
     Route("DELETE", "/sandbox/v1/clock", clock.reset_clock, "沙箱：恢复真实时钟", response=sbx.ClockState, auth=False, tag="sandbox"),
+    Route("POST", webhook_inbox.PATH, webhook_inbox_routes.receive, "沙箱：内置的回调接收地址（登记为回调地址即可）", auth=False, tag="sandbox", upload=Upload(("application/json",), webhook_inbox.MAX_BODY), produces=("text/plain",)),
+    Route("GET", webhook_inbox.PATH, webhook_inbox_routes.read_inbox, "沙箱：回调收件箱，最新的在前", response=webhook_inbox_routes.Inbox, auth=False, tag="sandbox", query=webhook_inbox_routes.LIST_QUERY),
 ]
 # fmt: on
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from miniapp_mock import clock, registry, sms, unified_identity
+from miniapp_mock import clock, registry, sms, unified_identity, webhook_inbox
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
@@ -18,6 +18,7 @@ SANDBOX_COLLECTIONS: dict[str, CollectionSpec] = {
     unified_identity.COLLECTION: unified_identity.SPEC,
     sms.COLLECTION: sms.SPEC,
     clock.COLLECTION: clock.SPEC,
+    webhook_inbox.COLLECTION: webhook_inbox.SPEC,
 }
 
 

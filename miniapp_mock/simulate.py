@@ -31,6 +31,7 @@ from miniapp_mock.qr import QrDecodeError
 from miniapp_mock.receipt_checks import verify_receipts
 from miniapp_mock.run import Run, Say, SetupError, SimulationResult
 from miniapp_mock.scenario import Scenario, contract_body
+from miniapp_mock.simulate_events import feed_end, say_events
 from miniapp_mock.simulate_options import (
     Options,
     check_options,
@@ -116,9 +117,10 @@ async def draft_contract(run: Run) -> dict[str, Any]:
     return dict(draft)
 
 
-async def prepare_order(run: Run) -> dict[str, Any]:
+async def prepare_order(run: Run, *, logged_in: bool = False) -> dict[str, Any]:
     """Login, 房源验证, draft, submit and 生成电子合同订单."""
-    await log_in(run)
+    if not logged_in:
+        await log_in(run)
     prop = (await verify_property(run))["property"]
     owners = "、".join(o["name"] for o in prop["owners"])
     mode = f"，{prop['co_ownership_label']}" if prop.get("co_ownership_label") else ""
@@ -220,7 +222,11 @@ async def simulate(
 
 
 async def handshake(run: Run) -> None:
-    order = await prepare_order(run)
+    cursor = None
+    if run.options.events:
+        await log_in(run)
+        cursor = await feed_end(run)
+    order = await prepare_order(run, logged_in=cursor is not None)
     phones = asyncio.create_task(walk_parties(run, order))
     try:
         order = await follow_order(run, order, phones)
@@ -233,6 +239,8 @@ async def handshake(run: Run) -> None:
     order = await finish_order(run, order)
     run.result.order, run.result.outcome = order, outcome_of(order)
     await verify_receipts(run, order)
+    if cursor is not None:
+        await say_events(run, cursor)
 
 
 async def run_cli(options: Options, scenario: Scenario, say: Say = print) -> int:

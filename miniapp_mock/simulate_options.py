@@ -115,6 +115,8 @@ class Options:
     poll_wait: int = DEFAULT_POLL_WAIT
     # Seconds to wait before retrying a 503; None honours the server's Retry-After.
     retry_delay: float | None = None
+    # Print the events the run caused, from the events feed (``simulate_events``).
+    events: bool = False
 
     def failure(self, party_id: str, check: Check) -> Failure | None:
         return next((f for f in self.failures if f.party_id == party_id and f.check == check), None)

@@ -147,6 +147,10 @@ class AuditEvent:
     digest_v: int = 1
     client_nonce: str | None = None  # never served: it would unmask the commitment
     client_sha256: str | None = None
+    # The version the changed resource has once this event's write lands (the order's for an
+    # order's or a party's event, else the contract's), for the public events
+    # (``signing_flow.events``). Bookkeeping, not testimony: neither served nor digested.
+    resource_version: int | None = None
 
     def __post_init__(self) -> None:
         if not self.type:
@@ -163,6 +167,7 @@ def append_event(
     *,
     from_status: str | None,
     to_status: str,
+    resource_version: int | None = None,
 ) -> AuditEvent:
     """Append an event chained to the previous one by its hash (tamper-evident trail)."""
     seq = events[-1].seq + 1 if events else 1
@@ -182,6 +187,7 @@ def append_event(
         id=event_id(contract_id, seq),
         type=EventType(event_type_of(action)).value,
         digest_v=DIGEST_VERSION,
+        resource_version=resource_version,
     )
     if actor.ip is not None or actor.user_agent is not None:
         event.client_nonce = secrets.token_hex(16)
@@ -222,6 +228,7 @@ def event_digest(event: AuditEvent) -> str:
         body = to_doc(event)
         del body["_id"], body["type"]
         del body["digest_v"], body["client_nonce"], body["client_sha256"]
+        del body["resource_version"]
     del body["hash"]
     return hashlib.sha256(canonical_json(body)).hexdigest()
 

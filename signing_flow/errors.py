@@ -184,6 +184,8 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "FILE_NOT_FOUND",
             "FORM_NOT_FOUND",
             "DOCUMENT_KIND_NOT_FOUND",
+            "WEBHOOK_ENDPOINT_NOT_FOUND",
+            "EVENT_NOT_FOUND",
         }
     ),
     InvalidState: frozenset(
@@ -206,6 +208,7 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "TOO_MANY_MATERIALS",
             "UNIFIED_ACCOUNT_NOT_BOUND",
             "UNIFIED_ACCOUNT_NOT_VERIFIED",
+            "TOO_MANY_WEBHOOK_ENDPOINTS",
         }
     ),
     NotEligible: frozenset(

@@ -301,6 +301,12 @@ class Contract:
     window_case: WindowCase | None = None
     events: list[AuditEvent] = field(default_factory=list)
     version: int = 0
+    # The events feed's marker (``schedulers.feed``): True once a write records an event and
+    # until the mover has copied every event to the feed; None on contracts written before the
+    # feed (moved too). ``events_moved`` is the last ``seq`` copied. The mover sets both without
+    # moving ``version`` (``DocumentStore.set_fields``).
+    feed_pending: bool | None = None
+    events_moved: int = 0
 
     # How many of ``events`` were read with the contract: the later ones are new (``new_events``).
     # Not a field, so never stored.
@@ -358,6 +364,8 @@ class Contract:
         from_status: ContractStatus | None = None,
     ) -> AuditEvent:
         """Append the audit event of ``action`` (``audit.EventType`` names every one)."""
+        self.feed_pending = True
+        order = self.order(str((data or {}).get("order_id") or ""))
         return append_event(
             self.events,
             self.id,
@@ -367,6 +375,8 @@ class Contract:
             data,
             from_status=from_status.value if from_status else None,
             to_status=self.status.value,
+            # the order's version is already moved by the step; the contract's moves on saving
+            resource_version=order.version if order is not None else self.version + 1,
         )
 
     def new_events(self) -> list[AuditEvent]:

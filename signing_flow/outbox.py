@@ -29,6 +29,8 @@ async def save_contract(ports: Ports, contract: Contract) -> None:
 
 async def insert_contract(ports: Ports, contract: Contract) -> None:
     """Write a new contract (raises DuplicateKey), then hand on its events."""
+    for event in contract.new_events():
+        event.resource_version = contract.version  # an insert keeps the version it is given
     await contracts(ports.store).insert(contract)
     await hand_on(ports, contract)
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from signing_flow.agency_models import UnifiedPrincipal
 from signing_flow.audit import AuditEvent
 from signing_flow.checks import CheckResult
+from signing_flow.errors import FieldProblem
 from signing_flow.models import Contract, RegistryProperty
 from signing_flow.secrets import InlineHasher
 
@@ -42,7 +43,7 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "files": CollectionSpec(),
     "contracts": CollectionSpec(
         unique=("number", "property_lock"),
-        indexed=("practitioner_id", "agency_id", "created_at"),
+        indexed=("practitioner_id", "agency_id", "created_at", "feed_pending"),
         # status filters, and the sweeps' status IN (…) AND deadline <= now
         compound=(("status", "purge_at"), ("status", "order_expires_at")),
     ),
@@ -52,6 +53,22 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "practitioners": CollectionSpec(unique=("person_lock",), indexed=("agency_id", "status")),
     # net-sign account ⇄ unified identity account, one-to-one in both directions
     "unified_bindings": CollectionSpec(unique=("unified_account_id", "netsign_account_id")),
+    # the events feed (signing_flow.events.FeedEntry): _id is the event id, seq its position
+    "feed": CollectionSpec(
+        unique=("seq",),
+        compound=(("agency_id", "seq"), ("practitioner_id", "seq"), ("contract_id", "seq")),
+    ),
+    # webhooks (signing_flow.webhook_models): the due deliveries, one contract's in order, an
+    # endpoint's log newest first, the log's excerpts to drop
+    "webhook_endpoints": CollectionSpec(indexed=("agency_id", "status")),
+    "webhook_deliveries": CollectionSpec(
+        indexed=("excerpts_until",),
+        compound=(
+            ("status", "next_attempt_at"),
+            ("endpoint_id", "contract_id", "event_seq"),
+            ("endpoint_id", "created_at"),
+        ),
+    ),
 }
 
 
@@ -97,6 +114,16 @@ class DocumentStore(Protocol):
         change and are left as they are (the caller re-reads them later). A unique-key
         collision raises ``DuplicateKey``; whether the other items were written then differs by
         store (SQLite: none, MongoDB: all it could), so callers re-read after one."""
+
+    async def set_fields(
+        self, collection: str, doc_id: str, expected_version: int, fields: Mapping[str, Any]
+    ) -> bool:
+        """Set top-level ``fields`` of the document if its version still equals
+        ``expected_version``, leaving the version as it is; False when it moved on (or the
+        document is gone). For bookkeeping that is no change of the aggregate (the events
+        feed's marker on a contract): nobody's compare-and-set, ETag or kept answer moves. A
+        writer that read the document before may write the old values back with its own
+        compare-and-set; a caller must be content with that."""
 
     async def next_sequence(self, name: str) -> int:
         """An atomic counter: 1, 2, 3, … per name, never repeating, across processes."""
@@ -207,6 +234,8 @@ class Ports:
     public_base_url: str = "http://127.0.0.1:8080"
     # None: nobody reacts to events (tests, tools); the app passes backend.notifier's adapter
     notifier: Notifier | None = None
+    # None: no webhooks can be registered or delivered (tools); the app passes its HTTP client
+    webhooks: WebhookTransport | None = None
 
 
 class PasswordHasher(Protocol):
@@ -246,3 +275,26 @@ class Notifier(Protocol):
     read after a cursor by a job)."""
 
     async def notify(self, contract_id: str, events: Sequence[AuditEvent]) -> None: ...
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    """What became of one webhook POST: the receiver's status, or why there was none."""
+
+    status_code: int | None
+    latency_ms: int
+    error: str | None = None  # "timeout", "address not allowed", "connection failed: …"
+    excerpt: str | None = None  # the start of the receiver's answer
+
+
+class WebhookTransport(Protocol):
+    """Calling integrators' webhook endpoints, guarded against requests into the platform's own
+    network (``signing_flow.webhook_rules``: the policy and why)."""
+
+    async def vet(self, url: str) -> list[FieldProblem]:
+        """What forbids calling ``url`` now: the URL's form, and the addresses its host
+        resolves to. Empty when it may be called."""
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> PostOutcome:
+        """POST ``body`` once: no redirect followed, the answer read up to a cap, the addresses
+        checked again on connecting. The receiver's failures are the outcome, never raised."""

@@ -296,6 +296,18 @@ class MongoStore:
                 raise DuplicateKey(collection, key) from exc
         return int(result.matched_count)
 
+    async def set_fields(
+        self, collection: str, doc_id: str, expected_version: int, fields: Mapping[str, Any]
+    ) -> bool:
+        changes = {_check_field(field): value for field, value in fields.items()}
+        if any("." in field for field in changes):
+            raise ValueError("top-level fields only")
+        with _reachable(f"update {collection}"):
+            result = await self._coll(collection).update_one(
+                {"_id": doc_id, "version": expected_version}, {"$set": changes}
+            )
+        return result.matched_count == 1
+
     async def next_sequence(self, name: str) -> int:
         coll = self._coll(SEQUENCES)
         with _reachable("draw a sequence number"):

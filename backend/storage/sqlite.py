@@ -207,6 +207,24 @@ class SqliteStore:
             raise
         return written
 
+    async def set_fields(
+        self, collection: str, doc_id: str, expected_version: int, fields: Mapping[str, Any]
+    ) -> bool:
+        paths: list[str] = []
+        params: list[Any] = []
+        for field, value in fields.items():
+            _column(field)  # validates the name
+            if "." in field:
+                raise ValueError(f"top-level fields only: {field!r}")
+            paths.append(f"'$.{field}', json(?)")
+            params.append(orjson.dumps(value).decode())
+        cur = self.db.execute(
+            f"UPDATE {collection} SET body = json_set(body, {', '.join(paths)}) "
+            "WHERE id = ? AND version = ?",
+            (*params, doc_id, expected_version),
+        )
+        return cur.rowcount == 1
+
     async def next_sequence(self, name: str) -> int:
         row = self.db.execute(
             "INSERT INTO sequences (name, value) VALUES (?, 1) "

@@ -169,3 +169,15 @@ def test_verify_receipt_accepts_a_genuine_receipt_and_rejects_a_tampered_one(
 def _keys(server: Server) -> Any:
     with urllib.request.urlopen(f"{server.base_url}/api/v1/signing-keys", timeout=5) as resp:
         return json.load(resp)
+
+
+async def test_simulate_prints_the_events_the_run_caused_in_order(server: Server) -> None:
+    lines: list[str] = []
+    opts = Options(base_url=server.base_url, retry_delay=0, events=True)
+    result = await simulate(opts, demo_scenario("prop-sole"), lines.append)
+    assert result.ok
+    start = lines.index("事件流 (the events this run caused, GET /api/v1/events):")
+    events = [line.split()[1] for line in lines[start + 1 :] if line.startswith("  #")]
+    assert events[:2] == ["contract.submitted", "order.created"]
+    assert events[-2:] == ["order.completed", "contract.filed"]
+    assert events.count("party.signed") == len(result.order["parties"])

@@ -83,6 +83,12 @@ KINDS: dict[tuple[str, str], str] = {
     ("AuthorizeRequest", "face_sample"): "lookup",
     ("ReviewRequest", "document_sha256"): "lookup",
     ("AnnexBody", "file_id"): "lookup",
+    ("RedeliveryRequest", "event_id"): "lookup",
+    # A webhook URL: the webhook rules refuse spaces, controls and anything not a URL.
+    ("EndpointCreate", "url"): "lookup",
+    ("EndpointUpdate", "url"): "lookup",
+    ("EndpointCreate", "description"): "name",
+    ("EndpointUpdate", "description"): "name",
 }
 
 

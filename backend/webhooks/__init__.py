@@ -1,0 +1,1 @@
+"""Webhook endpoints (agency admins), the HTTP client that delivers to them (docs/webhooks.md)."""
