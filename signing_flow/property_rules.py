@@ -4,8 +4,9 @@ problems.
 
 - ``property_description``: use (规划用途) and nature (房屋性质) are chosen; whether the property
   is mortgaged and whether it is leased are stated (yes or no).
-- ``registry_agreement``: where the registry records a mortgage or a lease, the contract may
-  not say there is none (REGISTRY_MISMATCH). Unknown (a snapshot from before) decides nothing.
+- ``registry_agreement``: the contract may not contradict the registry (REGISTRY_MISMATCH):
+  its use is the registry's 规划用途, and where the registry records a mortgage or a lease the
+  contract may not say there is none. Unknown (a snapshot from before) decides nothing.
 - ``mortgage_discharge``: a mortgaged property states whether the seller discharges it before
   transfer, and if so by when; a property without a mortgage has no discharge plan, and one
   not discharged before transfer no discharge date.
@@ -52,6 +53,15 @@ def property_description(contract: Contract) -> list[FieldProblem]:
 def registry_agreement(contract: Contract) -> list[FieldProblem]:
     registry, terms = contract.property, contract.property_terms
     problems = []
+    if registry.use is not None and terms.use is not None and terms.use != registry.use:
+        recorded = PROPERTY_USE_LABELS.get(registry.use, registry.use)
+        problems.append(
+            FieldProblem(
+                "property_terms.use",
+                "REGISTRY_MISMATCH",
+                f"不动产登记簿记载的规划用途为{recorded} (the registry records {registry.use})",
+            )
+        )
     if registry.mortgaged is True and terms.mortgage.mortgaged is False:
         problems.append(
             FieldProblem(

@@ -224,6 +224,8 @@ async def test_the_registry_fills_what_a_partial_property_terms_left_empty(agent
         True,
     )
     assert terms["nature"] is None and terms["lease"]["tenant_notice"] is None
+    refused = await agent.post(f"/api/v1/contracts/{draft['id']}/submit", expect=422)
+    assert ("property_terms.use", "REGISTRY_MISMATCH") in problems(refused)
 
 
 async def test_the_demo_terms_of_a_mortgaged_or_leased_property_carry_its_plan(

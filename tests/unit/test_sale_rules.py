@@ -45,6 +45,7 @@ CASES = [
     ),
     case({"property_terms.lease.leased": None}, "property_terms.lease.leased", "REQUIRED"),
     # registry_agreement
+    case({"property_terms.use": "commercial"}, "property_terms.use", "REGISTRY_MISMATCH"),
     case(NOT_MORTGAGED, "property_terms.mortgage.mortgaged", "REGISTRY_MISMATCH"),
     case(NOT_LEASED, "property_terms.lease.leased", "REGISTRY_MISMATCH"),
     # mortgage_discharge
@@ -240,7 +241,11 @@ def test_each_sale_rule_names_its_field(edits: dict[str, Any], path: str, code: 
         pytest.param({"property.mortgaged": None, **NOT_MORTGAGED}, id="registry-unknown-mortgage"),
         pytest.param({"property.leased": None, **NOT_LEASED}, id="registry-unknown-lease"),
         pytest.param(
+            {"property.use": None, "property_terms.use": "office"}, id="registry-unknown-use"
+        ),
+        pytest.param(
             {
+                "property.use": "commercial",
                 "property_terms.use": "commercial",
                 "transfer.hukou_move_out_by": None,
                 "transfer.hukou_penalty_fen": None,
