@@ -10,8 +10,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from backend.appkeys import STORE
-from backend.contracts.sale_schemas import SALE_PARTS
 from backend.demo import contract_terms
+from signing_flow.sale_contract import SALE_PARTS
 from tests.api.conftest import SOLE, Api, full_contract_fields
 from tests.api.store_dump import everything
 

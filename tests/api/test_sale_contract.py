@@ -9,7 +9,6 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from backend.contracts.sale_schemas import SALE_PARTS
 from backend.demo import (
     DEMO_BUYERS,
     SIMULATE_PROPERTIES,
@@ -19,6 +18,7 @@ from backend.demo import (
 )
 from miniapp_mock.scenario import contract_body
 from signing_flow.deadlines import CITY_TZ
+from signing_flow.sale_contract import SALE_PARTS
 from tests.api.accounts_helpers import image
 from tests.api.conftest import DEMO_BY_ID, SOLE, TWO_BY_SHARES, Api, lookup
 from tests.api.store_dump import everything

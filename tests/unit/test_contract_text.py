@@ -1,7 +1,7 @@
 """The rendered sale contract: the whole 广东省存量房买卖合同 in the model's order, amounts in
 figures and capitals, every choice a sentence, IDs and phones masked, the same text every time.
 
-The complete contract of ``tests/sale_contract_fixture.py`` is compared byte for byte with
+The complete contract of ``tests/unit/rendered_contract_fixture.py`` is compared byte for byte with
 ``tests/golden/sale_contract_joint_shares_loan_ccb.txt``. After an intended change of the text,
 run ``WANGQIAN_UPDATE_GOLDEN=1 pytest tests/unit/test_contract_text.py`` to rewrite the golden
 file, and read its diff before committing (``tests/golden_files.py``).
@@ -41,7 +41,7 @@ from signing_flow.sale_terms import (
 )
 from signing_flow.validators import mask_id_number
 from tests.golden_files import assert_matches_golden
-from tests.sale_contract_fixture import BUYERS, SELLERS, empty_draft, sale_contract
+from tests.unit.rendered_contract_fixture import BUYERS, SELLERS, empty_draft, sale_contract
 
 ARTICLES = [
     "房屋基本情况",
