@@ -145,10 +145,16 @@ DEMO_BUYERS = [
 
 
 def seller_fields(prop: RegistryProperty) -> list[dict[str, Any]]:
-    """The property's registered owners as a contract's sellers (甲方), in request JSON."""
+    """The property's registered owners as a contract's sellers (甲方), in request JSON, each
+    with a phone of their own (as ``demo_scenario`` gives them)."""
     return [
-        {"name": o.name, "id_type": o.id_type, "id_number": o.id_number, "phone": "13900139000"}
-        for o in prop.owners
+        {
+            "name": o.name,
+            "id_type": o.id_type,
+            "id_number": o.id_number,
+            "phone": f"1390013900{i}",
+        }
+        for i, o in enumerate(prop.owners, 1)
     ]
 
 

@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from signing_flow.errors import FieldProblem
+from signing_flow.deadlines import CITY_TZ
+from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import Contract, Owner, Party
 from signing_flow.sale_rules import sale_problems
 from signing_flow.terms import (
@@ -31,6 +32,7 @@ from signing_flow.validators import (
     id15_to_id18,
     normalize_id_number,
 )
+from signing_flow.vocabulary import ContractAction
 
 TOTAL_SHARE_BP = 10000
 # Online signing needs an 18-digit GB 11643 number (the police check and face recognition work
@@ -221,6 +223,21 @@ def submission_problems(contract: Contract, today: date) -> list[FieldProblem]:
                 FieldProblem(f"acknowledgements.{key}", "REQUIRED", "须确认注意事项 (must be true)")
             )
     return problems + sale_problems(contract, today)
+
+
+def ensure_complete_as_submitted(contract: Contract, now: datetime) -> None:
+    """A contract submitted before the sale terms existed holds none of them: it goes back to
+    the agent (edit, submit again) with what submit now asks for, instead of out to the parties
+    as an empty contract, online (the signing order) or at the window (the case, the printed
+    contract). Judged on the day it was submitted, so one submitted since always passes: its
+    fields cannot change while it is submitted."""
+    submitted = next(
+        (e.at for e in reversed(contract.events) if e.action == ContractAction.SUBMIT), now
+    )
+    if problems := submission_problems(contract, submitted.astimezone(CITY_TZ).date()):
+        raise ValidationFailed(
+            problems, "合同条款不完整，请修改后重新提交 (submitted before these terms: fix them)"
+        )
 
 
 ADULT_AGE = 18

@@ -10,6 +10,7 @@ delivery conditions, are printed in the vocabulary's order).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -32,6 +33,7 @@ from signing_flow.sale_terms import (
     PROPERTY_NATURE_LABELS,
     PROPERTY_USE_LABELS,
     TENANT_NOTICE_LABELS,
+    DeliveryCondition,
     PenaltyMode,
     PropertyUse,
 )
@@ -77,8 +79,14 @@ def clauses(items: Iterable[str]) -> list[str]:
     return numbered(items, last="。")
 
 
+# Agents often number an annex in its name (附件一：清单). The contract numbers its annexes
+# itself, so that numbering is left out instead of printed twice (附件一《附件一：清单》).
+_OWN_NUMBERING = re.compile(r"^附件\s*[0-9一二三四五六七八九十]+\s*[：:、.．\s]\s*")
+
+
 def annex_title(i: int, annex: Annex) -> str:
-    return f"附件{small_number(i)}《{annex.name or UNSET}》"
+    name = _OWN_NUMBERING.sub("", annex.name).strip() or annex.name
+    return f"附件{small_number(i)}《{name or UNSET}》"
 
 
 # 房屋基本情况
@@ -92,8 +100,8 @@ def _mortgage(m: Mortgage) -> str:
     if m.discharge_before_transfer is None:
         return f"该房屋已设定抵押，抵押的处理方式{UNSET}"
     if m.discharge_before_transfer:
-        when = f"于{date_text(m.discharge_by)}前、且" if m.discharge_by else ""
-        return f"该房屋已设定抵押，甲方应{when}在申请办理转移登记前清偿所担保的债务并注销抵押登记"
+        by = f"、且不迟于{date_text(m.discharge_by)}" if m.discharge_by else ""
+        return f"该房屋已设定抵押，甲方应在申请办理转移登记前{by}清偿所担保的债务并注销抵押登记"
     return (
         "该房屋已设定抵押，甲乙双方约定不先行注销抵押，以带押过户方式办理转移登记；"
         f"甲方应及时通知抵押权人（{CIVIL_CODE}第四百零六条），并配合乙方与抵押权人办理相关手续"
@@ -161,40 +169,38 @@ def price_article(c: Contract) -> Article:
 
 
 def payment_article(c: Contract) -> Article:
+    """Only the instalments the schedule has: paid at once, the first one is the whole price."""
     pay = c.payment
     method = label(PAYMENT_METHOD_LABELS, c.payment_method)
+    # No loan and no balance: the "down payment" is the whole price (一次性付款).
+    first = "房价款" if pay.loan is None and pay.balance is None else "首付款"
     items: list[str] = []
-    if pay.deposit_fen == 0:
+    # No deposit (none or 0) is what the rules take it for: no date, no deposit rule.
+    if not pay.deposit_fen:
         items.append("定金：本合同不设定金")
     else:
         items.append(
             f"定金：乙方应于{date_text(pay.deposit_due)}前支付定金{money(pay.deposit_fen)}。"
-            "定金在乙方支付首付款时抵作首付款"
+            f"定金在乙方支付{first}时抵作{first}"
         )
     down = pay.down_payment
-    down_text = f"首付款：乙方应于{date_text(down.due)}前支付首付款{money(down.amount_fen)}"
+    whole = "一次性支付全部房价款" if first == "房价款" else "支付首付款"
+    down_text = f"{first}：乙方应于{date_text(down.due)}前{whole}{money(down.amount_fen)}"
     if pay.deposit_fen and down.amount_fen is not None and down.amount_fen >= pay.deposit_fen:
         down_text += (
-            f"。首付款含已付定金，扣除定金后乙方应另行支付"
+            f"。{first}含已付定金，扣除定金后乙方应另行支付"
             f"{money(down.amount_fen - pay.deposit_fen)}"
         )
     items.append(down_text)
-    loan = pay.loan
-    if loan is None:
-        items.append("贷款：乙方不以贷款支付房价款")
-    else:
+    if (loan := pay.loan) is not None:
         items.append(
             f"贷款：乙方以{label(LOAN_KIND_LABELS, loan.kind)}方式向{loan.bank or f'（贷款银行{UNSET}）'}"
             f"申请贷款{money(loan.amount_fen)}，贷款应于{date_text(loan.due)}前发放。"
             "贷款申请未获批准或批准金额不足的，"
             + LOAN_SHORTFALL_LABELS.get(pay.loan_shortfall or "", f"其处理方式{UNSET}")
         )
-    if pay.balance is None:
-        items.append("余款：无")
-    else:
-        items.append(
-            f"余款：乙方应于{date_text(pay.balance.due)}前支付余款{money(pay.balance.amount_fen)}"
-        )
+    if (balance := pay.balance) is not None:
+        items.append(f"余款：乙方应于{date_text(balance.due)}前支付余款{money(balance.amount_fen)}")
     return "付款方式", [f"乙方以{method}方式支付房价款，具体如下：", *clauses(items)]
 
 
@@ -225,18 +231,12 @@ def delivery_article(c: Contract) -> Article:
     conditions = [text for code, text in DELIVERY_CONDITION_LABELS.items() if code in chosen]
     if not conditions:
         return "房屋交付", [*lines, f"交付条件：{UNSET}。"]
-    listing = next(
-        (i for i, a in enumerate(c.annexes, 1) if "清单" in a.name),
-        None,
-    )
+    listing = next((i for i, a in enumerate(c.annexes, 1) if "清单" in a.name), None)
     if listing is not None:
-        furnishings = DELIVERY_CONDITION_LABELS["furnishings_per_list"]
-        conditions = [
-            f"{text}（见{annex_title(listing, c.annexes[listing - 1])}）"
-            if text == furnishings
-            else text
-            for text in conditions
-        ]
+        # "…按附件清单一并交付" names the list it means: "…按附件一《…清单》一并交付"
+        furnishings = DELIVERY_CONDITION_LABELS[DeliveryCondition.FURNISHINGS_PER_LIST]
+        named = furnishings.replace("附件清单", annex_title(listing, c.annexes[listing - 1]))
+        conditions = [named if text == furnishings else text for text in conditions]
     return "房屋交付", [*lines, "交付时应符合下列条件：", *numbered(conditions)]
 
 
@@ -275,16 +275,15 @@ def breach_article(c: Contract) -> Article:
     )
     late_payment = _penalty(b.late_payment, "甲方", "逾期未付款项", "实际付款")
     late_delivery = _penalty(b.late_delivery, "乙方", "房屋成交总价", "实际交付")
-    rule = DEPOSIT_RULE_LABELS.get(b.deposit_rule or "", UNSET)
-    return "违约责任", clauses(
-        [
-            f"逾期付款：乙方未按本合同约定期限付款的，{late_payment}",
-            f"逾期交房：甲方未按本合同约定期限交付房屋的，{late_delivery}",
-            f"乙方逾期付款超过{days}，或甲方逾期交付房屋超过{days}的，守约方有权解除本合同，"
-            "违约方仍应按本条约定支付违约金",
-            f"定金罚则：{rule}",
-        ]
-    )
+    items = [
+        f"逾期付款：乙方未按本合同约定期限付款的，{late_payment}",
+        f"逾期交房：甲方未按本合同约定期限交付房屋的，{late_delivery}",
+        f"乙方逾期付款超过{days}，或甲方逾期交付房屋超过{days}的，守约方有权解除本合同，"
+        "违约方仍应按本条约定支付违约金",
+    ]
+    if c.payment.deposit_fen:  # without a deposit there is no deposit rule (payment_rules)
+        items.append(f"定金罚则：{DEPOSIT_RULE_LABELS.get(b.deposit_rule or '', UNSET)}")
+    return "违约责任", clauses(items)
 
 
 def termination_article(c: Contract) -> Article:
@@ -319,7 +318,7 @@ def annexes_article(c: Contract) -> Article:
         return "附件", ["无。"]
     titles = "；".join(annex_title(i, a) for i, a in enumerate(c.annexes, 1))
     return "附件", [
-        f"本合同附件共{len(c.annexes)}份：{titles}。",
+        f"本合同附件共{small_number(len(c.annexes))}份：{titles}。",
         "附件是本合同的组成部分，与本合同具有同等效力。",
     ]
 

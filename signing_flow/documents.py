@@ -35,7 +35,7 @@ from signing_flow.contract_text import (
 from signing_flow.models import Contract, Party
 from signing_flow.terms import (
     ACKNOWLEDGEMENT_TEXTS,
-    BANK_LABELS,
+    BANK_CONTRACT_NAMES,
     CO_OWNERSHIP_LABELS,
     ID_TYPE_LABELS,
     CoOwnership,
@@ -99,7 +99,7 @@ def _fund_supervision_article(c: Contract) -> Article:
         return "资金监管", [f"{UNSET}。"]
     if not fs.enabled:
         return "资金监管", ["甲乙双方不选择资金监管，并共同声明如下：", WAIVER_STATEMENT]
-    bank = BANK_LABELS.get(fs.bank or "", f"（监管银行{UNSET}）")
+    bank = BANK_CONTRACT_NAMES.get(fs.bank or "", f"（监管银行{UNSET}）")
     return "资金监管", [
         f"甲乙双方选择由{bank}对本次交易资金进行监管。乙方支付的购房款及贷款银行发放的贷款"
         "均应存入资金监管账户，监管资金的划转按甲乙双方与监管银行签订的资金监管协议办理。"

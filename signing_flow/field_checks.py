@@ -21,6 +21,17 @@ def not_applicable(path: str, why: str, english: str) -> FieldProblem:
     return FieldProblem(path, "NOT_APPLICABLE", f"{why} ({english})")
 
 
+def out_of_range(path: str, bounds: str, english: str) -> FieldProblem:
+    """A number outside a rule's bounds; ``bounds`` says them in Chinese."""
+    return FieldProblem(path, "OUT_OF_RANGE", f"{bounds} ({english})")
+
+
+def invalid_amount(path: str, label: str, *, zero_allowed: bool) -> FieldProblem:
+    """An amount below what any amount of its kind may be: negative, or 0 where it must be paid."""
+    bound = ("不能为负数", "must not be negative") if zero_allowed else ("须大于 0", "must be > 0")
+    return FieldProblem(path, "INVALID", f"{label}{bound[0]} ({bound[1]})")
+
+
 def choice(path: str, value: str | None, allowed: Iterable[str], label: str) -> list[FieldProblem]:
     """A stored enum value: present and one of ``allowed`` (the label tables' keys, enum
     members: named by their plain values, as ``terms.values`` names them)."""

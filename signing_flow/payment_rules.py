@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date
 
 from signing_flow.errors import FieldProblem
-from signing_flow.field_checks import choice, not_applicable, required, text
+from signing_flow.field_checks import choice, invalid_amount, not_applicable, required, text
 from signing_flow.models import Contract
 from signing_flow.sale_terms import DEPOSIT_RULE_LABELS, LOAN_KIND_LABELS, LOAN_SHORTFALL_LABELS
 from signing_flow.terms import PaymentMethod
@@ -32,17 +32,12 @@ DEPOSIT_CAP_BP = 2000  # 20 % of the price, 民法典第五百八十六条
 BANK_NAME_MAX_CHARS = 64
 
 
-def _invalid_amount(path: str, label: str, *, zero_allowed: bool) -> FieldProblem:
-    bound = ("不能为负数", "must not be negative") if zero_allowed else ("须大于 0", "must be > 0")
-    return FieldProblem(path, "INVALID", f"{label}{bound[0]} ({bound[1]})")
-
-
 def deposit_cap(contract: Contract) -> list[FieldProblem]:
     deposit, price = contract.payment.deposit_fen, contract.price_fen
     if not deposit:
         return []
     if deposit < 0:
-        return [_invalid_amount("payment.deposit_fen", "定金", zero_allowed=True)]
+        return [invalid_amount("payment.deposit_fen", "定金", zero_allowed=True)]
     if price is None or price <= 0:
         return []  # the price's own problem is reported
     cap = price * DEPOSIT_CAP_BP // BASIS_POINTS
@@ -98,7 +93,7 @@ def schedule_amounts(contract: Contract) -> list[FieldProblem]:
         problems.append(required("payment.down_payment.amount_fen", "首付款金额（分）"))
     elif down.amount_fen < 0:
         problems.append(
-            _invalid_amount("payment.down_payment.amount_fen", "首付款", zero_allowed=True)
+            invalid_amount("payment.down_payment.amount_fen", "首付款", zero_allowed=True)
         )
     if down.due is None:
         problems.append(required("payment.down_payment.due", "首付款支付日期"))
@@ -107,7 +102,7 @@ def schedule_amounts(contract: Contract) -> list[FieldProblem]:
             problems.append(required("payment.balance.amount_fen", "尾款金额（分）"))
         elif pay.balance.amount_fen <= 0:
             problems.append(
-                _invalid_amount("payment.balance.amount_fen", "尾款", zero_allowed=False)
+                invalid_amount("payment.balance.amount_fen", "尾款", zero_allowed=False)
             )
         if pay.balance.due is None:
             problems.append(required("payment.balance.due", "尾款支付日期"))
@@ -170,7 +165,7 @@ def loan_terms(contract: Contract) -> list[FieldProblem]:
     if loan.amount_fen is None:
         problems.append(required("payment.loan.amount_fen", "贷款金额（分）"))
     elif loan.amount_fen <= 0:
-        problems.append(_invalid_amount("payment.loan.amount_fen", "贷款金额", zero_allowed=False))
+        problems.append(invalid_amount("payment.loan.amount_fen", "贷款金额", zero_allowed=False))
     if not (loan.bank or "").strip():
         problems.append(required("payment.loan.bank", "贷款银行"))
     else:

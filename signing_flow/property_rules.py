@@ -4,8 +4,9 @@ problems.
 
 - ``property_description``: use (规划用途) and nature (房屋性质) are chosen; whether the property
   is mortgaged and whether it is leased are stated (yes or no).
-- ``registry_agreement``: where the registry records a mortgage or a lease, the contract may
-  not say there is none (REGISTRY_MISMATCH). Unknown (a snapshot from before) decides nothing.
+- ``registry_agreement``: the contract may not contradict the registry (REGISTRY_MISMATCH):
+  its use is the registry's 规划用途, and where the registry records a mortgage or a lease the
+  contract may not say there is none. Unknown (a snapshot from before) decides nothing.
 - ``mortgage_discharge``: a mortgaged property states whether the seller discharges it before
   transfer, and if so by when; a property without a mortgage has no discharge plan, and one
   not discharged before transfer no discharge date.
@@ -23,6 +24,7 @@ from signing_flow.errors import FieldProblem
 from signing_flow.field_checks import (
     NAME_MAX_CHARS,
     choice,
+    invalid_amount,
     not_applicable,
     required,
     text,
@@ -49,24 +51,29 @@ def property_description(contract: Contract) -> list[FieldProblem]:
     return problems
 
 
+def _mismatch(path: str, recorded: str, english: str) -> FieldProblem:
+    return FieldProblem(path, "REGISTRY_MISMATCH", f"{recorded} (the registry records {english})")
+
+
 def registry_agreement(contract: Contract) -> list[FieldProblem]:
     registry, terms = contract.property, contract.property_terms
     problems = []
+    if registry.use is not None and terms.use is not None and terms.use != registry.use:
+        use = PROPERTY_USE_LABELS.get(registry.use, registry.use)
+        problems.append(
+            _mismatch("property_terms.use", f"不动产登记簿记载的规划用途为{use}", registry.use)
+        )
     if registry.mortgaged is True and terms.mortgage.mortgaged is False:
         problems.append(
-            FieldProblem(
+            _mismatch(
                 "property_terms.mortgage.mortgaged",
-                "REGISTRY_MISMATCH",
-                "不动产登记簿记载该房屋已设定抵押 (the registry records a mortgage)",
+                "不动产登记簿记载该房屋已设定抵押",
+                "a mortgage",
             )
         )
     if registry.leased is True and terms.lease.leased is False:
         problems.append(
-            FieldProblem(
-                "property_terms.lease.leased",
-                "REGISTRY_MISMATCH",
-                "登记备案记载该房屋已出租 (the registry records a lease)",
-            )
+            _mismatch("property_terms.lease.leased", "登记备案记载该房屋已出租", "a lease")
         )
     return problems
 
@@ -142,11 +149,7 @@ def ancillary_items(contract: Contract) -> list[FieldProblem]:
                 required(f"{path}[{i}].price_fen", "附属设施价格（分，0 为含在房价内）")
             )
         elif item.price_fen < 0:
-            problems.append(
-                FieldProblem(
-                    f"{path}[{i}].price_fen", "INVALID", "价格不能为负数 (must not be negative)"
-                )
-            )
+            problems.append(invalid_amount(f"{path}[{i}].price_fen", "价格", zero_allowed=True))
     total = sum(item.price_fen or 0 for item in items if (item.price_fen or 0) > 0)
     price = contract.price_fen
     if price is not None and price > 0 and total > price:

@@ -13,6 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# The fields of ``Contract`` that hold these parts: edited, sent and read as wholes.
+SALE_PARTS = frozenset(
+    {
+        "property_terms",
+        "payment",
+        "taxes",
+        "transfer",
+        "breach",
+        "dispute",
+        "supplementary_terms",
+        "annexes",
+    }
+)
+
 
 @dataclass
 class Mortgage:

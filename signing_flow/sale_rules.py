@@ -38,6 +38,7 @@ from signing_flow.field_checks import (
     choice,
     in_the_past,
     not_applicable,
+    out_of_range,
     required,
     text,
     too_many,
@@ -134,10 +135,10 @@ def hukou_move_out(contract: Contract) -> list[FieldProblem]:
             problems.append(required("transfer.hukou_penalty_fen", "逾期迁出户口的违约金（分）"))
     elif penalty <= 0 or (price is not None and price > 0 and penalty > price):
         problems.append(
-            FieldProblem(
+            out_of_range(
                 "transfer.hukou_penalty_fen",
-                "OUT_OF_RANGE",
-                "户口迁出违约金须大于 0 且不超过成交价 (more than 0, at most the price)",
+                "户口迁出违约金须大于 0 且不超过成交价",
+                "more than 0, at most the price",
             )
         )
     return problems
@@ -156,11 +157,10 @@ def breach_penalties(contract: Contract) -> list[FieldProblem]:
                 problems.append(required(f"{path}.daily_rate_bp", f"{label}违约金日比例（万分之）"))
             elif not DAILY_RATE_MIN_BP <= rate <= DAILY_RATE_MAX_BP:
                 problems.append(
-                    FieldProblem(
+                    out_of_range(
                         f"{path}.daily_rate_bp",
-                        "OUT_OF_RANGE",
-                        f"日违约金须为每日万分之{DAILY_RATE_MIN_BP}至万分之{DAILY_RATE_MAX_BP} "
-                        f"({DAILY_RATE_MIN_BP} to {DAILY_RATE_MAX_BP} basis points a day)",
+                        f"日违约金须为每日万分之{DAILY_RATE_MIN_BP}至万分之{DAILY_RATE_MAX_BP}",
+                        f"{DAILY_RATE_MIN_BP} to {DAILY_RATE_MAX_BP} basis points a day",
                     )
                 )
             if fixed is not None:
@@ -172,12 +172,12 @@ def breach_penalties(contract: Contract) -> list[FieldProblem]:
             if fixed is None:
                 problems.append(required(f"{path}.fixed_fen", f"{label}违约金金额（分）"))
             elif fixed <= 0 or (cap is not None and fixed > cap):
+                percent = FIXED_PENALTY_CAP_BP // 100
                 problems.append(
-                    FieldProblem(
+                    out_of_range(
                         f"{path}.fixed_fen",
-                        "OUT_OF_RANGE",
-                        f"违约金须大于 0 且不超过成交价的 {FIXED_PENALTY_CAP_BP // 100}% "
-                        f"(more than 0, at most {FIXED_PENALTY_CAP_BP // 100}% of the price)",
+                        f"违约金须大于 0 且不超过成交价的 {percent}%",
+                        f"more than 0, at most {percent}% of the price",
                     )
                 )
             if rate is not None:
@@ -194,14 +194,8 @@ def termination_threshold(contract: Contract) -> list[FieldProblem]:
         return [required(path, "逾期超过多少日守约方可解除合同")]
     if TERMINATE_AFTER_DAYS_MIN <= days <= TERMINATE_AFTER_DAYS_MAX:
         return []
-    return [
-        FieldProblem(
-            path,
-            "OUT_OF_RANGE",
-            f"须为 {TERMINATE_AFTER_DAYS_MIN} 至 {TERMINATE_AFTER_DAYS_MAX} 日 "
-            f"({TERMINATE_AFTER_DAYS_MIN} to {TERMINATE_AFTER_DAYS_MAX} days)",
-        )
-    ]
+    low, high = TERMINATE_AFTER_DAYS_MIN, TERMINATE_AFTER_DAYS_MAX
+    return [out_of_range(path, f"须为 {low} 至 {high} 日", f"{low} to {high} days")]
 
 
 def dispute_mode(contract: Contract) -> list[FieldProblem]:

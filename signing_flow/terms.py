@@ -64,6 +64,12 @@ BANK_LABELS: dict[str, str] = {
     Bank.CCB: "中国建设银行（龙存管，线上办理）",
     Bank.ZSRCB: "中山农村商业银行（线下支行办理）",
 }
+# The supervising bank as the signed contract names it: the labels above tell the agent how
+# supervision is set up (online, at a branch), which is no term the parties agree to.
+BANK_CONTRACT_NAMES: dict[str, str] = {
+    Bank.CCB: "中国建设银行",
+    Bank.ZSRCB: "中山农村商业银行",
+}
 
 
 class EvaluationLevel(IntEnum):

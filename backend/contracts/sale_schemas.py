@@ -19,6 +19,9 @@ from pydantic import Field
 
 from backend.fields import MAX_DAYS, MAX_PRICE_FEN, MAX_RATE_BP, Name, Reason
 from backend.shared_schemas import Body
+from signing_flow.field_checks import NAME_MAX_CHARS
+from signing_flow.payment_rules import BANK_NAME_MAX_CHARS, DEPOSIT_CAP_BP
+from signing_flow.property_rules import ANCILLARIES_MAX
 from signing_flow.sale_contract import (
     Ancillary,
     Annex,
@@ -31,6 +34,16 @@ from signing_flow.sale_contract import (
     Penalty,
     PropertyTerms,
     TransferTerms,
+)
+from signing_flow.sale_rules import (
+    ANNEX_TEXT_MAX_CHARS,
+    ANNEXES_MAX,
+    DAILY_RATE_MAX_BP,
+    DAILY_RATE_MIN_BP,
+    FIXED_PENALTY_CAP_BP,
+    SUPPLEMENTARY_MAX_CHARS,
+    TERMINATE_AFTER_DAYS_MAX,
+    TERMINATE_AFTER_DAYS_MIN,
 )
 from signing_flow.sale_terms import (
     BEARER_LABELS,
@@ -54,10 +67,9 @@ from signing_flow.sale_terms import (
     TenantNotice,
 )
 
-MAX_ANCILLARIES = 20
-MAX_ANNEXES = 10
-MAX_SUPPLEMENTARY_CHARS = 2000
-MAX_ANNEX_TEXT_CHARS = 5000
+# The lengths and counts are the rules' (a request past them is refused at once, with the code
+# submit would give); the rules' bounds between 0 and the store's limits are told in the
+# descriptions and checked at submit.
 # An uploaded file's id (``POST /api/v1/annex-files``): what ``secrets.new_id`` makes.
 FILE_ID_PATTERN = r"^[0-9a-f]{24}$"
 
@@ -91,7 +103,9 @@ class LeaseBody(Body):
 
 
 class AncillaryBody(Body):
-    name: Name = Field(min_length=1, max_length=64, description="附属设施名称，如车位、家具家电")
+    name: Name = Field(
+        min_length=1, max_length=NAME_MAX_CHARS, description="附属设施名称，如车位、家具家电"
+    )
     price_fen: int | None = _fen("附属设施价款（0 表示已含在成交价内）")
 
 
@@ -107,7 +121,7 @@ class PropertyTermsBody(Body):
     mortgage: MortgageBody | None = None
     lease: LeaseBody | None = None
     ancillaries: list[AncillaryBody] | None = Field(
-        default=None, max_length=MAX_ANCILLARIES, description="随房屋一并转让的附属设施"
+        default=None, max_length=ANCILLARIES_MAX, description="随房屋一并转让的附属设施"
     )
 
     def to_domain(self) -> PropertyTerms:
@@ -133,7 +147,9 @@ class LoanBody(Body):
     kind: LoanKind | None = Field(default=None, description=_choice("贷款方式", LOAN_KIND_LABELS))
     amount_fen: int | None = _fen("贷款金额")
     bank: Name | None = Field(
-        default=None, max_length=64, description="贷款银行，如 中国建设银行股份有限公司中山分行"
+        default=None,
+        max_length=BANK_NAME_MAX_CHARS,
+        description="贷款银行，如 中国建设银行股份有限公司中山分行",
     )
     due: date | None = _day("贷款划付（至甲方或监管账户）的期限")
 
@@ -144,7 +160,7 @@ class LoanBody(Body):
 class PaymentBody(Body):
     """成交价格与付款: 首付款 + 贷款 + 尾款 = 成交价; 定金计入首付款."""
 
-    deposit_fen: int | None = _fen("定金（不超过成交价的 20%，计入首付款）")
+    deposit_fen: int | None = _fen(f"定金（不超过成交价的 {DEPOSIT_CAP_BP // 100}%，计入首付款）")
     deposit_due: date | None = _day("定金支付期限")
     down_payment: InstalmentBody | None = Field(default=None, description="首付款（含定金）")
     loan: LoanBody | None = Field(default=None, description="贷款（按揭付款时必填）")
@@ -196,9 +212,9 @@ class PenaltyBody(Body):
         default=None,
         ge=0,
         le=MAX_RATE_BP,
-        description="按日计付时，每日按逾期金额的万分之几（1–10）",
+        description=f"按日计付时，每日按逾期金额的万分之几（{DAILY_RATE_MIN_BP}–{DAILY_RATE_MAX_BP}）",
     )
-    fixed_fen: int | None = _fen("一次性违约金（不超过成交价的 30%）")
+    fixed_fen: int | None = _fen(f"一次性违约金（不超过成交价的 {FIXED_PENALTY_CAP_BP // 100}%）")
 
     def to_domain(self) -> Penalty:
         return Penalty(**self.model_dump())
@@ -210,7 +226,10 @@ class BreachBody(Body):
     late_payment: PenaltyBody | None = Field(default=None, description="乙方逾期付款的违约金")
     late_delivery: PenaltyBody | None = Field(default=None, description="甲方逾期交房的违约金")
     terminate_after_days: int | None = Field(
-        default=None, ge=0, le=MAX_DAYS, description="逾期超过多少日，守约方可解除合同（1–180）"
+        default=None,
+        ge=0,
+        le=MAX_DAYS,
+        description=f"逾期超过多少日，守约方可解除合同（{TERMINATE_AFTER_DAYS_MIN}–{TERMINATE_AFTER_DAYS_MAX}）",
     )
     deposit_rule: DepositRule | None = Field(
         default=None, description=_choice("定金罚则（有定金时必填）", DEPOSIT_RULE_LABELS)
@@ -229,9 +248,11 @@ class BreachBody(Body):
 class AnnexBody(Body):
     """附件: its text, or an image uploaded with ``POST /api/v1/annex-files`` (exactly one)."""
 
-    name: Name = Field(min_length=1, max_length=64, description="附件名称，如 室内设施设备清单")
+    name: Name = Field(
+        min_length=1, max_length=NAME_MAX_CHARS, description="附件名称，如 室内设施设备清单"
+    )
     text: Reason | None = Field(
-        default=None, max_length=MAX_ANNEX_TEXT_CHARS, description="附件内容（文字，可换行）"
+        default=None, max_length=ANNEX_TEXT_MAX_CHARS, description="附件内容（文字，可换行）"
     )
     file_id: str | None = Field(
         default=None, pattern=FILE_ID_PATTERN, description="本人上传的附件图片的 file_id"
@@ -248,7 +269,8 @@ TAXES_DESCRIPTION = (
     f"税费承担：每项税费 → 承担方。税费：{'；'.join(f'{k}：{v}' for k, v in FEE_LABELS.items())}。"
     f"承担方：{'；'.join(f'{k}：{v}' for k, v in BEARER_LABELS.items())}"
 )
-SUPPLEMENTARY_DESCRIPTION = f"补充条款（可换行，不超过 {MAX_SUPPLEMENTARY_CHARS} 字）"
+SUPPLEMENTARY_DESCRIPTION = f"补充条款（可换行，不超过 {SUPPLEMENTARY_MAX_CHARS} 字）"
+ANNEXES_DESCRIPTION = f"附件（至多 {ANNEXES_MAX} 项）"
 
 
 def sale_part(name: str, value: Any) -> Any:
@@ -268,6 +290,3 @@ _EMPTY: dict[str, Any] = {
     "transfer": TransferTerms,
     "breach": BreachTerms,
 }
-SALE_PARTS = frozenset(
-    {*_EMPTY, "taxes", "dispute", "supplementary_terms", "annexes"},
-)

@@ -24,10 +24,8 @@ from backend.contracts.sale_out import (
     taxes_out,
 )
 from backend.contracts.sale_schemas import (
+    ANNEXES_DESCRIPTION,
     DISPUTE_DESCRIPTION,
-    MAX_ANNEXES,
-    MAX_SUPPLEMENTARY_CHARS,
-    SALE_PARTS,
     SUPPLEMENTARY_DESCRIPTION,
     TAXES_DESCRIPTION,
     AnnexBody,
@@ -50,6 +48,8 @@ from signing_flow.models import (
     SigningOrder,
 )
 from signing_flow.roles import Role
+from signing_flow.sale_contract import SALE_PARTS
+from signing_flow.sale_rules import ANNEXES_MAX, SUPPLEMENTARY_MAX_CHARS
 from signing_flow.sale_terms import Bearer, DisputeMode, Fee
 from signing_flow.terms import (
     BANK_LABELS,
@@ -129,10 +129,10 @@ class ContractFields(Body):
     breach: BreachBody | None = None
     dispute: DisputeMode | None = Field(default=None, description=DISPUTE_DESCRIPTION)
     supplementary_terms: Reason | None = Field(
-        default=None, max_length=MAX_SUPPLEMENTARY_CHARS, description=SUPPLEMENTARY_DESCRIPTION
+        default=None, max_length=SUPPLEMENTARY_MAX_CHARS, description=SUPPLEMENTARY_DESCRIPTION
     )
     annexes: list[AnnexBody] | None = Field(
-        default=None, max_length=MAX_ANNEXES, description="附件（至多 10 项）"
+        default=None, max_length=ANNEXES_MAX, description=ANNEXES_DESCRIPTION
     )
 
     def changes(self) -> dict[str, Any]:

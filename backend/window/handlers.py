@@ -108,8 +108,9 @@ async def forms(request: web.Request) -> web.Response:
 
 async def form(request: web.Request) -> web.Response:
     actor = await actor_of(request)
-    contract = await window.get_window_contract(request.app[PORTS], actor, request.match_info["id"])
     key = request.match_info["form"]
+    read = window.get_contract_to_print if key == "contract" else window.get_window_contract
+    contract = await read(request.app[PORTS], actor, request.match_info["id"])
     if key not in available_forms(contract):
         raise NotFound("没有这份表格 (no such form for this contract)", code="FORM_NOT_FOUND")
     return web.Response(text=render_form(contract, key), content_type="text/html", charset="utf-8")

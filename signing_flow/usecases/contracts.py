@@ -15,7 +15,7 @@ from signing_flow.outbox import insert_contract, save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts
 from signing_flow.roles import Actor, Role, ensure_practitioner
-from signing_flow.sale_contract import Annex, PropertyTerms
+from signing_flow.sale_contract import SALE_PARTS, Annex, PropertyTerms
 from signing_flow.secrets import new_id
 from signing_flow.usecases.annexes import annex_file_problems
 from signing_flow.usecases.properties import (
@@ -27,30 +27,24 @@ from signing_flow.usecases.properties import (
 from signing_flow.vocabulary import Channel, ContractAction, ContractStatus, OrderAction, PartyRole
 
 # The fields an agent fills in; ``changes`` maps some of them to already-typed values.
-EDITABLE_FIELDS = frozenset(
-    {
-        "channel",
-        "sellers",
-        "buyers",
-        "co_ownership",
-        "price_fen",
-        "payment_method",
-        "delivery_date",
-        "applicant",
-        "evaluation",
-        "fund_supervision",
-        "acknowledgements",
-        # the sale contract's parts (sale_contract)
-        "property_terms",
-        "payment",
-        "taxes",
-        "transfer",
-        "breach",
-        "dispute",
-        "supplementary_terms",
-        "annexes",
-    }
-)
+EDITABLE_FIELDS = (
+    frozenset(
+        {
+            "channel",
+            "sellers",
+            "buyers",
+            "co_ownership",
+            "price_fen",
+            "payment_method",
+            "delivery_date",
+            "applicant",
+            "evaluation",
+            "fund_supervision",
+            "acknowledgements",
+        }
+    )
+    | SALE_PARTS
+)  # the sale contract's parts
 # What the to-do list (待办业务) shows, and the next step for each. Drafts are in it: their
 # deletion deadline (``purge_at``) must show where an agent looks.
 TODO_NEXT_STEP = {

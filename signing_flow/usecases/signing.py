@@ -7,7 +7,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from signing_flow.contract_rules import online_signing_obstacles, submission_problems
+from signing_flow.contract_rules import ensure_complete_as_submitted, online_signing_obstacles
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.documents import (
     render_cancellation_statement,
@@ -19,7 +19,6 @@ from signing_flow.errors import (
     InvalidState,
     NotEligible,
     NotFound,
-    ValidationFailed,
 )
 from signing_flow.models import Contract, OrderParty, SigningOrder
 from signing_flow.orders import (
@@ -122,20 +121,6 @@ async def create_signing_order(
     contract.record("order_created", actor, now, {"order_id": order.id})
     await save_contract(ports, contract)
     return contract, order
-
-
-def ensure_complete_as_submitted(contract: Contract, now: datetime) -> None:
-    """A contract submitted before the sale terms existed holds none of them: it goes back to
-    the agent (edit, submit again) with what submit now asks for, instead of out to the parties
-    as an empty contract. Judged on the day it was submitted, so one submitted since always
-    passes: its fields cannot change while it is submitted."""
-    submitted = next(
-        (e.at for e in reversed(contract.events) if e.action == ContractAction.SUBMIT), now
-    )
-    if problems := submission_problems(contract, submitted.astimezone(CITY_TZ).date()):
-        raise ValidationFailed(
-            problems, "合同条款不完整，请修改后重新提交 (submitted before these terms: fix them)"
-        )
 
 
 async def get_signing_order(

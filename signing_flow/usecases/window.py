@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from signing_flow.contract_rules import ensure_complete_as_submitted
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.errors import (
     FieldProblem,
@@ -56,6 +57,17 @@ async def get_window_contract(ports: Ports, actor: Actor, contract_id: str) -> C
     """The contract as staff see it at the window (for the print views, too)."""
     ensure_staff(actor)
     return await get_contract(ports, actor, contract_id)
+
+
+async def get_contract_to_print(ports: Ports, actor: Actor, contract_id: str) -> Contract:
+    """The contract as staff print it for the parties to sign at the counter. For a filing it
+    must be complete as submit judges it, as for the online order: one submitted before the
+    sale terms existed goes back to its agent instead of onto paper. A filed contract (for its
+    cancellation) prints as it was filed."""
+    contract = await get_window_contract(ports, actor, contract_id)
+    if window_purpose(contract) is OrderPurpose.FILING:
+        ensure_complete_as_submitted(contract, ports.clock.now())
+    return contract
 
 
 def window_purpose(contract: Contract) -> OrderPurpose:
@@ -117,6 +129,7 @@ async def open_window_case(
                 "线上合同通过电子签名备案，不在窗口办理 (an online contract is filed online)",
                 code="CHANNEL_ONLINE",
             )
+        ensure_complete_as_submitted(contract, ports.clock.now())
     else:
         contract.ensure_can(ContractAction.WINDOW_CANCEL, actor)
         if contract.filed_via is not Channel.OFFLINE:

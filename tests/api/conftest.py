@@ -104,7 +104,14 @@ async def agent(anonymous: Api) -> Api:
 SOLE = {"cert_no": "粤（2021）中山市不动产权第0123456号", "owner_id_number": "442000198001011239"}
 
 
-SOLE_PROPERTY = next(p for p in DEMO_PROPERTIES if p.id == "prop-sole")
+DEMO_BY_ID = {p.id: p for p in DEMO_PROPERTIES}
+SOLE_PROPERTY = DEMO_BY_ID["prop-sole"]
+
+
+def lookup(prop_id: str) -> dict[str, str]:
+    """The listing verification of a demo property: its certificate and first owner's number."""
+    prop = DEMO_BY_ID[prop_id]
+    return {"cert_no": prop.cert_no, "owner_id_number": prop.owners[0].id_number}
 
 
 def full_contract_fields(**overrides: Any) -> dict[str, Any]:
@@ -123,7 +130,7 @@ def repriced(price_fen: int) -> dict[str, Any]:
     return {"price_fen": price_fen, "payment": terms["payment"]}
 
 
-JOINT_PROPERTY = next(p for p in DEMO_PROPERTIES if p.id == "prop-joint")
+JOINT_PROPERTY = DEMO_BY_ID["prop-joint"]
 TWO_BY_SHARES = {
     "buyers": [{**DEMO_BUYERS[0], "share_bp": 6000}, {**DEMO_BUYERS[1], "share_bp": 4000}],
     "co_ownership": "shares",
@@ -132,14 +139,11 @@ TWO_BY_SHARES = {
 
 async def submitted_contract(agent: Api, **overrides: Any) -> Any:
     """Two joint sellers and two buyers by shares, submitted: the handshake's usual start."""
-    lookup = {
-        "cert_no": JOINT_PROPERTY.cert_no,
-        "owner_id_number": JOINT_PROPERTY.owners[0].id_number,
-    }
     fields = full_contract_fields(
         sellers=seller_fields(JOINT_PROPERTY), **{**TWO_BY_SHARES, **overrides}
     )
-    draft = await agent.post("/api/v1/contracts", {"property": lookup, **fields}, expect=201)
+    body = {"property": lookup("prop-joint"), **fields}
+    draft = await agent.post("/api/v1/contracts", body, expect=201)
     return await agent.post(f"/api/v1/contracts/{draft['id']}/submit")
 
 

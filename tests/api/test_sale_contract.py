@@ -1,7 +1,7 @@
 """The sale contract's parts over the API (issue 21, docs/contract.md): what is sent is what is
 read back, with a label for every choice; a part named in a PATCH replaces that part only; bad
-values are refused with their paths; the registry fills what it knows; drafts stored before the
-parts existed still read, edit and submit."""
+values are refused with their paths; the registry fills what it knows. Contracts stored before
+the parts existed: test_contracts_before_sale_terms."""
 
 from __future__ import annotations
 
@@ -9,32 +9,20 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from backend.appkeys import STORE
-from backend.contracts.sale_schemas import SALE_PARTS
 from backend.demo import (
     DEMO_BUYERS,
-    DEMO_PROPERTIES,
     SIMULATE_PROPERTIES,
     contract_terms,
     demo_scenario,
     seller_fields,
 )
 from miniapp_mock.scenario import contract_body
-from signing_flow.codec import from_doc
-from signing_flow.contract_rules import submission_problems
 from signing_flow.deadlines import CITY_TZ
-from signing_flow.models import Contract
+from signing_flow.sale_contract import SALE_PARTS
 from tests.api.accounts_helpers import image
-from tests.api.conftest import SOLE, TWO_BY_SHARES, Api
+from tests.api.conftest import DEMO_BY_ID, SOLE, TWO_BY_SHARES, Api, lookup
 from tests.api.store_dump import everything
 from tests.conftest import FakeClock
-
-BY_ID = {p.id: p for p in DEMO_PROPERTIES}
-
-
-def lookup(prop_id: str) -> dict[str, str]:
-    prop = BY_ID[prop_id]
-    return {"cert_no": prop.cert_no, "owner_id_number": prop.owners[0].id_number}
 
 
 def sale_parts_of(body: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +52,7 @@ def problems(body: Any) -> set[tuple[str, str]]:
 
 async def the_demo_contract(agent: Api) -> Any:
     """The issue's demo: joint sellers, two buyers by shares, a commercial loan, CCB."""
-    joint = BY_ID["prop-joint"]
+    joint = DEMO_BY_ID["prop-joint"]
     body = {"property": lookup("prop-joint"), "sellers": seller_fields(joint), **TWO_BY_SHARES}
     return await agent.post("/api/v1/contracts", {**body, **contract_terms()}, expect=201)
 
@@ -224,13 +212,15 @@ async def test_the_registry_fills_what_a_partial_property_terms_left_empty(agent
         True,
     )
     assert terms["nature"] is None and terms["lease"]["tenant_notice"] is None
+    refused = await agent.post(f"/api/v1/contracts/{draft['id']}/submit", expect=422)
+    assert ("property_terms.use", "REGISTRY_MISMATCH") in problems(refused)
 
 
 async def test_the_demo_terms_of_a_mortgaged_or_leased_property_carry_its_plan(
     agent: Api,
 ) -> None:
     for prop_id in ("prop-sole-2", "prop-hk"):
-        prop = BY_ID[prop_id]
+        prop = DEMO_BY_ID[prop_id]
         body = {
             "property": lookup(prop_id),
             "sellers": seller_fields(prop),
@@ -304,72 +294,12 @@ async def test_an_annex_names_an_image_its_agent_uploaded_and_no_other_file(
     assert not_an_image["error"]["code"] == "FILE_TYPE_NOT_ALLOWED"
 
 
-OLD_SNAPSHOT_KEYS = ("use", "mortgaged", "leased")
-
-
-async def old_style_draft(agent: Api, client: TestClient[Any, Any]) -> str:
-    """A complete draft as stored before the sale parts existed: the guide's fields only."""
-    sole = BY_ID["prop-sole"]
-    old_fields = {k: v for k, v in contract_terms().items() if k not in SALE_PARTS}
-    body = {"property": SOLE, "sellers": seller_fields(sole), "buyers": [DEMO_BUYERS[0]]}
-    body |= old_fields
-    draft = await agent.post("/api/v1/contracts", body, expect=201)
-    store = client.app[STORE]
-    doc = await store.get("contracts", draft["id"])
-    assert doc is not None
-    for name in SALE_PARTS:
-        del doc[name]
-    for key in OLD_SNAPSHOT_KEYS:
-        del doc["property"][key]
-    assert await store.compare_and_set("contracts", doc, doc["version"])
-    return str(draft["id"])
-
-
-async def test_a_draft_stored_before_the_sale_parts_reads_with_them_empty_and_takes_them(
-    agent: Api, client: TestClient[Any, Any]
-) -> None:
-    cid = await old_style_draft(agent, client)
-    read = await agent.get(f"/api/v1/contracts/{cid}")
-    assert [read["property"][k] for k in OLD_SNAPSHOT_KEYS] == [None, None, None]
-    assert read["property_terms"]["use"] is None and read["property_terms"]["ancillaries"] == []
-    assert read["payment"]["loan"] is None and read["payment"]["down_payment"]["due"] is None
-    assert (read["taxes"], read["annexes"], read["dispute"], read["dispute_label"]) == (
-        [],
-        [],
-        None,
-        None,
-    )
-    # The registry's facts are not guessed for it: the agent fills the parts in.
-    parts = {name: value for name, value in contract_terms().items() if name in SALE_PARTS}
-    edited = await agent.patch(f"/api/v1/contracts/{cid}", parts)
-    assert without_labels(sale_parts_of(edited)) == parts
-    submitted = await agent.post(f"/api/v1/contracts/{cid}/submit")
-    assert submitted["status"] == "submitted"
-
-
-async def test_a_draft_stored_before_the_sale_parts_is_refused_at_submit_exactly_as_the_rules_say(
-    agent: Api, client: TestClient[Any, Any], clock: FakeClock
-) -> None:
-    # Never a 500: the submit answers what the domain's rules say of the old draft, every
-    # problem at once with its path (once the sale rules are in: each missing part's path).
-    cid = await old_style_draft(agent, client)
-    doc = await client.app[STORE].get("contracts", cid)
-    assert doc is not None
-    today = clock.now().astimezone(CITY_TZ).date()
-    expected = {(p.path, p.code) for p in submission_problems(from_doc(Contract, doc), today)}
-    status, body = await agent.call("POST", f"/api/v1/contracts/{cid}/submit")
-    if expected:
-        assert status == 422 and problems(body) == expected
-    else:
-        assert status == 200 and body["status"] == "submitted"
-
-
 async def test_the_contract_wangqian_simulate_drafts_submits_on_every_demo_property(
     agent: Api, clock: FakeClock
 ) -> None:
     today = clock.now().astimezone(CITY_TZ).date()
     for prop_id in SIMULATE_PROPERTIES:
-        prop = BY_ID[prop_id]
+        prop = DEMO_BY_ID[prop_id]
         body = contract_body(demo_scenario(prop_id), today)
         draft = await agent.post("/api/v1/contracts", body, expect=201)
         terms = draft["property_terms"]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from backend.demo import synthetic_id
 from signing_flow.contract_rules import submission_problems
 from signing_flow.models import (
     Applicant,
@@ -34,7 +35,6 @@ from signing_flow.sale_contract import (
     TransferTerms,
 )
 from signing_flow.terms import Acknowledgement
-from signing_flow.validators import id_check_digit
 from signing_flow.vocabulary import Channel, ContractStatus, PartyRole
 
 TODAY = date(2026, 11, 25)
@@ -42,12 +42,8 @@ PRICE = 198_000_000  # 198 万元
 DELETE = object()  # ``edit``'s value that removes a key (of ``taxes``)
 
 
-def id_number(first17: str) -> str:
-    return first17 + id_check_digit(first17)
-
-
-SELLER_ID = id_number("44200019800101123")
-BUYER_ID = id_number("44200019920214622")
+SELLER_ID = synthetic_id("19800101", "123")
+BUYER_ID = synthetic_id("19920214", "622")
 
 
 def valid_contract() -> Contract:

@@ -1,7 +1,7 @@
 """The rendered sale contract: the whole 广东省存量房买卖合同 in the model's order, amounts in
 figures and capitals, every choice a sentence, IDs and phones masked, the same text every time.
 
-The complete contract of ``tests/sale_contract_fixture.py`` is compared byte for byte with
+The complete contract of ``tests/unit/rendered_contract_fixture.py`` is compared byte for byte with
 ``tests/golden/sale_contract_joint_shares_loan_ccb.txt``. After an intended change of the text,
 run ``WANGQIAN_UPDATE_GOLDEN=1 pytest tests/unit/test_contract_text.py`` to rewrite the golden
 file, and read its diff before committing (``tests/golden_files.py``).
@@ -41,7 +41,7 @@ from signing_flow.sale_terms import (
 )
 from signing_flow.validators import mask_id_number
 from tests.golden_files import assert_matches_golden
-from tests.sale_contract_fixture import BUYERS, SELLERS, empty_draft, sale_contract
+from tests.unit.rendered_contract_fixture import BUYERS, SELLERS, empty_draft, sale_contract
 
 ARTICLES = [
     "房屋基本情况",
@@ -58,6 +58,7 @@ ARTICLES = [
     "补充条款",
     "附件",
 ]
+UNSET_DATE = "（日期未约定）"
 NUMBERS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"]
 
 
@@ -138,9 +139,9 @@ def test_every_choice_reads_as_a_sentence_and_none_as_its_stored_value() -> None
     assert "定金在乙方支付首付款时抵作首付款" in text
     assert "甲乙双方应于2027年4月30日前共同向不动产登记机构申请办理该房屋的转移登记。" in text
     assert "甲方应于2027年6月30日前将该房屋交付乙方。" in text
-    assert "（见附件一《室内家具家电清单》）" in text
+    assert "室内现有装修及设施设备按附件一《室内家具家电清单》一并交付。" in text
     assert "甲方应于2027年7月31日前将登记在该房屋的户口全部迁出。" in text
-    assert "选择由中国建设银行（龙存管，线上办理）对本次交易资金进行监管" in text
+    assert "甲乙双方选择由中国建设银行对本次交易资金进行监管。" in text
 
 
 def test_taxes_read_one_sentence_per_fee_in_the_fee_order() -> None:
@@ -174,7 +175,7 @@ def test_the_waiver_statement_stays_when_there_is_no_fund_supervision() -> None:
             Mortgage(
                 mortgaged=True, discharge_before_transfer=True, discharge_by=date(2027, 4, 15)
             ),
-            "抵押情况：该房屋已设定抵押，甲方应于2027年4月15日前、且在申请办理转移登记前"
+            "抵押情况：该房屋已设定抵押，甲方应在申请办理转移登记前、且不迟于2027年4月15日"
             "清偿所担保的债务并注销抵押登记。",
         ),
         (
@@ -225,7 +226,7 @@ def test_a_property_not_for_living_needs_no_household_move_out() -> None:
 def test_supplementary_terms_and_annexes_are_printed_as_written() -> None:
     text = text_of(sale_contract())
     assert "甲方应于交付前自行清理阳台杂物。\n双方同意交付当日共同抄录水、电、燃气表读数。" in text
-    assert "本合同附件共2份：附件一《室内家具家电清单》；附件二《定金收据》。" in text
+    assert "本合同附件共二份：附件一《室内家具家电清单》；附件二《定金收据》。" in text
     assert "\n附件一《室内家具家电清单》\n客厅：三人位布艺沙发一张" in text
     assert "\n附件二《定金收据》\n见上传图片（文件编号 f-20270225-0001）\n" in text
     bare = replace(sale_contract(), supplementary_terms=None, annexes=[])
@@ -263,3 +264,36 @@ def test_the_cancellation_statement_names_the_contract_and_masks_the_parties() -
     text = render_cancellation_statement(c, "买方贷款未获批准")
     assert "注销原因：买方贷款未获批准" in text and c.number in text
     assert all(person[1] not in text for person in [*SELLERS, *BUYERS])
+
+
+def test_a_price_paid_at_once_reads_as_the_whole_price_without_loan_or_balance() -> None:
+    c = sale_contract()
+    c.payment.loan = c.payment.balance = c.payment.loan_shortfall = None
+    c.payment.down_payment.amount_fen = c.price_fen
+    body = article(text_of(c), "付款方式").splitlines()
+    assert body[2:] == [
+        "（二）房价款：乙方应于2027年3月15日前一次性支付全部房价款¥1,980,000.00"
+        "（人民币壹佰玖拾捌万元整）。房价款含已付定金，扣除定金后乙方应另行支付"
+        "¥1,930,000.00（人民币壹佰玖拾叁万元整）。"
+    ]
+    assert body[1].endswith("定金在乙方支付房价款时抵作房价款。")
+
+
+@pytest.mark.parametrize("deposit", [None, 0])
+def test_without_a_deposit_there_is_neither_a_deposit_nor_a_deposit_rule(
+    deposit: int | None,
+) -> None:
+    c = sale_contract()
+    c.payment.deposit_fen, c.payment.deposit_due, c.breach.deposit_rule = deposit, None, None
+    text = text_of(c)
+    assert "（一）定金：本合同不设定金。" in text
+    assert "定金罚则" not in text and UNSET_DATE not in text
+
+
+def test_an_annex_numbered_in_its_name_is_not_numbered_twice() -> None:
+    c = sale_contract()
+    c.annexes[0].name = "附件一：室内家具家电清单"
+    c.annexes[1].name = "附件 2、定金收据"
+    text = text_of(c)
+    assert "本合同附件共二份：附件一《室内家具家电清单》；附件二《定金收据》。" in text
+    assert "《附件" not in text

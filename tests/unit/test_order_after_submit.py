@@ -1,5 +1,5 @@
 """A filing order is generated only for a contract complete as submit judges it
-(``usecases.signing.ensure_complete_as_submitted``), on the day it was submitted."""
+(``contract_rules.ensure_complete_as_submitted``), on the day it was submitted."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from signing_flow.contract_rules import ensure_complete_as_submitted
 from signing_flow.errors import ValidationFailed
 from signing_flow.roles import Actor, Role
 from signing_flow.sale_terms import Fee
-from signing_flow.usecases.signing import ensure_complete_as_submitted
 from signing_flow.vocabulary import ContractAction
 from tests.unit.sale_contract_fixture import valid_contract
 

@@ -1,7 +1,7 @@
 """The sale contract's rules (``signing_flow.sale_rules``, ``property_rules``; the payment's are
 in test_payment_rules): each change below breaks one rule of a valid contract, and submit names
-the field and the code; every problem comes at once; a draft stored before these parts existed
-is refused with the list of what is missing."""
+the field and the code; every problem comes at once. (A contract stored before these parts
+existed: tests/api/test_contracts_before_sale_terms.)"""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 
-from signing_flow.codec import from_doc, to_doc
 from signing_flow.contract_rules import submission_problems
-from signing_flow.models import Contract
 from signing_flow.sale_contract import Ancillary, Annex
 from signing_flow.sale_terms import Fee
 from tests.unit.sale_contract_fixture import (
@@ -45,6 +43,7 @@ CASES = [
     ),
     case({"property_terms.lease.leased": None}, "property_terms.lease.leased", "REQUIRED"),
     # registry_agreement
+    case({"property_terms.use": "commercial"}, "property_terms.use", "REGISTRY_MISMATCH"),
     case(NOT_MORTGAGED, "property_terms.mortgage.mortgaged", "REGISTRY_MISMATCH"),
     case(NOT_LEASED, "property_terms.lease.leased", "REGISTRY_MISMATCH"),
     # mortgage_discharge
@@ -240,7 +239,11 @@ def test_each_sale_rule_names_its_field(edits: dict[str, Any], path: str, code: 
         pytest.param({"property.mortgaged": None, **NOT_MORTGAGED}, id="registry-unknown-mortgage"),
         pytest.param({"property.leased": None, **NOT_LEASED}, id="registry-unknown-lease"),
         pytest.param(
+            {"property.use": None, "property_terms.use": "office"}, id="registry-unknown-use"
+        ),
+        pytest.param(
             {
+                "property.use": "commercial",
                 "property_terms.use": "commercial",
                 "transfer.hukou_move_out_by": None,
                 "transfer.hukou_penalty_fen": None,
@@ -314,38 +317,3 @@ def test_every_problem_comes_at_once() -> None:
         ("transfer.registration_by", "IN_THE_PAST"),
         ("price_fen", "REQUIRED"),
     }
-
-
-SALE_PARTS = ("property_terms", "payment", "taxes", "transfer", "breach", "dispute")
-MISSING_FROM_AN_OLD_DRAFT = {
-    "property_terms.use",
-    "property_terms.nature",
-    "property_terms.mortgage.mortgaged",
-    "property_terms.lease.leased",
-    "payment.down_payment.amount_fen",
-    "payment.down_payment.due",
-    "payment.loan",  # its payment method is mortgage
-    *(f"taxes.{fee}" for fee in Fee),
-    "transfer.registration_by",
-    "transfer.delivery_conditions",
-    "breach.late_payment.mode",
-    "breach.late_delivery.mode",
-    "breach.terminate_after_days",
-    "dispute",
-}
-
-
-def test_a_draft_stored_before_the_sale_terms_is_refused_with_everything_missing() -> None:
-    """Read back through the codec from a document without the new parts, as the stores hold
-    the drafts written before them: every missing part is named, nothing else, nothing raises."""
-    doc = to_doc(valid_contract())
-    for key in (*SALE_PARTS, "supplementary_terms", "annexes"):
-        del doc[key]
-    for key in ("use", "mortgaged", "leased"):
-        del doc["property"][key]
-    old = from_doc(Contract, doc)
-    problems = submission_problems(old, TODAY)
-    assert {(p.path, p.code) for p in problems} == {
-        (path, "REQUIRED") for path in MISSING_FROM_AN_OLD_DRAFT
-    }
-    assert all(p.message for p in problems)

@@ -2,13 +2,17 @@
 who own the flat jointly, two buyers by shares 60/40, a commercial loan from CCB's Zhongshan
 branch, fund supervision with CCB, a parking space sold with the flat and a furnishings list.
 
-It does not go through the API, so the rendered text depends on the renderer alone.
+It does not go through the API, so the rendered text depends on the renderer alone; it holds
+what the demo contracts do not (a priced parking space, an annex image). The rules' fixture is
+``sale_contract_fixture``; what the demo contracts read through the API is
+``tests/api/test_demo_contract_documents.py``.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from backend.demo import synthetic_id
 from signing_flow.models import Contract, FundSupervision, Owner, Party, PropertySnapshot
 from signing_flow.sale_contract import (
     Ancillary,
@@ -36,7 +40,6 @@ from signing_flow.sale_terms import (
     PropertyUse,
 )
 from signing_flow.terms import Acknowledgement, Bank, CoOwnership, PaymentMethod
-from signing_flow.validators import id_check_digit
 from signing_flow.vocabulary import Channel, ContractStatus, PartyRole
 
 CREATED = datetime(2027, 2, 20, 2, 0, tzinfo=UTC)
@@ -45,18 +48,13 @@ FURNISHINGS = (
 )
 
 
-def resident_id(birth: str, seq: str) -> str:
-    first17 = "442000" + birth + seq
-    return first17 + id_check_digit(first17)
-
-
 SELLERS = [
-    ("李娜", resident_id("19850315", "246"), "13900139001"),
-    ("王强", resident_id("19830720", "135"), "13900139002"),
+    ("李娜", synthetic_id("19850315", "246"), "13900139001"),
+    ("王强", synthetic_id("19830720", "135"), "13900139002"),
 ]
 BUYERS = [
-    ("陈明", resident_id("19920408", "371"), "13800138001", 6000),
-    ("林晓", resident_id("19940912", "482"), "13800138002", 4000),
+    ("陈明", synthetic_id("19920408", "371"), "13800138001", 6000),
+    ("林晓", synthetic_id("19940912", "482"), "13800138002", 4000),
 ]
 
 
