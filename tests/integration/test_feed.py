@@ -73,7 +73,9 @@ async def test_a_second_run_copies_nothing_and_new_events_follow(ports: Ports) -
     await move_events(ports.store, ports.clock)
     again = await move_events(ports.store, ports.clock)
     assert (again.moved, again.again, again.contracts) == (0, 0, 0)
-    await update_contract(ports, AGENT, ids[0], {"price_fen": 99_000_000})
+    await update_contract(
+        ports, AGENT, ids[0], {"supplementary_terms": "双方另行约定：交房时抄表结算。"}
+    )
     await submit_contract(ports, AGENT, ids[0])
     assert (await move_events(ports.store, ports.clock)).moved == 1
     await assert_feed_is_the_trails(ports, ids)
