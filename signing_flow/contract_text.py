@@ -231,7 +231,7 @@ def delivery_article(c: Contract) -> Article:
     conditions = [text for code, text in DELIVERY_CONDITION_LABELS.items() if code in chosen]
     if not conditions:
         return "房屋交付", [*lines, f"交付条件：{UNSET}。"]
-    listing = next((i for i, a in enumerate(c.annexes, 1) if "清单" in a.name), None)
+    listing = next((i for i, a in enumerate(c.annexes, 1) if a.is_furnishings_list()), None)
     if listing is not None:
         # "…按附件清单一并交付" names the list it means: "…按附件一《…清单》一并交付"
         furnishings = DELIVERY_CONDITION_LABELS[DeliveryCondition.FURNISHINGS_PER_LIST]
@@ -331,7 +331,8 @@ def annex_texts(c: Contract) -> list[str]:
         if annex.text:
             lines += annex.text.split("\n")
         if annex.file_id:
-            lines.append(f"见上传图片（文件编号 {annex.file_id}）")
+            digest = f"，SHA-256：{annex.sha256}" if annex.sha256 else ""
+            lines.append(f"见上传图片（文件编号 {annex.file_id}{digest}）")
         if not annex.text and not annex.file_id:
             lines.append(f"内容{UNSET}。")
     return lines

@@ -127,3 +127,10 @@ class Annex:
     name: str = ""
     text: str | None = None
     file_id: str | None = None
+    # The image's SHA-256, copied from the upload when the annex names it: the contract text
+    # prints it, so the signed hash covers the image's bytes and not just its id.
+    sha256: str | None = None
+
+    def is_furnishings_list(self) -> bool:
+        """The list the 按清单交付 delivery condition points at: an annex named a 清单."""
+        return "清单" in self.name

@@ -236,14 +236,15 @@ def annex_list(contract: Contract) -> list[FieldProblem]:
         problems += text(
             f"{path}.text", annex.text, "附件文字", ANNEX_TEXT_MAX_CHARS, multiline=True
         )
-    if DeliveryCondition.FURNISHINGS_PER_LIST in contract.transfer.delivery_conditions and not (
-        annexes
+    if DeliveryCondition.FURNISHINGS_PER_LIST in contract.transfer.delivery_conditions and not any(
+        a.is_furnishings_list() for a in annexes
     ):
         problems.append(
             FieldProblem(
                 "annexes",
                 "REQUIRED",
-                "按清单交付室内设施须附清单 (furnishings_per_list needs the list as an annex)",
+                "按清单交付室内设施须附名称含「清单」的附件 "
+                "(furnishings_per_list needs an annex named …清单)",
             )
         )
     return problems

@@ -194,6 +194,7 @@ class AnnexOut(BaseModel):
     name: str
     text: str | None
     file_id: str | None
+    sha256: str | None = Field(description="上传图片的 SHA-256（合同文本载明，签署即覆盖图片内容）")
 
 
 def dispute_label(dispute: str | None) -> str | None:

@@ -8,8 +8,6 @@ yet.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from signing_flow.errors import FieldProblem
 from signing_flow.ports import Ports
 from signing_flow.repository import files
@@ -34,18 +32,22 @@ async def upload_annex_image(ports: Ports, actor: Actor, data: bytes) -> StoredF
     return stored
 
 
-async def annex_file_problems(
-    ports: Ports, actor: Actor, annexes: list[Annex], held: Collection[str]
+async def attach_annex_files(
+    ports: Ports, actor: Actor, annexes: list[Annex], held: list[Annex]
 ) -> list[FieldProblem]:
-    """The annexes naming a file that is not one the agent uploaded; ``held`` are the ids the
-    contract already names (checked when they were added)."""
-    wanted = {a.file_id for a in annexes if a.file_id and a.file_id not in held}
-    if not wanted:
-        return []
-    found = await ports.store.find(
-        "files", {"_id": {"$in": sorted(wanted)}, "uploaded_by": actor.account_id}
-    )
-    mine = {doc["_id"] for doc in found}
+    """Give each image annex its upload's SHA-256, or the problem of an annex naming a file that
+    is not one the agent uploaded. ``held`` are the contract's annexes before the change: their
+    files were checked when they were added, and their digests are kept."""
+    digests = {a.file_id: a.sha256 for a in held if a.file_id}
+    wanted = {a.file_id for a in annexes if a.file_id and a.file_id not in digests}
+    if wanted:
+        found = await ports.store.find(
+            "files", {"_id": {"$in": sorted(wanted)}, "uploaded_by": actor.account_id}
+        )
+        digests |= {doc["_id"]: doc["sha256"] for doc in found}
+    for annex in annexes:
+        if annex.file_id in digests:
+            annex.sha256 = digests[annex.file_id]
     return [
         FieldProblem(
             f"annexes[{i}].file_id",
@@ -53,5 +55,5 @@ async def annex_file_problems(
             "没有您上传的这个文件，请先上传附件图片 (upload it with POST /api/v1/annex-files)",
         )
         for i, a in enumerate(annexes)
-        if a.file_id and a.file_id in wanted and a.file_id not in mine
+        if a.file_id in wanted and a.file_id not in digests
     ]

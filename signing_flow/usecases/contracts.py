@@ -17,7 +17,7 @@ from signing_flow.repository import contracts
 from signing_flow.roles import Actor, Role, ensure_practitioner
 from signing_flow.sale_contract import SALE_PARTS, Annex, PropertyTerms
 from signing_flow.secrets import new_id
-from signing_flow.usecases.annexes import annex_file_problems
+from signing_flow.usecases.annexes import attach_annex_files
 from signing_flow.usecases.properties import (
     PropertyLookup,
     ensure_contractable,
@@ -119,8 +119,7 @@ async def _ensure_annex_files(
 ) -> None:
     annexes = changes.get("annexes")
     if annexes:
-        held_ids = {a.file_id for a in held if a.file_id}
-        problems = await annex_file_problems(ports, actor, annexes, held_ids)
+        problems = await attach_annex_files(ports, actor, annexes, held)
         if problems:
             raise ValidationFailed(problems)
 

@@ -255,7 +255,13 @@ async def test_an_annex_names_an_image_its_agent_uploaded_and_no_other_file(
     draft = await agent.post(
         "/api/v1/contracts", {"property": SOLE, "annexes": [annex]}, expect=201
     )
-    assert draft["annexes"] == [{**annex, "text": None}]
+    # the upload's digest goes with the annex (and into the signed text), kept across edits
+    assert draft["annexes"] == [{**annex, "text": None, "sha256": uploaded["sha256"]}]
+    draft = await agent.patch(
+        f"/api/v1/contracts/{draft['id']}",
+        {"annexes": [annex, {"name": "备注", "text": "无"}]},
+    )
+    assert draft["annexes"][0]["sha256"] == uploaded["sha256"]
 
     other = await anonymous.login("agent_wang")
     theirs = await upload_annex(other, image())

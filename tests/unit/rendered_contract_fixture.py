@@ -141,7 +141,7 @@ def sale_contract() -> Contract:
         supplementary_terms="甲方应于交付前自行清理阳台杂物。\n双方同意交付当日共同抄录水、电、燃气表读数。",
         annexes=[
             Annex(name="室内家具家电清单", text=FURNISHINGS),
-            Annex(name="定金收据", file_id="f-20270225-0001"),
+            Annex(name="定金收据", file_id="f-20270225-0001", sha256="ab" * 32),
         ],
     )
 

@@ -127,7 +127,7 @@ def test_the_parties_read_with_their_co_ownership_and_shares() -> None:
 
 def test_every_choice_reads_as_a_sentence_and_none_as_its_stored_value() -> None:
     text = text_of(sale_contract())
-    without_file_ids = text.replace("f-20270225-0001", "")
+    without_file_ids = text.replace("f-20270225-0001", "").replace("ab" * 32, "")
     assert not re.search(r"[a-z_]{2,}", without_file_ids)
     assert "以商业贷款方式向中国建设银行中山分行申请贷款" in text
     assert "贷款申请未获批准或批准金额不足的，乙方应于收到银行不予贷款" in text
@@ -228,7 +228,11 @@ def test_supplementary_terms_and_annexes_are_printed_as_written() -> None:
     assert "甲方应于交付前自行清理阳台杂物。\n双方同意交付当日共同抄录水、电、燃气表读数。" in text
     assert "本合同附件共二份：附件一《室内家具家电清单》；附件二《定金收据》。" in text
     assert "\n附件一《室内家具家电清单》\n客厅：三人位布艺沙发一张" in text
-    assert "\n附件二《定金收据》\n见上传图片（文件编号 f-20270225-0001）\n" in text
+    # the image's digest is in the text, so the signed hash covers the image itself
+    digest = "ab" * 32
+    assert (
+        f"\n附件二《定金收据》\n见上传图片（文件编号 f-20270225-0001，SHA-256：{digest}）\n" in text
+    )
     bare = replace(sale_contract(), supplementary_terms=None, annexes=[])
     assert article(text_of(bare), "补充条款") == "无。" and article(text_of(bare), "附件") == "无。"
 

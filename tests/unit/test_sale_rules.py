@@ -208,6 +208,12 @@ CASES = [
         for ch in TEXT_CHARACTERS
     ),
     case({"annexes": []}, "annexes", "REQUIRED", id="furnishings-per-list-needs-an-annex"),
+    case(
+        {"annexes": [Annex("定金收据", file_id="f-1")]},
+        "annexes",
+        "REQUIRED",
+        id="furnishings-per-list-needs-the-list-not-any-annex",
+    ),
     # dates_not_in_past
     *(
         case({path: YESTERDAY}, path, "IN_THE_PAST")
