@@ -125,6 +125,9 @@ async def update_endpoint(
 ) -> WebhookEndpoint:
     """Change what is given; ``enabled`` re-enables a disabled endpoint (its deliveries go on
     where they stopped: the feed kept every event) or disables one."""
+    # Authorized before the URL is vetted: vetting resolves the name, and an answer that tells
+    # a private from an unresolvable name is a probe of our DNS for anybody who may not edit it.
+    await get_endpoint(ports, actor, endpoint_id)
     if url is not None:
         await _vetted(ports, url)
 
