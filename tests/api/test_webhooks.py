@@ -169,3 +169,13 @@ async def test_an_endpoints_url_is_vetted_only_for_who_may_change_it(
     assert refused["error"]["code"] == "WEBHOOK_ENDPOINT_NOT_FOUND"
     await stranger.patch("/api/v1/webhook-endpoints/wh-none", private, expect=404)
 
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".com", "a..com"])
+async def test_a_host_the_resolver_cannot_take_is_refused_not_a_crash(
+    admin: Api, host: str
+) -> None:
+    url = f"https://{host}/hook"
+    body = await admin.post("/api/v1/webhook-endpoints", {"url": url}, expect=422)
+    assert [(p["path"], p["code"]) for p in body["error"]["details"]["fields"]] == [
+        ("url", "INVALID")
+    ]
