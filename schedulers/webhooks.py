@@ -310,7 +310,9 @@ async def _disable(
         current.agency_id,
         serial,
         now,
-        {"url": current.url, "failing_since": failing_since},
+        # No url: it may hold a credential in its query, and the event goes to the agency's
+        # other endpoints and to the center's staff. The endpoint's id names it.
+        {"failing_since": failing_since},
     )
     event.moved_at = now
     await FeedWriter(ports.store).append(event)  # first: a crash after it appends it again

@@ -183,6 +183,9 @@ async def test_an_endpoint_failing_for_three_days_is_disabled_with_an_event(
         disabled = await ports.store.find(FEED, {"type": "webhook_endpoint.disabled"})
         assert [d["_id"] for d in disabled] == [f"{endpoint_id}-d1"]
         assert disabled[0]["agency_id"] == "agency-demo"
+        # no url: it may carry a credential, and the event goes to other endpoints and staff
+        assert set(disabled[0]["data"]) == {"failing_since"}
+        assert disabled[0]["endpoint_id"] == endpoint_id
         tries = len(receiver.requests)
         assert isinstance(ports.clock, FakeClock)
         ports.clock.advance(days=1)
