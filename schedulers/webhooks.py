@@ -3,7 +3,14 @@
 **Planning.** Each enabled endpoint keeps the feed place up to which it has deliveries
 (``cursor``); the planner makes one delivery per later event of the agency that the endpoint
 takes (id ``<endpoint>.<event>``: making one twice is a refused insert), then moves the cursor
-with ``set_fields``. A crash in between makes the same deliveries again, i.e. none.
+by compare-and-set. A crash in between makes the same deliveries again, i.e. none.
+
+**Bookkeeping moves the version.** The jobs write an endpoint's ``cursor`` and
+``failing_since`` by compare-and-set (``save``), not ``set_fields``: the admin's writes are
+whole-document compare-and-sets of what they read, and would write back the old values of
+fields a ``set_fields`` changed without moving the version (a lost first failure restarts the
+3 days). With both moving it, whichever writes second re-reads (the admin's ``with_retries``)
+or leaves it to the next run (the jobs). Nothing outside reads an endpoint's version.
 
 **Sending.** A due delivery is *claimed* by a compare-and-set that counts the attempt and puts
 its next attempt a lease ahead (``CLAIM``): of two processes, one wins and sends; the other
@@ -27,10 +34,8 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import orjson
 
@@ -42,7 +47,6 @@ from signing_flow.ports import Ports, PostOutcome
 from signing_flow.usecases.events import FEED
 from signing_flow.usecases.webhooks import (
     DELIVERIES,
-    ENDPOINTS,
     deliveries,
     endpoints,
     new_delivery,
@@ -122,9 +126,8 @@ async def plan_deliveries(ports: Ports) -> int:
                     made += 1
                 except DuplicateKey:
                     pass
-            cursor = int(docs[-1]["seq"])
-            marked = {"cursor": cursor}
-            if not await ports.store.set_fields(ENDPOINTS, endpoint.id, endpoint.version, marked):
+            cursor = endpoint.cursor = int(docs[-1]["seq"])
+            if not await _mark(ports, endpoint):
                 break  # changed meanwhile: the next run reads it again
             if len(docs) < PLAN_BATCH:
                 break
@@ -284,17 +287,22 @@ async def _endpoint_outcome(
     if succeeded:
         if endpoint.failing_since is not None:
             endpoint.failing_since = None
-            await _mark(ports, endpoint, {"failing_since": None})
+            await _mark(ports, endpoint)
         return
     if endpoint.failing_since is None:
         endpoint.failing_since = now
-        await _mark(ports, endpoint, {"failing_since": encode_time(now)})
+        await _mark(ports, endpoint)
     elif now - endpoint.failing_since >= RETRY_FOR:
         await _disable(ports, endpoint, now, report)
 
 
-async def _mark(ports: Ports, endpoint: WebhookEndpoint, fields: Mapping[str, Any]) -> None:
-    await ports.store.set_fields(ENDPOINTS, endpoint.id, endpoint.version, fields)
+async def _mark(ports: Ports, endpoint: WebhookEndpoint) -> bool:
+    """Write the jobs' bookkeeping by compare-and-set (module doc); False when it lost."""
+    try:
+        await endpoints(ports).save(endpoint)
+    except VersionConflict:
+        return False  # changed meanwhile: the next run reads it again
+    return True
 
 
 async def _disable(

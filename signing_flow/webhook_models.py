@@ -44,9 +44,9 @@ class WebhookEndpoint:
     status: EndpointStatus = EndpointStatus.ENABLED
     old_secret_salt: str | None = None  # the rolled-over secret, valid until…
     old_secret_until: datetime | None = None
-    # Bookkeeping of the jobs, set without moving ``version`` (``DocumentStore.set_fields``):
-    # the feed's place up to which deliveries were made, and the first failure since the last
-    # success.
+    # Bookkeeping of the jobs, written by compare-and-set like the admin's changes (so neither
+    # writes back the other's old values: ``schedulers.webhooks``): the feed's place up to
+    # which deliveries were made, and the first failure since the last success.
     cursor: int = 0
     failing_since: datetime | None = None
     disabled_at: datetime | None = None
