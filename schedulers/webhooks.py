@@ -23,9 +23,11 @@ hold up nothing.
 **Failing.** Anything but a 2xx within the timeout is retried after ``retry_delay`` (doubling,
 jittered, up to 6 h). A delivery failing for 3 days is given up (``failed``; redeliverable by
 hand), which lets its contract's later events go on. An endpoint with no success for 3 days is
-disabled, with a ``webhook_endpoint.disabled`` event in the feed (its id counts the
-endpoint's disablements: appended before the endpoint is written, so a crash in between appends
-the same event again, i.e. nothing).
+disabled, with a ``webhook_endpoint.disabled`` event in the feed. The endpoint is written
+first (a compare-and-set that lost re-reads: a success meanwhile means no disablement), the
+event after, so none announces a disablement that did not happen. Its id counts the endpoint's
+disablements: every run appends the event of each endpoint the jobs disabled (``announce``),
+so a crash in between appends it later, and again is nothing.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ MAX_ROUNDS = 100  # rounds per run: each sends at most one delivery per contract
 CLAIM = timedelta(seconds=DELIVERY_TIMEOUT_SECONDS + 20)
 KEPT_ATTEMPTS = 30  # the log keeps a delivery's last attempts
 USER_AGENT = "wangqian-webhooks/1"
+FAILING_REASON = "failing for 3 days"  # the jobs' disablement (the admin's says so)
 
 
 @dataclass
@@ -100,6 +103,7 @@ async def run_webhooks(ports: Ports, *, rng: random.Random | None = None) -> Del
     """One run: plan, send what is due, prune the log."""
     report = DeliveryReport()
     report.made = await plan_deliveries(ports)
+    await announce(ports)
     await deliver_due(ports, report, rng=rng)
     await prune_log(ports)
     if report.made or report.delivered or report.failed:
@@ -308,32 +312,51 @@ async def _mark(ports: Ports, endpoint: WebhookEndpoint) -> bool:
 async def _disable(
     ports: Ports, endpoint: WebhookEndpoint, now: datetime, report: DeliveryReport
 ) -> None:
-    current = await endpoints(ports).get(endpoint.id)
-    if current is None or current.status is not EndpointStatus.ENABLED:
-        return
-    serial = current.disablements + 1
-    failing_since = encode_time(current.failing_since or now)
-    event = endpoint_event(
-        current.id,
-        current.agency_id,
-        serial,
-        now,
-        # No url: it may hold a credential in its query, and the event goes to the agency's
-        # other endpoints and to the center's staff. The endpoint's id names it.
-        {"failing_since": failing_since},
-    )
-    event.moved_at = now
-    await FeedWriter(ports.store).append(event)  # first: a crash after it appends it again
-    current.status, current.disablements = EndpointStatus.DISABLED, serial
-    current.disabled_at = now
-    current.disabled_reason = "failing for 3 days"
-    try:
-        await endpoints(ports).save(current)
-    except VersionConflict:
-        return  # changed meanwhile: the next failure decides again
+    while True:
+        current = await endpoints(ports).get(endpoint.id)
+        if current is None or current.status is not EndpointStatus.ENABLED:
+            return
+        since = current.failing_since
+        if since is None or now - since < RETRY_FOR:
+            return  # a success (or the admin) since: not failing for 3 days after all
+        current.status, current.disablements = EndpointStatus.DISABLED, current.disablements + 1
+        current.disabled_at, current.disabled_reason = now, FAILING_REASON
+        try:
+            await endpoints(ports).save(current)
+        except VersionConflict:
+            continue  # changed meanwhile: decide again on what it is now
+        break
     endpoint.status = EndpointStatus.DISABLED
     report.disabled += 1
-    log.warning("webhook endpoint %s disabled after failing since %s", current.id, failing_since)
+    log.warning("webhook endpoint %s disabled after failing since %s", current.id, since)
+    await _announce(ports, current)
+
+
+async def announce(ports: Ports) -> int:
+    """Append the event of each endpoint the jobs disabled whose event is not in the feed (its
+    process died between the two writes); how many were appended."""
+    where = {"status": EndpointStatus.DISABLED.value, "disabled_reason": FAILING_REASON}
+    appended = 0
+    for endpoint in await endpoints(ports).find(where):
+        appended += await _announce(ports, endpoint)
+    return appended
+
+
+async def _announce(ports: Ports, endpoint: WebhookEndpoint) -> bool:
+    """The endpoint's last disablement by the jobs, in the feed once (its id is stable)."""
+    event = endpoint_event(
+        endpoint.id,
+        endpoint.agency_id,
+        endpoint.disablements,
+        endpoint.disabled_at or ports.clock.now(),
+        # No url: it may hold a credential in its query, and the event goes to the agency's
+        # other endpoints and to the center's staff. The endpoint's id names it.
+        {"failing_since": _iso(endpoint.failing_since)},
+    )
+    if await ports.store.get(FEED, event.id) is not None:
+        return False
+    event.moved_at = ports.clock.now()
+    return await FeedWriter(ports.store).append(event)
 
 
 async def prune_log(ports: Ports) -> int:
