@@ -264,8 +264,12 @@ async def _settle(
         report.delivered += 1
     else:
         report.failed += 1
-        delivery.failing_since = delivery.failing_since or now
-        if now - delivery.failing_since >= RETRY_FOR:
+        since, enabled = delivery.failing_since, endpoint.enabled_at
+        # failing since before the endpoint was enabled again: a new start, not 3 days gone
+        if since is None or (enabled is not None and since < enabled):
+            since = now
+        delivery.failing_since = since
+        if now - since >= RETRY_FOR:
             delivery.status = DeliveryStatus.FAILED
             report.given_up += 1
         else:

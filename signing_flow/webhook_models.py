@@ -52,6 +52,9 @@ class WebhookEndpoint:
     disabled_at: datetime | None = None
     disabled_reason: str | None = None
     disablements: int = 0  # how often the jobs disabled it: the id of its event
+    # When the admin last enabled it again: its deliveries' failures count from then (a week
+    # disabled is no failing of the deliveries that waited).
+    enabled_at: datetime | None = None
     version: int = 0
 
     def wants(self, event_type: str) -> bool:

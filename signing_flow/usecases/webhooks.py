@@ -144,6 +144,7 @@ async def update_endpoint(
             endpoint.status = EndpointStatus.ENABLED
             endpoint.failing_since = None  # three more days from the next failure
             endpoint.disabled_at = endpoint.disabled_reason = None
+            endpoint.enabled_at = now  # for its waiting deliveries too (``schedulers.webhooks``)
         elif enabled is False and endpoint.status is EndpointStatus.ENABLED:
             endpoint.status = EndpointStatus.DISABLED
             endpoint.disabled_at, endpoint.disabled_reason = now, "disabled by the agency admin"
