@@ -3,6 +3,7 @@ writes back the other's old values, nor announces what did not happen."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import random
 from collections.abc import Awaitable, Callable
@@ -12,6 +13,7 @@ import pytest
 
 from schedulers.feed import move_events
 from schedulers.webhooks import FAILING_REASON, run_webhooks
+from signing_flow.errors import InvalidState
 from signing_flow.ports import DocumentStore, Ports
 from signing_flow.usecases import webhooks
 from signing_flow.usecases.events import FEED
@@ -144,3 +146,34 @@ async def test_a_disablement_whose_event_a_crash_lost_is_announced_by_the_next_r
         await run_webhooks(ports)
         events = await disabled_events(ports)
     assert [(e["_id"], e["endpoint_id"]) for e in events] == [(f"{endpoint_id}-d1", endpoint_id)]
+
+
+class SlowReads:
+    """The store, but a read of the endpoints is slow: every registration at once counts
+    before any inserts."""
+
+    def __init__(self, inner: DocumentStore) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def find(self, collection: str, where: Doc, **options: Any) -> list[Doc]:
+        found = await self.inner.find(collection, where, **options)
+        if collection == ENDPOINTS:
+            await asyncio.sleep(0.05)
+        return found
+
+
+async def test_registrations_at_once_never_exceed_the_cap(ports: Ports) -> None:
+    async with receiving() as receiver, with_transport(ports) as ports:
+        slow = dataclasses.replace(ports, store=cast(DocumentStore, SlowReads(ports.store)))
+        tries = [
+            webhooks.register_endpoint(slow, ADMIN, receiver.url, [], str(n))
+            for n in range(webhooks.MAX_ENDPOINTS + 5)
+        ]
+        outcomes = await asyncio.gather(*tries, return_exceptions=True)
+        made = await webhooks.list_endpoints(ports, ADMIN)
+    refused = [o for o in outcomes if isinstance(o, InvalidState)]
+    assert len(made) == webhooks.MAX_ENDPOINTS
+    assert len(refused) == 5 and {r.code for r in refused} == {"TOO_MANY_WEBHOOK_ENDPOINTS"}
