@@ -42,6 +42,7 @@ class Interleaving:
         self.inner = inner
         self.between: Between | None = between
         self.when = when or (lambda doc: True)
+        self.turn = asyncio.Lock()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -49,9 +50,11 @@ class Interleaving:
     async def compare_and_set(
         self, collection: str, doc: dict[str, Any], expected_version: int
     ) -> dict[str, Any]:
-        if collection == ENDPOINTS and self.between is not None and self.when(doc):
-            between, self.between = self.between, None
-            await between()
+        if collection == ENDPOINTS and self.when(doc):
+            async with self.turn:  # the other writes it picks wait for the other writer's turn
+                if self.between is not None:
+                    between, self.between = self.between, None
+                    await between()
         return await self.inner.compare_and_set(collection, doc, expected_version)
 
 
