@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from signing_flow.audit import AuditEvent, event_id
 from signing_flow.codec import from_doc, to_doc
 from signing_flow.errors import DuplicateKey
-from signing_flow.events import ContractHead, FeedEntry, feed_entry
+from signing_flow.events import ContractHead, FeedEntry, feed_entry, public_types
 from signing_flow.ports import Clock, Doc, DocumentStore
 from signing_flow.usecases.events import FEED, feed_head
 
@@ -176,13 +176,14 @@ def _last_seq(doc: Doc) -> int:
 def _unmoved(doc: Doc, after: int) -> list[FeedEntry]:
     """The public entries of the contract's events after ``seq`` ``after``."""
     head = ContractHead(doc["_id"], doc["number"], doc["agency_id"], doc["practitioner_id"])
+    events = [from_doc(AuditEvent, raw) for raw in doc.get("events", [])]
     entries = []
-    for raw in doc.get("events", []):
-        if raw["seq"] <= after:
+    # Every event is typed, the moved ones too: whether a deletion is public depends on them.
+    for event, kind in zip(events, public_types(events), strict=True):
+        if event.seq <= after or kind is None:
             continue
-        event = from_doc(AuditEvent, raw)
         event.id = event.id or event_id(head.id, event.seq)  # written before ids existed
-        entry = feed_entry(head, event)
+        entry = feed_entry(head, event)  # public: ``kind`` was typed with what came before
         if entry is not None:
             entries.append(entry)
     return entries

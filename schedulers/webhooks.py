@@ -3,7 +3,14 @@
 **Planning.** Each enabled endpoint keeps the feed place up to which it has deliveries
 (``cursor``); the planner makes one delivery per later event of the agency that the endpoint
 takes (id ``<endpoint>.<event>``: making one twice is a refused insert), then moves the cursor
-with ``set_fields``. A crash in between makes the same deliveries again, i.e. none.
+by compare-and-set. A crash in between makes the same deliveries again, i.e. none.
+
+**Bookkeeping moves the version.** The jobs write an endpoint's ``cursor`` and
+``failing_since`` by compare-and-set (``save``), not ``set_fields``: the admin's writes are
+whole-document compare-and-sets of what they read, and would write back the old values of
+fields a ``set_fields`` changed without moving the version (a lost first failure restarts the
+3 days). With both moving it, whichever writes second re-reads (the admin's ``with_retries``)
+or leaves it to the next run (the jobs). Nothing outside reads an endpoint's version.
 
 **Sending.** A due delivery is *claimed* by a compare-and-set that counts the attempt and puts
 its next attempt a lease ahead (``CLAIM``): of two processes, one wins and sends; the other
@@ -16,9 +23,11 @@ hold up nothing.
 **Failing.** Anything but a 2xx within the timeout is retried after ``retry_delay`` (doubling,
 jittered, up to 6 h). A delivery failing for 3 days is given up (``failed``; redeliverable by
 hand), which lets its contract's later events go on. An endpoint with no success for 3 days is
-disabled, with a ``webhook_endpoint.disabled`` event in the feed (its id counts the
-endpoint's disablements: appended before the endpoint is written, so a crash in between appends
-the same event again, i.e. nothing).
+disabled, with a ``webhook_endpoint.disabled`` event in the feed. The endpoint is written
+first (a compare-and-set that lost re-reads: a success meanwhile means no disablement), the
+event after, so none announces a disablement that did not happen. Its id counts the endpoint's
+disablements: every run appends the event of each endpoint the jobs disabled (``announce``),
+so a crash in between appends it later, and again is nothing.
 """
 
 from __future__ import annotations
@@ -27,10 +36,8 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import orjson
 
@@ -42,7 +49,6 @@ from signing_flow.ports import Ports, PostOutcome
 from signing_flow.usecases.events import FEED
 from signing_flow.usecases.webhooks import (
     DELIVERIES,
-    ENDPOINTS,
     deliveries,
     endpoints,
     new_delivery,
@@ -74,6 +80,7 @@ MAX_ROUNDS = 100  # rounds per run: each sends at most one delivery per contract
 CLAIM = timedelta(seconds=DELIVERY_TIMEOUT_SECONDS + 20)
 KEPT_ATTEMPTS = 30  # the log keeps a delivery's last attempts
 USER_AGENT = "wangqian-webhooks/1"
+FAILING_REASON = "failing for 3 days"  # the jobs' disablement (the admin's says so)
 
 
 @dataclass
@@ -96,6 +103,7 @@ async def run_webhooks(ports: Ports, *, rng: random.Random | None = None) -> Del
     """One run: plan, send what is due, prune the log."""
     report = DeliveryReport()
     report.made = await plan_deliveries(ports)
+    await announce(ports)
     await deliver_due(ports, report, rng=rng)
     await prune_log(ports)
     if report.made or report.delivered or report.failed:
@@ -122,9 +130,8 @@ async def plan_deliveries(ports: Ports) -> int:
                     made += 1
                 except DuplicateKey:
                     pass
-            cursor = int(docs[-1]["seq"])
-            marked = {"cursor": cursor}
-            if not await ports.store.set_fields(ENDPOINTS, endpoint.id, endpoint.version, marked):
+            cursor = endpoint.cursor = int(docs[-1]["seq"])
+            if not await _mark(ports, endpoint):
                 break  # changed meanwhile: the next run reads it again
             if len(docs) < PLAN_BATCH:
                 break
@@ -257,8 +264,12 @@ async def _settle(
         report.delivered += 1
     else:
         report.failed += 1
-        delivery.failing_since = delivery.failing_since or now
-        if now - delivery.failing_since >= RETRY_FOR:
+        since, enabled = delivery.failing_since, endpoint.enabled_at
+        # failing since before the endpoint was enabled again: a new start, not 3 days gone
+        if since is None or (enabled is not None and since < enabled):
+            since = now
+        delivery.failing_since = since
+        if now - since >= RETRY_FOR:
             delivery.status = DeliveryStatus.FAILED
             report.given_up += 1
         else:
@@ -284,46 +295,72 @@ async def _endpoint_outcome(
     if succeeded:
         if endpoint.failing_since is not None:
             endpoint.failing_since = None
-            await _mark(ports, endpoint, {"failing_since": None})
+            await _mark(ports, endpoint)
         return
     if endpoint.failing_since is None:
         endpoint.failing_since = now
-        await _mark(ports, endpoint, {"failing_since": encode_time(now)})
+        await _mark(ports, endpoint)
     elif now - endpoint.failing_since >= RETRY_FOR:
         await _disable(ports, endpoint, now, report)
 
 
-async def _mark(ports: Ports, endpoint: WebhookEndpoint, fields: Mapping[str, Any]) -> None:
-    await ports.store.set_fields(ENDPOINTS, endpoint.id, endpoint.version, fields)
+async def _mark(ports: Ports, endpoint: WebhookEndpoint) -> bool:
+    """Write the jobs' bookkeeping by compare-and-set (module doc); False when it lost."""
+    try:
+        await endpoints(ports).save(endpoint)
+    except VersionConflict:
+        return False  # changed meanwhile: the next run reads it again
+    return True
 
 
 async def _disable(
     ports: Ports, endpoint: WebhookEndpoint, now: datetime, report: DeliveryReport
 ) -> None:
-    current = await endpoints(ports).get(endpoint.id)
-    if current is None or current.status is not EndpointStatus.ENABLED:
-        return
-    serial = current.disablements + 1
-    failing_since = encode_time(current.failing_since or now)
-    event = endpoint_event(
-        current.id,
-        current.agency_id,
-        serial,
-        now,
-        {"url": current.url, "failing_since": failing_since},
-    )
-    event.moved_at = now
-    await FeedWriter(ports.store).append(event)  # first: a crash after it appends it again
-    current.status, current.disablements = EndpointStatus.DISABLED, serial
-    current.disabled_at = now
-    current.disabled_reason = "failing for 3 days"
-    try:
-        await endpoints(ports).save(current)
-    except VersionConflict:
-        return  # changed meanwhile: the next failure decides again
+    while True:
+        current = await endpoints(ports).get(endpoint.id)
+        if current is None or current.status is not EndpointStatus.ENABLED:
+            return
+        since = current.failing_since
+        if since is None or now - since < RETRY_FOR:
+            return  # a success (or the admin) since: not failing for 3 days after all
+        current.status, current.disablements = EndpointStatus.DISABLED, current.disablements + 1
+        current.disabled_at, current.disabled_reason = now, FAILING_REASON
+        try:
+            await endpoints(ports).save(current)
+        except VersionConflict:
+            continue  # changed meanwhile: decide again on what it is now
+        break
     endpoint.status = EndpointStatus.DISABLED
     report.disabled += 1
-    log.warning("webhook endpoint %s disabled after failing since %s", current.id, failing_since)
+    log.warning("webhook endpoint %s disabled after failing since %s", current.id, since)
+    await _announce(ports, current)
+
+
+async def announce(ports: Ports) -> int:
+    """Append the event of each endpoint the jobs disabled whose event is not in the feed (its
+    process died between the two writes); how many were appended."""
+    where = {"status": EndpointStatus.DISABLED.value, "disabled_reason": FAILING_REASON}
+    appended = 0
+    for endpoint in await endpoints(ports).find(where):
+        appended += await _announce(ports, endpoint)
+    return appended
+
+
+async def _announce(ports: Ports, endpoint: WebhookEndpoint) -> bool:
+    """The endpoint's last disablement by the jobs, in the feed once (its id is stable)."""
+    event = endpoint_event(
+        endpoint.id,
+        endpoint.agency_id,
+        endpoint.disablements,
+        endpoint.disabled_at or ports.clock.now(),
+        # No url: it may hold a credential in its query, and the event goes to the agency's
+        # other endpoints and to the center's staff. The endpoint's id names it.
+        {"failing_since": _iso(endpoint.failing_since)},
+    )
+    if await ports.store.get(FEED, event.id) is not None:
+        return False
+    event.moved_at = ports.clock.now()
+    return await FeedWriter(ports.store).append(event)
 
 
 async def prune_log(ports: Ports) -> int:

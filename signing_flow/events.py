@@ -13,6 +13,7 @@ An event that is not a contract's (an endpoint disabled after failing for days) 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -41,6 +42,7 @@ class PublicType(StrEnum):
     CANCELLATION_REQUESTED = "cancellation.requested"
     CONTRACT_CANCELLED = "contract.cancelled"
     CONTRACT_PURGED = "contract.purged"
+    CONTRACT_DELETED = "contract.deleted"
     WINDOW_REVIEW_STARTED = "window.review_started"
     WINDOW_REJECTED = "window.rejected"
     WINDOW_CANCELLATION_REJECTED = "window.cancellation_rejected"
@@ -64,6 +66,7 @@ TYPE_LABELS: dict[PublicType, str] = {
     PublicType.CANCELLATION_REQUESTED: "已申请注销合同",
     PublicType.CONTRACT_CANCELLED: "合同已注销",
     PublicType.CONTRACT_PURGED: "合同逾期未签，已自动删除",
+    PublicType.CONTRACT_DELETED: "合同已删除",
     PublicType.WINDOW_REVIEW_STARTED: "窗口受理，审核中",
     PublicType.WINDOW_REJECTED: "窗口审核退回",
     PublicType.WINDOW_CANCELLATION_REJECTED: "窗口注销审核退回",
@@ -90,6 +93,8 @@ PUBLIC_TYPE: dict[str, PublicType] = {
     EventType.CANCELLATION_REQUESTED: PublicType.CANCELLATION_REQUESTED,
     EventType.CONTRACT_CANCELLED: PublicType.CONTRACT_CANCELLED,
     EventType.CONTRACT_PURGED: PublicType.CONTRACT_PURGED,
+    # deleting a contract the feed has shown (``shown``); one it never showed says nothing
+    EventType.CONTRACT_DELETED: PublicType.CONTRACT_DELETED,
     EventType.WINDOW_REVIEW_STARTED: PublicType.WINDOW_REVIEW_STARTED,
     EventType.WINDOW_CASE_REJECTED: PublicType.WINDOW_REJECTED,
     EventType.WINDOW_CANCELLATION_REJECTED: PublicType.WINDOW_CANCELLATION_REJECTED,
@@ -101,7 +106,7 @@ INTERNAL = frozenset(
     {
         EventType.CONTRACT_CREATED,
         EventType.CONTRACT_EDITED,
-        EventType.CONTRACT_DELETED,
+        f"{EventType.CONTRACT_DELETED}/unseen",
         EventType.SIGNING_STARTED,
         EventType.QR_ISSUED,
         EventType.PARTY_CHECK_FAILED,
@@ -159,16 +164,32 @@ class ContractHead:
     practitioner_id: str
 
 
-def public_type(event: AuditEvent) -> PublicType | None:
+def public_type(event: AuditEvent, *, shown: bool = True) -> PublicType | None:
+    """``shown``: whether an earlier event of the contract is public. A deletion is public only
+    then: integrators that saw the contract (submitted, perhaps edited back to a draft since)
+    must learn it is gone; a draft never submitted never reached them."""
     key = event.type
     if key == EventType.ORDER_FAILED:
         key = f"{key}/{event.data.get('order_status')}"
+    elif key == EventType.CONTRACT_DELETED and not shown:
+        key = f"{key}/unseen"
     return PUBLIC_TYPE.get(key)
 
 
-def feed_entry(contract: ContractHead, event: AuditEvent) -> FeedEntry | None:
-    """The feed's entry for ``event`` of ``contract``, or None for an internal event."""
-    kind = public_type(event)
+def public_types(events: Sequence[AuditEvent]) -> list[PublicType | None]:
+    """The public type of each of a contract's events, in the order of its trail."""
+    kinds: list[PublicType | None] = []
+    for event in events:
+        kinds.append(public_type(event, shown=any(k is not None for k in kinds)))
+    return kinds
+
+
+def feed_entry(
+    contract: ContractHead, event: AuditEvent, *, shown: bool = True
+) -> FeedEntry | None:
+    """The feed's entry for ``event`` of ``contract``, or None for an internal event;
+    ``shown`` as for ``public_type``."""
+    kind = public_type(event, shown=shown)
     if kind is None:
         return None
     data = {k: event.data[k] for k in _PUBLIC_DATA if k in event.data}

@@ -44,14 +44,17 @@ class WebhookEndpoint:
     status: EndpointStatus = EndpointStatus.ENABLED
     old_secret_salt: str | None = None  # the rolled-over secret, valid until…
     old_secret_until: datetime | None = None
-    # Bookkeeping of the jobs, set without moving ``version`` (``DocumentStore.set_fields``):
-    # the feed's place up to which deliveries were made, and the first failure since the last
-    # success.
+    # Bookkeeping of the jobs, written by compare-and-set like the admin's changes (so neither
+    # writes back the other's old values: ``schedulers.webhooks``): the feed's place up to
+    # which deliveries were made, and the first failure since the last success.
     cursor: int = 0
     failing_since: datetime | None = None
     disabled_at: datetime | None = None
     disabled_reason: str | None = None
     disablements: int = 0  # how often the jobs disabled it: the id of its event
+    # When the admin last enabled it again: its deliveries' failures count from then (a week
+    # disabled is no failing of the deliveries that waited).
+    enabled_at: datetime | None = None
     version: int = 0
 
     def wants(self, event_type: str) -> bool:

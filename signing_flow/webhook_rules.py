@@ -114,6 +114,8 @@ def url_problems(url: str, policy: UrlPolicy, path: str = "url") -> list[FieldPr
         problems.append(FieldProblem(path, "SCHEME_NOT_ALLOWED", f"the URL must use {allowed}"))
     if not parts.hostname:
         problems.append(FieldProblem(path, "INVALID", "the URL has no host"))
+    elif not _encodable(parts.hostname):
+        problems.append(FieldProblem(path, "INVALID", "the host is not a valid name"))
     if parts.username is not None or parts.password is not None:
         problems.append(FieldProblem(path, "INVALID", "no user or password in the URL"))
     if parts.fragment:
@@ -125,6 +127,16 @@ def url_problems(url: str, policy: UrlPolicy, path: str = "url") -> list[FieldPr
     if not problems and parts.hostname is not None:
         problems += address_problems(parts.hostname, _literal(parts.hostname), policy, path)
     return problems
+
+
+def _encodable(host: str) -> bool:
+    """Whether the resolver can take ``host``: every label 1 to 63 characters once encoded
+    (IDNA); ``getaddrinfo`` raises UnicodeError, not OSError, for one that is not."""
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return False
+    return True
 
 
 def _literal(host: str) -> list[str]:

@@ -80,7 +80,7 @@ class HttpTransport:
             await self.resolver.resolve(host, 443, socket.AF_UNSPEC)
         except AddressRefused:
             return address_problems(host, ["0.0.0.0"], self.policy)
-        except OSError:
+        except (OSError, ValueError):  # UnicodeError too: a name url_problems let through
             return [
                 FieldProblem(
                     "url", "UNRESOLVABLE", "回调地址的域名无法解析 (the host does not resolve)"

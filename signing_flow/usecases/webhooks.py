@@ -7,6 +7,7 @@ is the endpoint's deliveries, newest first; any event of the agency can be sent 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from signing_flow.events import FeedEntry
 from signing_flow.ports import Ports, WebhookTransport
 from signing_flow.repository import Repository, with_retries
 from signing_flow.roles import Actor, ensure_agency_admin
-from signing_flow.secrets import new_id
 from signing_flow.usecases.events import FEED, feed_head
 from signing_flow.webhook_models import (
     Delivery,
@@ -78,26 +78,41 @@ async def register_endpoint(
     ensure_agency_admin(actor)
     await _vetted(ports, url)
     agency_id = actor.agency_id or ""
-    if len(await endpoints(ports).find({"agency_id": agency_id})) >= MAX_ENDPOINTS:
-        raise InvalidState(
-            f"回调地址最多 {MAX_ENDPOINTS} 个 (at most {MAX_ENDPOINTS} webhook endpoints)",
-            current="full",
-            allowed=["update"],
-            code="TOO_MANY_WEBHOOK_ENDPOINTS",
+    # The cap holds under concurrent registrations: the n-th endpoint of an agency has the id
+    # of slot n, so of two that counted the same n one insert is refused and counts again.
+    # (Endpoints are never deleted: the count only grows, and every retry finds one more.)
+    for _ in range(MAX_ENDPOINTS + 1):
+        taken = len(await endpoints(ports).find({"agency_id": agency_id}))
+        if taken >= MAX_ENDPOINTS:
+            break
+        endpoint = WebhookEndpoint(
+            id=_slot_id(agency_id, taken),
+            agency_id=agency_id,
+            url=url,
+            description=description,
+            event_types=sorted(set(event_types)),
+            created_at=ports.clock.now(),
+            created_by=actor.account_id,
+            secret_salt=secrets.token_hex(16),
+            cursor=await feed_head(ports.store),
         )
-    endpoint = WebhookEndpoint(
-        id="wh" + new_id(),
-        agency_id=agency_id,
-        url=url,
-        description=description,
-        event_types=sorted(set(event_types)),
-        created_at=ports.clock.now(),
-        created_by=actor.account_id,
-        secret_salt=secrets.token_hex(16),
-        cursor=await feed_head(ports.store),
+        try:
+            await endpoints(ports).insert(endpoint)
+        except DuplicateKey:
+            continue  # another registration took the slot
+        return endpoint, Secret(endpoint_secret(ports.signer, endpoint.id, endpoint.secret_salt))
+    raise InvalidState(
+        f"回调地址最多 {MAX_ENDPOINTS} 个 (at most {MAX_ENDPOINTS} webhook endpoints)",
+        current="full",
+        allowed=["update"],
+        code="TOO_MANY_WEBHOOK_ENDPOINTS",
     )
-    await endpoints(ports).insert(endpoint)
-    return endpoint, Secret(endpoint_secret(ports.signer, endpoint.id, endpoint.secret_salt))
+
+
+def _slot_id(agency_id: str, slot: int) -> str:
+    """The id of the agency's endpoint number ``slot`` (0, 1, …): one per slot in any store.
+    Opaque, like the random ids before it; who may read it is checked on every request."""
+    return "wh" + hashlib.sha256(f"{agency_id}/{slot}".encode()).hexdigest()[:24]
 
 
 async def list_endpoints(ports: Ports, actor: Actor) -> list[WebhookEndpoint]:
@@ -125,6 +140,9 @@ async def update_endpoint(
 ) -> WebhookEndpoint:
     """Change what is given; ``enabled`` re-enables a disabled endpoint (its deliveries go on
     where they stopped: the feed kept every event) or disables one."""
+    # Authorized before the URL is vetted: vetting resolves the name, and an answer that tells
+    # a private from an unresolvable name is a probe of our DNS for anybody who may not edit it.
+    await get_endpoint(ports, actor, endpoint_id)
     if url is not None:
         await _vetted(ports, url)
 
@@ -141,6 +159,7 @@ async def update_endpoint(
             endpoint.status = EndpointStatus.ENABLED
             endpoint.failing_since = None  # three more days from the next failure
             endpoint.disabled_at = endpoint.disabled_reason = None
+            endpoint.enabled_at = now  # for its waiting deliveries too (``schedulers.webhooks``)
         elif enabled is False and endpoint.status is EndpointStatus.ENABLED:
             endpoint.status = EndpointStatus.DISABLED
             endpoint.disabled_at, endpoint.disabled_reason = now, "disabled by the agency admin"

@@ -153,3 +153,29 @@ async def test_the_sandbox_inbox_receives_signed_deliveries(
     await run_webhooks(ports)
     received = (await Api(client).get("/sandbox/v1/webhook-inbox"))["received"]
     assert sorted(r["attempt"] for r in received) == ["1", "2"]  # one time: the test clock
+
+
+async def test_an_endpoints_url_is_vetted_only_for_who_may_change_it(
+    admin: Api, agent: Api, anonymous: Api, client: TestClient[Any, Any]
+) -> None:
+    # Vetting resolves the name: its answer (private, unresolvable) must not reach anybody
+    # who may not edit the endpoint, or any account could probe the platform's DNS.
+    created = await admin.post("/api/v1/webhook-endpoints", {"url": HOOK}, expect=201)
+    path = f"/api/v1/webhook-endpoints/{created['id']}"
+    private = {"url": "https://127.0.0.1/x"}
+    assert (await agent.patch(path, private, expect=403))["error"]["code"] == "ROLE_NOT_ALLOWED"
+    stranger = await other_agency_admin(client, anonymous)
+    refused = await stranger.patch(path, private, expect=404)
+    assert refused["error"]["code"] == "WEBHOOK_ENDPOINT_NOT_FOUND"
+    await stranger.patch("/api/v1/webhook-endpoints/wh-none", private, expect=404)
+
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".com", "a..com"])
+async def test_a_host_the_resolver_cannot_take_is_refused_not_a_crash(
+    admin: Api, host: str
+) -> None:
+    url = f"https://{host}/hook"
+    body = await admin.post("/api/v1/webhook-endpoints", {"url": url}, expect=422)
+    assert [(p["path"], p["code"]) for p in body["error"]["details"]["fields"]] == [
+        ("url", "INVALID")
+    ]

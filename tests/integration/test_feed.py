@@ -13,15 +13,15 @@ from backend.storage import open_store
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from schedulers.feed import FEED, FeedWriter, move_events
 from signing_flow.codec import from_doc
-from signing_flow.events import FeedEntry, public_type
+from signing_flow.events import FeedEntry, public_types
 from signing_flow.ports import DocumentStore, Ports
 from signing_flow.repository import contracts
 from signing_flow.usecases import party as party_steps
-from signing_flow.usecases.contracts import submit_contract, update_contract
+from signing_flow.usecases.contracts import delete_contract, submit_contract, update_contract
 from signing_flow.usecases.party import Requester
 from signing_flow.usecases.signing import cancel_signing_order, party_qr_link
 from tests.integration import test_jobs
-from tests.integration.test_jobs import AGENT, signing_contract
+from tests.integration.test_jobs import AGENT, draft, signing_contract
 
 ports = test_jobs.ports  # the same fixture: seeded store, sandbox providers
 
@@ -33,7 +33,8 @@ async def feed_of(store: DocumentStore) -> list[FeedEntry]:
 async def public_ids(ports: Ports, contract_id: str) -> list[str]:
     contract = await contracts(ports.store).get(contract_id)
     assert contract is not None
-    return [e.id for e in contract.events if public_type(e) is not None]
+    kinds = public_types(contract.events)
+    return [e.id for e, kind in zip(contract.events, kinds, strict=True) if kind is not None]
 
 
 async def some_history(ports: Ports) -> list[str]:
@@ -257,3 +258,21 @@ async def test_a_contract_written_while_it_is_moved_is_finished_in_the_same_run(
     assert stored is not None and stored.feed_pending is False
     await assert_feed_is_the_trails(ports, [contract_id])
     assert (await feed_of(ports.store))[-1].type == "order.cancelled"
+
+
+async def test_deleting_a_contract_the_feed_showed_is_an_event_and_a_new_draft_is_not(
+    ports: Ports,
+) -> None:
+    signing, _ = await signing_contract(ports)
+    cancelled, order = await signing_contract(ports, prop_id="prop-sole-2")
+    # its order cancelled, back to a draft: integrators saw it, so they learn it is gone
+    await cancel_signing_order(ports, AGENT, order)
+    unseen = await draft(ports, "prop-joint")
+    for contract_id in (signing, cancelled, unseen):
+        await delete_contract(ports, AGENT, contract_id)
+    await move_events(ports.store, ports.clock)
+    feed = await feed_of(ports.store)
+    deleted = [(e.contract_id, e.contract_status) for e in feed if e.type == "contract.deleted"]
+    assert deleted == [(signing, "deleted"), (cancelled, "deleted")]
+    assert not [e for e in feed if e.contract_id == unseen]
+    await assert_feed_is_the_trails(ports, [signing, cancelled, unseen])

@@ -83,3 +83,12 @@ async def test_registration_resolves_the_name_and_refuses_private_or_unknown_hos
         assert [p.code for p in await transport.vet("http://hooks.test/x")] == [
             "SCHEME_NOT_ALLOWED"
         ]
+
+
+async def test_a_resolver_that_raises_unicode_error_is_an_unresolvable_host() -> None:
+    # getaddrinfo raises UnicodeError (a ValueError) for some names url_problems may not know.
+    async def resolve(host: str, port: int, family: socket.AddressFamily) -> list[ResolveResult]:
+        raise UnicodeError("label empty or too long")
+
+    async with http_transport(UrlPolicy(), resolve=resolve) as transport:
+        assert [p.code for p in await transport.vet("https://hooks.test/x")] == ["UNRESOLVABLE"]

@@ -16,6 +16,7 @@ from backend.storage import open_store
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from schedulers.feed import move_events
 from schedulers.webhooks import run_webhooks
+from signing_flow.codec import encode_time
 from signing_flow.ports import Ports
 from signing_flow.roles import Actor, Role
 from signing_flow.usecases import webhooks
@@ -183,6 +184,9 @@ async def test_an_endpoint_failing_for_three_days_is_disabled_with_an_event(
         disabled = await ports.store.find(FEED, {"type": "webhook_endpoint.disabled"})
         assert [d["_id"] for d in disabled] == [f"{endpoint_id}-d1"]
         assert disabled[0]["agency_id"] == "agency-demo"
+        # no url: it may carry a credential, and the event goes to other endpoints and staff
+        assert set(disabled[0]["data"]) == {"failing_since"}
+        assert disabled[0]["endpoint_id"] == endpoint_id
         tries = len(receiver.requests)
         assert isinstance(ports.clock, FakeClock)
         ports.clock.advance(days=1)
@@ -248,3 +252,31 @@ async def test_receivers_answers_are_capped_and_dropped_from_the_log_after_7_day
         log = await webhooks.list_deliveries(ports, ADMIN, endpoint_id, 50)
     assert all(a.response_excerpt is None for d in log for a in d.attempts)
     assert all(a.status_code == 200 for d in log for a in d.attempts)
+
+
+async def test_after_a_week_disabled_one_failure_gives_up_no_waiting_delivery(
+    ports: Ports,
+) -> None:
+    async with receiving(lambda e, n: "fail") as receiver, with_transport(ports) as ports:
+        endpoint_id = await register(ports, receiver)
+        await some_history(ports)
+        await drain(ports, rounds=20, step=timedelta(hours=5))
+        endpoint = await webhooks.get_endpoint(ports, ADMIN, endpoint_id)
+        assert endpoint.status is EndpointStatus.DISABLED
+        failed = {"status": DeliveryStatus.FAILED.value}
+        given_up = {d["_id"] for d in await ports.store.find("webhook_deliveries", failed)}
+        assert isinstance(ports.clock, FakeClock)
+        ports.clock.advance(days=7)
+        await webhooks.update_endpoint(ports, ADMIN, endpoint_id, enabled=True)
+        await run_webhooks(ports)  # the receiver still answers 500
+        now = encode_time(ports.clock.now())
+        after = {d["_id"] for d in await ports.store.find("webhook_deliveries", failed)}
+        pending = {"status": DeliveryStatus.PENDING.value}
+        tried = [
+            d
+            for d in await ports.store.find("webhook_deliveries", pending)
+            if d["attempts"] and d["attempts"][-1]["at"] == now
+        ]
+    # "they go on where they stopped": none given up for the week disabled, 3 days ahead
+    assert after == given_up
+    assert tried and all(d["failing_since"] == now for d in tried)
