@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from aiohttp import web
@@ -23,6 +24,9 @@ from signing_flow.secrets import token_digest
 from signing_flow.usecases.auth import Authenticated, check_session
 
 M = TypeVar("M", bound=BaseModel)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# The console's HttpOnly session cookie (``backend/console/session.py``).
+SESSION_COOKIE = "wangqian_session"
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -108,12 +112,22 @@ def bearer_token(request: web.Request) -> str:
     return token
 
 
+def agent_token(request: web.Request) -> str:
+    """An agent's credential: the bearer header, else the console's session cookie (whose
+    state changes ``backend.console.session.csrf_check`` guards)."""
+    if "Authorization" not in request.headers:
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        if _BEARER.fullmatch(cookie):
+            return cookie
+    return bearer_token(request)
+
+
 async def authenticated(
     request: web.Request, *, allow_pending_password_change: bool = False
 ) -> Authenticated:
-    """The session and account behind the bearer token, from this process's snapshots (one
+    """The session and account behind the agent's token, from this process's snapshots (one
     version read while they are held), checked by the domain's rule."""
-    session_id = token_digest(bearer_token(request))
+    session_id = token_digest(agent_token(request))
     session, account, _ = await request.app[SNAPSHOTS].signed_in(session_id)
     return check_session(
         session,
