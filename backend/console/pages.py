@@ -79,9 +79,8 @@ async def to_console(request: web.Request) -> web.Response:
 
 
 def mount_console(app: web.Application) -> None:
-    """The page, its files, its login and logout, and the CSRF check on every state change."""
+    """The page, its files, its login and logout."""
     app[CONSOLE_PAGE] = ConsolePage.build()
-    app.middlewares.append(session.csrf_check)
     app.router.add_get("/", to_console)
     app.router.add_get("/console", console_page)
     app.router.add_get("/console/static/{version}/{name}", static_file)
