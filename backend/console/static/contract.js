@@ -2,7 +2,7 @@
 // order); after filing, the signature receipts and 存量房合同注销线上 where the rules allow it.
 
 import { get, post } from "./api.js";
-import { $, element, localTime, message, notify, setText, showScreen, yuan } from "./dom.js";
+import { $, carry, element, localTime, message, setText, showScreen, yuan } from "./dom.js";
 import { clearProblems, showFieldProblems } from "./problems.js";
 
 let current = null;
@@ -74,7 +74,7 @@ $("#open-order").addEventListener("click", () => {
 
 export async function generateOrder(contractId) {
   const { data } = await post(`/api/v1/contracts/${contractId}/signing-orders`);
-  notify("电子合同订单生成成功：已创建订单，待签字。");
+  carry("电子合同订单生成成功：已创建订单，待签字。");
   location.hash = `#/orders/${data.id}`;
 }
 

@@ -29,6 +29,17 @@ export function notify(text) {
   message($("#notice"), text);
 }
 
+// A notice for the screen the agent is sent to next (shown by the router, then forgotten).
+let carried = "";
+export function carry(text) {
+  carried = text;
+}
+export function takeCarried() {
+  const text = carried;
+  carried = "";
+  return text;
+}
+
 // Money: integer fen in the API, 元 with two decimals on screen.
 export function yuan(fen) {
   if (fen === null || fen === undefined) return "—";

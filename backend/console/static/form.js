@@ -2,7 +2,7 @@
 // field the API refuses is shown next to its input, all at once.
 
 import { get, patch, post } from "./api.js";
-import { $, $$, message, notify, showScreen, toFen, yuan } from "./dom.js";
+import { $, $$, carry, message, notify, showScreen, toFen, yuan } from "./dom.js";
 import { collect, fill } from "./fields.js";
 import { clearProblems, listUnplaced, showFieldProblems } from "./problems.js";
 
@@ -146,7 +146,7 @@ $("#submit-contract").addEventListener("click", async () => {
   if (!(await save())) return;
   try {
     await post(`/api/v1/contracts/${contractId}/submit`);
-    notify("提交完成。请确认合同信息无误后生成电子合同订单。");
+    carry("提交完成。请确认合同信息无误后生成电子合同订单。");
     location.hash = `#/contracts/${contractId}`;
   } catch (error) {
     if (error.fields.length) showProblems(error.fields);
@@ -156,7 +156,6 @@ $("#submit-contract").addEventListener("click", async () => {
 
 export async function showForm(id, signal) {
   contractId = id;
-  notify("");
   clearProblems(form);
   listUnplaced($("#form-unplaced"), []);
   message($("#form-summary"), "");

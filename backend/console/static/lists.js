@@ -62,7 +62,6 @@ export async function showList(kind, signal) {
   };
   form.addEventListener("submit", filterHandler);
   showScreen("list");
-  notify("");
   const timer = setInterval(tick, 1000);
   signal.addEventListener("abort", () => clearInterval(timer));
   try {

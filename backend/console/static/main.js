@@ -3,7 +3,7 @@
 // agent leaves it.
 
 import { ApiError, call, get, post, sessionEvents } from "./api.js";
-import { $, message, showScreen } from "./dom.js";
+import { $, message, notify, showScreen, takeCarried } from "./dom.js";
 import { showFieldProblems, clearProblems } from "./problems.js";
 import { showList } from "./lists.js";
 import { showVerify } from "./verify.js";
@@ -91,6 +91,7 @@ function route() {
   leaving.abort();
   leaving = new AbortController();
   const signal = leaving.signal;
+  notify(takeCarried());
   const hash = location.hash || "#/todo";
   let m;
   if ((m = hash.match(/^#\/contracts\/([\w-]+)\/edit$/))) showForm(m[1], signal);

@@ -38,7 +38,9 @@ export function showFieldProblems(root, problems) {
     if (target.tagName === "FIELDSET") {
       target.querySelector("legend").after(note);
     } else {
-      (target.closest("label") || target).after(note);
+      let anchor = target.closest("label") || target;
+      while (anchor.nextElementSibling?.classList.contains("field-error")) anchor = anchor.nextElementSibling;
+      anchor.after(note);
       target.setAttribute("aria-invalid", "true");
       const described = target.getAttribute("aria-describedby");
       target.setAttribute("aria-describedby", described ? `${described} ${id}` : id);

@@ -4,7 +4,7 @@
 // the order's expiry counting down; 注销电子合同订单 and 提交.
 
 import { get, post } from "./api.js";
-import { $, confirmWith, countdown, message, notify, setText, showScreen } from "./dom.js";
+import { $, carry, confirmWith, countdown, message, setText, showScreen } from "./dom.js";
 import { generateOrder } from "./contract.js";
 
 const WAIT_SECONDS = 25;
@@ -168,7 +168,7 @@ $("#regenerate-order").addEventListener("click", async () => {
   if (data.allowed_actions.includes("create_order")) {
     await generateOrder(order.contract_id).catch((error) => message($("#order-message"), error.message));
   } else {
-    notify("合同已退回草稿：请确认合同信息，提交后再生成电子合同订单。");
+    carry("合同已退回草稿：请确认合同信息，提交后再生成电子合同订单。");
     location.hash = `#/contracts/${order.contract_id}/edit`;
   }
 });
