@@ -98,6 +98,14 @@ def test_the_agent_cancels_an_order_with_confirmation_and_generates_a_new_one(
     page = desk.page
     desk.on("signing")
     old = desk.qr_link("s1")
+    desk.party_card("b1").get_by_role("button", name="全屏显示二维码").click()
+    dialog = page.locator("#qr-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("h2")).to_have_text("乙方（买方） 孙丽：请用手机微信扫码")
+    big = dialog.locator("img").bounding_box()
+    assert big is not None and big["width"] >= 500
+    dialog.get_by_role("button", name="关闭").click()
+    expect(dialog).to_be_hidden()
     page.get_by_role("button", name="注销电子合同订单").click()
     expect(page.locator("#confirm-dialog")).to_be_visible()
     page.get_by_role("button", name="取消").click()

@@ -104,6 +104,12 @@ function route() {
 
 window.addEventListener("hashchange", route);
 
+// Back at the desk after a while: one read tells whether the session still stands (a
+// practitioner disabled meanwhile is shown the login page before touching anything).
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && account) get("/api/v1/auth/me").catch(() => {});
+});
+
 get("/api/v1/auth/me", { quiet: true }).then(
   ({ data }) => signedIn(data),
   (error) => signedOut(error.status === 401 ? "" : error.message),
