@@ -140,6 +140,7 @@ def test_the_to_do_list_shows_the_purge_countdown_and_filters_by_number_at_768px
     desk.on("list")
     expect(desk.page.locator("#list-empty")).to_be_visible()
     draft_with_three_mistakes(desk)
+    assert desk.page.evaluate("document.documentElement.scrollWidth") <= 768
     desk.page.get_by_role("button", name="保存草稿").click()
     expect(desk.page.locator("#notice")).to_have_text("草稿已保存。")
     number = desk.page.locator("#form-number").inner_text()

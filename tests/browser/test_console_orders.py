@@ -1,7 +1,8 @@
 """The console around the happy path, in Debian's Chromium: the first login's password change
 and logout, a practitioner disabled while signed in, an order cancelled and generated again, an
-order expiring on the sandbox clock, an online cancellation signed on phones from the QR codes
-on the console's screen, and a cancellation the registry's accepted transfer refuses."""
+order expiring on the sandbox clock, a party declining, an online cancellation signed on phones
+from the QR codes on the console's screen, and a cancellation the registry's accepted transfer
+refuses."""
 
 from __future__ import annotations
 
@@ -207,4 +208,26 @@ def test_a_cancellation_is_refused_with_the_reason_once_the_registry_accepted_th
         "不能线上注销：不动产登记部门已受理该房屋的转移登记，不能注销"
     )
     desk.shot("15-cancellation-refused")
+    desk.close()
+
+
+def test_a_declined_order_says_who_declined_and_what_to_do_next(
+    browser: Browser, server: Server, agent: AgentApi
+) -> None:
+    order = agent.signing_order("prop-sole")
+    desk = signed_in(browser, server, f"/orders/{order['id']}")
+    desk.on("signing")
+    seller = Phone(browser).open(desk.qr_link("s1"))
+    seller.on("review")
+    expect(desk.party_card("s1").locator('[data-field="step_label"]')).to_have_text("已扫码")
+    seller.page.get_by_role("button", name="拒绝签署").click()
+    dialog = seller.page.get_by_role("dialog", name="拒绝签署")
+    dialog.get_by_label("拒绝原因").fill("成交价与约定不符")
+    dialog.get_by_role("button", name="确认拒绝签署").click()
+    expect(desk.page.locator("#order-message")).to_have_text(
+        "甲方（卖方）张伟拒绝签署，订单已终止。请与当事人沟通，必要时修改合同后重新生成电子合同订单。"
+    )
+    expect(desk.page.get_by_role("button", name="重新生成电子合同订单")).to_be_visible()
+    expect(desk.page.get_by_role("button", name="注销电子合同订单")).to_be_hidden()
+    seller.close()
     desk.close()
