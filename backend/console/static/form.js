@@ -108,9 +108,16 @@ function bodyOf() {
     }
   }
   for (const key of TOP) if (body[key] === undefined) body[key] = null;
-  body.buyers = body.buyers || [];
-  for (const list of ["buyers", "annexes"]) if (body[list]) body[list] = body[list].filter(Boolean);
-  if (body.property_terms?.ancillaries) body.property_terms.ancillaries = body.property_terms.ancillaries.filter(Boolean);
+  // A row left blank stays a row (the API names what it lacks by its index, as on screen).
+  const rows = (name) => $$(`[data-list="${name}"] [data-row]`, form).length;
+  const padded = (items, count) => Array.from({ length: count }, (_, i) => items?.[i] ?? {});
+  body.buyers = padded(body.buyers, rows("buyers"));
+  if (rows("annexes") || body.annexes) body.annexes = padded(body.annexes, rows("annexes"));
+  const ancillaries = rows("property_terms.ancillaries");
+  if (ancillaries) {
+    body.property_terms = body.property_terms || {};
+    body.property_terms.ancillaries = padded(body.property_terms.ancillaries, ancillaries);
+  }
   return { body, problems };
 }
 
