@@ -66,21 +66,28 @@ function dropQr(partyId) {
   qrs.delete(partyId);
 }
 
+// The step each party's QR code is wanted for; a party who needs none is absent.
+const wanted = new Map();
+
 async function loadQr(party, signal) {
-  const item = card(party);
+  const step = party.step;
   const response = await fetch(
     `/api/v1/signing-orders/${order.id}/parties/${party.party_id}/qrcode.png`,
     { credentials: "same-origin", cache: "no-store", signal },
   );
   if (!response.ok) return;
-  const url = URL.createObjectURL(await response.blob());
+  const blob = await response.blob();
+  // The party moved on (or finished) while this image was on its way: a newer one is coming.
+  if (wanted.get(party.party_id) !== step || signal.aborted) return;
+  const url = URL.createObjectURL(blob);
   const expires = new Date(response.headers.get("X-QR-Expires-At")).getTime();
   dropQr(party.party_id);
   const timer = setTimeout(
     () => loadQr(party, signal).catch(() => {}),
     Math.max(5000, expires - Date.now() - ROTATE_MARGIN_MS),
   );
-  qrs.set(party.party_id, { url, step: party.step, timer });
+  qrs.set(party.party_id, { url, step, timer });
+  const item = card(party);
   const img = $("img.qr", item);
   img.src = url;
   img.hidden = false;
@@ -101,14 +108,15 @@ function render(next, signal) {
     setText(item, "name", party.name);
     setText(item, "step_label", party.step_label);
     const wantsQr = open && !FINISHED_STEPS.has(party.step);
-    const held = qrs.get(party.party_id);
     setText(item, "qr_hint", wantsQr ? (party.step === "pending" ? "请当事人扫码" : "已扫码；如需在另一部手机继续，请重新扫码") : "");
     if (!wantsQr) {
+      wanted.delete(party.party_id);
       dropQr(party.party_id);
       $("img.qr", item).hidden = true;
       $('[data-action="fullscreen"]', item).hidden = true;
-    } else if (!held || held.step !== party.step) {
+    } else if (wanted.get(party.party_id) !== party.step) {
       // a scan spends the token: the screen shows the next one
+      wanted.set(party.party_id, party.step);
       loadQr(party, signal).catch(() => {});
     }
   }
@@ -175,6 +183,7 @@ $("#regenerate-order").addEventListener("click", async () => {
 
 export async function showSigning(id, signal) {
   for (const partyId of [...qrs.keys()]) dropQr(partyId);
+  wanted.clear();
   $("#party-cards").replaceChildren();
   currentSignal = signal;
   const { data } = await get(`/api/v1/signing-orders/${id}`);
