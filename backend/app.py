@@ -20,6 +20,7 @@ from backend.appkeys import (
     STATUS_POLL,
     STORE,
 )
+from backend.console.pages import mount_console
 from backend.errors import error_middleware
 from backend.events.runtime import EventsRuntime
 from backend.events.standalone import webhook_policy
@@ -104,6 +105,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         app.cleanup_ctx.append(scheduled_jobs)
     add_routes(app)
     mount_phone_pages(app)  # the phone page, served wherever /mp/v1 is
+    mount_console(app)  # the agent's console: its page, cookie login and CSRF check
     add_security_headers(app)
     if settings.sandbox:
         mount_sandbox(app)

@@ -75,6 +75,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         # QR links must point where the service really listens.
         settings = replace(settings, host=host, port=port, public_base_url=f"http://{host}:{port}")
     print(f"wangqian serving on http://{host}:{port} (store: {settings.store_url.split('@')[-1]})")
+    console = f"{settings.public_base_url.rstrip('/')}/console"
+    print(f"经纪人控制台 (agent console): {console}  — 例如以 agent_li 登录 (docs/console.md)")
     app = create_app(settings)
     if args.demo_order:
         app.on_startup.append(print_demo_order)  # after the store opened (cleanup_ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from typing import TypeVar
@@ -13,6 +14,7 @@ from backend.appkeys import PORTS, SNAPSHOTS
 from backend.request_values import user_agent
 from signing_flow.errors import (
     FieldProblem,
+    Forbidden,
     MalformedRequest,
     NotAuthenticated,
     UnsupportedMediaType,
@@ -23,6 +25,11 @@ from signing_flow.secrets import token_digest
 from signing_flow.usecases.auth import Authenticated, check_session
 
 M = TypeVar("M", bound=BaseModel)
+# The console's HttpOnly session cookie and its CSRF double-submit (``backend/console/session.py``).
+SESSION_COOKIE = "wangqian_session"
+CSRF_COOKIE = "wangqian_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -108,12 +115,36 @@ def bearer_token(request: web.Request) -> str:
     return token
 
 
+def agent_token(request: web.Request) -> str:
+    """An agent's credential: the bearer header, else the console's session cookie. A state
+    change the cookie authenticates must carry the CSRF cookie's value in ``X-CSRF-Token``
+    (403 CSRF_REFUSED): checked here, where the cookie is taken as the credential, so bearer
+    clients, logins and the phone's own requests never meet the check."""
+    if "Authorization" not in request.headers:
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        if _BEARER.fullmatch(cookie):
+            if request.method not in SAFE_METHODS:
+                _check_csrf(request)
+            return cookie
+    return bearer_token(request)
+
+
+def _check_csrf(request: web.Request) -> None:
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not expected or not hmac.compare_digest(expected.encode(), sent.encode()):
+        raise Forbidden(
+            "请求缺少有效的 CSRF 令牌，请刷新页面后重试 (send the csrf cookie in X-CSRF-Token)",
+            code="CSRF_REFUSED",
+        )
+
+
 async def authenticated(
     request: web.Request, *, allow_pending_password_change: bool = False
 ) -> Authenticated:
-    """The session and account behind the bearer token, from this process's snapshots (one
+    """The session and account behind the agent's token, from this process's snapshots (one
     version read while they are held), checked by the domain's rule."""
-    session_id = token_digest(bearer_token(request))
+    session_id = token_digest(agent_token(request))
     session, account, _ = await request.app[SNAPSHOTS].signed_in(session_id)
     return check_session(
         session,

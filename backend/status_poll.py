@@ -140,10 +140,16 @@ class StatusPoll:
             return _status_answer(request, kept.etag, kept.body)
         deadline = time.monotonic() + wait
         waited = False
+        wanted = (CONTRACT_WITHOUT_EVENTS, contract.id)
         while order.version <= seen and (remaining := deadline - time.monotonic()) > 0:
             waited = True
             await self.feed.wait(contract.id, min(remaining, STORE_POLL_SECONDS))
-            view = await self.snapshots.get(CONTRACT_WITHOUT_EVENTS, contract.id)
+            # The session and the account come with the contract in the same version read: a
+            # logout or a disabled account ends the wait at once with the 401 a new poll gets
+            # (the agent's console shows its login page then, not 25 s later).
+            session, account, found = await self.snapshots.signed_in(key[0], wanted)
+            check_session(session, account, self.ports.clock.now())
+            (view,) = found or await self.snapshots.get_many(wanted)
             contract, order = await self._current(actor, view, order_id)
         if waited:
             # The session may have ended during the wait (a logout, a disabled account, its

@@ -170,7 +170,7 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "UNIFIED_INVALID_CREDENTIALS",
         }
     ),
-    Forbidden: frozenset({"ROLE_NOT_ALLOWED", "PASSWORD_CHANGE_REQUIRED"}),
+    Forbidden: frozenset({"ROLE_NOT_ALLOWED", "PASSWORD_CHANGE_REQUIRED", "CSRF_REFUSED"}),
     NotFound: frozenset(
         {
             "CONTRACT_NOT_FOUND",

@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 
 from backend.appkeys import PORTS, QR_CACHE, SIGNER, STATUS_POLL
-from backend.http import actor_of, bearer_token, respond
+from backend.http import actor_of, agent_token, respond
 from backend.signing.schemas import QrLinkOut, SigningKey, SigningKeys
 from backend.status_poll import order_etag, order_json, render_order
 from signing_flow.models import Contract, SigningOrder
@@ -30,7 +30,7 @@ async def create(request: web.Request) -> web.Response:
 
 async def status(request: web.Request) -> web.StreamResponse:
     """签名状态, answered by the poll's read side (``backend.status_poll``)."""
-    return await request.app[STATUS_POLL].respond(request, bearer_token(request))
+    return await request.app[STATUS_POLL].respond(request, agent_token(request))
 
 
 async def qrcode(request: web.Request) -> web.Response:

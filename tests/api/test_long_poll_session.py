@@ -35,3 +35,18 @@ async def test_a_long_poll_that_runs_out_after_a_logout_answers_401(agent: Api) 
     await agent.call("POST", "/api/v1/auth/logout", expect=204)
     status, body = await asyncio.wait_for(poll, 5)
     assert status == 401 and body["error"]["code"] == "SESSION_INVALID"
+
+
+async def test_a_long_poll_ends_at_once_with_401_when_the_account_is_disabled(
+    agent: Api, anonymous: Api
+) -> None:
+    _, order = await new_order(agent)
+    path = f"/api/v1/signing-orders/{order['id']}?wait=20&version={order['version']}"
+    poll = asyncio.create_task(agent.call("GET", path))
+    await asyncio.sleep(0.05)
+    assert not poll.done()
+    admin = await anonymous.login("demo_agency")
+    await admin.post("/api/v1/practitioners/prac-agent_li/disable")
+    # nothing changed on the order: the wait ends because the account did
+    status, body = await asyncio.wait_for(poll, 3)
+    assert status == 401 and body["error"]["code"] == "ACCOUNT_DISABLED"
