@@ -230,3 +230,26 @@ def test_a_declined_order_says_who_declined_and_what_to_do_next(
     expect(desk.page.get_by_role("button", name="注销电子合同订单")).to_be_hidden()
     seller.close()
     desk.close()
+
+
+# A change from the signed-in page: the session cookie goes with it; the CSRF header only if the
+# page sends its cookie's value (a forged form or script elsewhere cannot read it).
+POST_FROM_PAGE = """async (withToken) => {
+  const headers = {"Content-Type": "application/json"};
+  if (withToken) {
+    const c = document.cookie.split("; ").find((c) => c.startsWith("wangqian_csrf="));
+    headers["X-CSRF-Token"] = c.slice("wangqian_csrf=".length);
+  }
+  const r = await fetch("/api/v1/contracts", {method: "POST", headers, body: "{}"});
+  return [r.status, (await r.json()).error.code];
+}"""
+
+
+def test_a_change_without_the_csrf_header_is_refused_in_the_signed_in_browser(
+    browser: Browser, server: Server
+) -> None:
+    desk = signed_in(browser, server)
+    assert desk.page.evaluate(POST_FROM_PAGE, False) == [403, "CSRF_REFUSED"]
+    # with the header the same request reaches the use case, which wants a property
+    assert desk.page.evaluate(POST_FROM_PAGE, True) == [422, "VALIDATION_FAILED"]
+    desk.close()
