@@ -54,6 +54,7 @@ from signing_flow.usecases.webhooks import (
     new_delivery,
 )
 from signing_flow.webhook_models import (
+    FAILING_REASON,
     Attempt,
     Delivery,
     DeliveryStatus,
@@ -80,7 +81,6 @@ MAX_ROUNDS = 100  # rounds per run: each sends at most one delivery per contract
 CLAIM = timedelta(seconds=DELIVERY_TIMEOUT_SECONDS + 20)
 KEPT_ATTEMPTS = 30  # the log keeps a delivery's last attempts
 USER_AGENT = "wangqian-webhooks/1"
-FAILING_REASON = "failing for 3 days"  # the jobs' disablement (the admin's says so)
 
 
 @dataclass

@@ -31,6 +31,11 @@ DELIVERY_LABELS = {
 }
 
 
+# The jobs' reason for disabling an endpoint (the admin's own disabling gives none): the admin
+# has a to-do entry for each endpoint disabled so.
+FAILING_REASON = "failing for 3 days"
+
+
 @dataclass
 class WebhookEndpoint:
     id: str
@@ -56,6 +61,9 @@ class WebhookEndpoint:
     # disabled is no failing of the deliveries that waited).
     enabled_at: datetime | None = None
     version: int = 0
+
+    def disabled_for_failing(self) -> bool:
+        return self.status is EndpointStatus.DISABLED and self.disabled_reason == FAILING_REASON
 
     def wants(self, event_type: str) -> bool:
         return not self.event_types or event_type in self.event_types

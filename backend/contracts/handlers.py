@@ -22,9 +22,11 @@ from backend.contracts.schemas import (
 )
 from backend.http import actor_of, parse_body, read_upload, respond
 from backend.request_values import QueryParam
+from backend.webhooks.schemas import EndpointTodo
 from signing_flow.errors import FieldProblem, ValidationFailed
+from signing_flow.roles import Role
 from signing_flow.uploads import IMAGE_LIMIT
-from signing_flow.usecases import contracts
+from signing_flow.usecases import contracts, webhooks
 from signing_flow.usecases.annexes import upload_annex_image
 from signing_flow.usecases.properties import verify_property
 from signing_flow.vocabulary import ContractStatus
@@ -115,6 +117,11 @@ async def list_all(request: web.Request) -> web.Response:
 
 
 async def todo(request: web.Request) -> web.Response:
+    """待办业务: a practitioner's contracts; an agency admin's endpoints to mend."""
     actor = await actor_of(request)
-    found = await contracts.list_todo(request.app[PORTS], actor)
+    ports = request.app[PORTS]
+    if actor.role is Role.AGENCY_ADMIN:
+        mend = await webhooks.endpoints_to_mend(ports, actor)
+        return respond(TodoList(items=[], webhook_endpoints=[EndpointTodo.of(e) for e in mend]))
+    found = await contracts.list_todo(ports, actor)
     return respond(TodoList(items=[TodoItem.of(c) for c in found]))

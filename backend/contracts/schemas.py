@@ -37,6 +37,7 @@ from backend.contracts.sale_schemas import (
 )
 from backend.fields import MAX_PRICE_FEN, SHARE_BP_TOTAL, IdNumber, Name, Phone, Reason
 from backend.shared_schemas import Body
+from backend.webhooks.schemas import EndpointTodo
 from signing_flow.audit import public_view
 from signing_flow.codec import to_doc
 from signing_flow.models import (
@@ -374,4 +375,7 @@ class TodoItem(ContractSummary):
 
 
 class TodoList(BaseModel):
-    items: list[TodoItem]
+    items: list[TodoItem] = Field(description="经纪人：待办的合同")
+    webhook_endpoints: list[EndpointTodo] = Field(
+        default_factory=list, description="企业管理员：连续 3 天发送失败、已被停用的回调地址"
+    )

@@ -16,7 +16,6 @@ from signing_flow.webhook_models import (
     Attempt,
     Delivery,
     DeliveryStatus,
-    EndpointStatus,
     WebhookEndpoint,
 )
 from signing_flow.webhook_rules import MAX_URL_LENGTH
@@ -60,7 +59,6 @@ class EndpointOut(BaseModel):
 
     @classmethod
     def of(cls, e: WebhookEndpoint) -> EndpointOut:
-        by_jobs = e.status is EndpointStatus.DISABLED and e.disablements > 0
         return cls(
             id=e.id,
             url=e.url,
@@ -72,8 +70,24 @@ class EndpointOut(BaseModel):
             failing_since=e.failing_since,
             disabled_at=e.disabled_at,
             disabled_reason=e.disabled_reason,
-            todo=DISABLED_TODO if by_jobs and e.disabled_reason == "failing for 3 days" else None,
+            todo=DISABLED_TODO if e.disabled_for_failing() else None,
             old_secret_valid_until=e.old_secret_until,
+        )
+
+
+class EndpointTodo(BaseModel):
+    """An agency admin's 待办 entry: an endpoint the jobs disabled (``GET /api/v1/todo``)."""
+
+    endpoint_id: str
+    url: str
+    description: str
+    disabled_at: datetime | None
+    todo: str = DISABLED_TODO
+
+    @classmethod
+    def of(cls, e: WebhookEndpoint) -> EndpointTodo:
+        return cls(
+            endpoint_id=e.id, url=e.url, description=e.description, disabled_at=e.disabled_at
         )
 
 

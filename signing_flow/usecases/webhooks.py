@@ -27,6 +27,7 @@ from signing_flow.repository import Repository, with_retries
 from signing_flow.roles import Actor, ensure_agency_admin
 from signing_flow.usecases.events import FEED, feed_head
 from signing_flow.webhook_models import (
+    FAILING_REASON,
     Delivery,
     DeliveryStatus,
     EndpointStatus,
@@ -118,6 +119,19 @@ def _slot_id(agency_id: str, slot: int) -> str:
 async def list_endpoints(ports: Ports, actor: Actor) -> list[WebhookEndpoint]:
     ensure_agency_admin(actor)
     return await endpoints(ports).find({"agency_id": actor.agency_id}, sort="created_at")
+
+
+async def endpoints_to_mend(ports: Ports, actor: Actor) -> list[WebhookEndpoint]:
+    """The admin's 待办: the agency's endpoints the jobs disabled after 3 days of failures."""
+    ensure_agency_admin(actor)
+    return await endpoints(ports).find(
+        {
+            "agency_id": actor.agency_id,
+            "status": EndpointStatus.DISABLED.value,
+            "disabled_reason": FAILING_REASON,
+        },
+        sort="created_at",
+    )
 
 
 async def get_endpoint(ports: Ports, actor: Actor, endpoint_id: str) -> WebhookEndpoint:

@@ -19,6 +19,8 @@ from backend.storage import open_store
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from schedulers.feed import move_events
 from schedulers.webhooks import run_webhooks
+from signing_flow.usecases.webhooks import endpoints
+from signing_flow.webhook_models import FAILING_REASON, EndpointStatus
 from signing_flow.webhook_rules import endpoint_secret
 from tests.api.conftest import Api, ClientFactory, submitted_contract
 from tests.api.test_events import other_agency_admin
@@ -179,3 +181,24 @@ async def test_a_host_the_resolver_cannot_take_is_refused_not_a_crash(
     assert [(p["path"], p["code"]) for p in body["error"]["details"]["fields"]] == [
         ("url", "INVALID")
     ]
+
+
+async def test_an_endpoint_the_jobs_disabled_is_on_the_admins_todo_until_enabled(
+    admin: Api, client: TestClient[Any, Any]
+) -> None:
+    created = await admin.post("/api/v1/webhook-endpoints", {"url": HOOK}, expect=201)
+    ports = client.server.app[PORTS]
+    # what the jobs write after 3 days of failures (tests/integration/test_webhooks.py runs them)
+    endpoint = await endpoints(ports).get(created["id"])
+    assert endpoint is not None
+    endpoint.status, endpoint.disabled_reason = EndpointStatus.DISABLED, FAILING_REASON
+    endpoint.disabled_at = ports.clock.now()
+    await endpoints(ports).save(endpoint)
+
+    todo = await admin.get("/api/v1/todo")
+    assert todo["items"] == []
+    assert [(t["endpoint_id"], t["todo"]) for t in todo["webhook_endpoints"]] == [
+        (created["id"], "回调地址连续 3 天发送失败，已停用：请检查接收服务后重新启用")
+    ]
+    await admin.patch(f"/api/v1/webhook-endpoints/{created['id']}", {"enabled": True})
+    assert (await admin.get("/api/v1/todo"))["webhook_endpoints"] == []

@@ -12,13 +12,13 @@ from typing import Any, cast
 import pytest
 
 from schedulers.feed import move_events
-from schedulers.webhooks import FAILING_REASON, run_webhooks
+from schedulers.webhooks import run_webhooks
 from signing_flow.errors import InvalidState
 from signing_flow.ports import DocumentStore, Ports
 from signing_flow.usecases import webhooks
 from signing_flow.usecases.events import FEED
 from signing_flow.usecases.webhooks import ENDPOINTS
-from signing_flow.webhook_models import EndpointStatus
+from signing_flow.webhook_models import FAILING_REASON, EndpointStatus
 from tests.conftest import FakeClock
 from tests.integration import test_jobs
 from tests.integration.test_feed import some_history
