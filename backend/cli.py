@@ -80,7 +80,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings)
     if args.demo_order:
         app.on_startup.append(print_demo_order)  # after the store opened (cleanup_ctx)
-    web.run_app(app, host=host, port=port, access_log_class=AccessLogger, print=None)
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        access_log_class=AccessLogger,
+        print=None,
+        shutdown_timeout=settings.shutdown_grace_seconds,  # backend.shutdown
+    )
     return 0
 
 
