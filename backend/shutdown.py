@@ -14,7 +14,9 @@ context (jobs, then the store). What is ours:
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import time
 from collections.abc import Iterable
 
@@ -77,3 +79,16 @@ async def stop_scheduler(
             "(each contract is changed or not; the next run finishes the rest)"
         )
     scheduler.shutdown(wait=False)
+
+
+def keep_draining_on_second_signal(app: web.Application) -> None:
+    """Under ``web.run_app``: a second SIGTERM or SIGINT while draining would raise again and
+    cancel the drain (requests, the job run) half-way; log it instead. SIGKILL still ends the
+    process at once. (``run_app`` removes these handlers when its cleanup ends.)"""
+
+    async def on_shutdown(app: web.Application) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, log.warning, "already stopping: signal %s ignored", sig)
+
+    app.on_shutdown.insert(0, on_shutdown)
