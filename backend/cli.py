@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -26,6 +25,7 @@ from backend.events.standalone import events_jobs
 from backend.providers import providers
 from backend.serve import add_serve, print_logins, seed
 from backend.settings import Settings
+from backend.shutdown import Draining, stop_scheduler, until_signalled
 from backend.storage import open_store
 from backend.storage.sweeps import StoreSweeps
 from backend.webhooks.cli import add_verify_webhook
@@ -40,6 +40,7 @@ from miniapp_mock.simulate_options import (
     parse_failure,
 )
 from schedulers.jobs import purge_preview, purge_stale_contracts
+from schedulers.running import RunningJobs
 from schedulers.scheduler import build_scheduler
 from signing_flow.audit import chain_break
 from signing_flow.codec import encode_time
@@ -59,20 +60,21 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
             open_store(settings.store_url, chosen.collections) as store,
             events_jobs(settings, store),
         ):
+            running = RunningJobs()
             scheduler = build_scheduler(
                 StoreSweeps(store),
                 SystemClock(),
                 expiry_interval_seconds=settings.expiry_interval_seconds,
+                running=running,
             )
             scheduler.start()
-            print("wangqian scheduler running (Ctrl-C to stop)")
-            try:
-                await asyncio.Event().wait()
-            finally:
-                scheduler.shutdown(wait=False)
+            print("wangqian scheduler running (SIGTERM or Ctrl-C: stops after the run under way)")
+            await until_signalled()
+            draining = Draining(settings.shutdown_grace_seconds)
+            draining.schedulers.append(scheduler)
+            await stop_scheduler(scheduler, running, draining)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+    asyncio.run(run())
     return 0
 
 

@@ -92,3 +92,19 @@ def keep_draining_on_second_signal(app: web.Application) -> None:
             loop.add_signal_handler(sig, log.warning, "already stopping: signal %s ignored", sig)
 
     app.on_shutdown.insert(0, on_shutdown)
+
+
+async def until_signalled() -> None:
+    """For ``wangqian scheduler``: return at the first SIGTERM or SIGINT; later ones are logged
+    and ignored, so that they do not cut the drain short."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def first() -> None:
+        if stop.is_set():
+            log.warning("already stopping: signal ignored")
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, first)
+    await stop.wait()

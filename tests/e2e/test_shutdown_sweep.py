@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +19,7 @@ from bench.sweep_data import FUTURE, clone, make_templates
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from signing_flow.codec import from_doc
 from signing_flow.models import Contract
+from tests.e2e.conftest import REPO, server_env
 from tests.e2e.processes import server_process, write_lock
 
 CONTRACTS = {"sqlite": 1000, "mongo": 30}  # FerretDB writes one by one, slowly: fewer
@@ -88,3 +92,41 @@ async def test_sigterm_mid_sweep_lets_the_run_end_and_changes_each_contract_once
         async with open_store(store_url, SANDBOX_COLLECTIONS) as store:
             again = await store.find("contracts", {"_id": {"$in": ids}})
     assert {d["_id"]: d["version"] for d in again} == {d["_id"]: d["version"] for d in docs}
+
+
+def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", *args],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+async def test_the_standalone_scheduler_stops_on_sigterm_after_its_run_under_way(
+    tmp_path: Path,
+) -> None:
+    store_url = f"sqlite:///{tmp_path}/wangqian.db"
+    env = {
+        **server_env(tmp_path, "http://127.0.0.1:1", store_url),
+        "WANGQIAN_EXPIRY_INTERVAL": SWEEP_EVERY,
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = tmp_path / "scheduler.log"
+    proc = _start(["scheduler"], env, log)
+    try:
+        for _ in range(300):
+            if "scheduler running" in log.read_text():
+                break
+            await asyncio.sleep(0.05)
+        ids = await insert_expired_orders(store_url, 300)
+        with held_sweep(store_url):
+            proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(proc.wait, 60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert await expired_count(store_url, ids) == len(ids)
