@@ -41,6 +41,7 @@ log = logging.getLogger("wangqian")
 
 WORKER_HEADER = "X-Wangqian-Worker"  # which worker answered, with several (tests, debugging)
 RESTART_PAUSE_SECONDS = 1.0
+EARLY_EXIT_SECONDS = 10.0  # a worker that dies sooner is not restarted: it would die again
 STOP_MARGIN_SECONDS = 15.0  # beyond the workers' grace period, before they are killed
 
 
@@ -154,6 +155,7 @@ def supervise(
         return subprocess.Popen(argv, env=env, start_new_session=True)
 
     children = {i: start(i) for i in range(workers)}
+    started = dict.fromkeys(children, time.monotonic())
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -166,7 +168,7 @@ def supervise(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    failed = False
+    failed = False  # a worker could not even start: stop them all rather than loop
     stop_by: float | None = None
     while any(c.poll() is None for c in children.values()):
         time.sleep(0.1)
@@ -181,11 +183,16 @@ def supervise(
             if code is None or stopping:
                 continue
             mark_process_dead(child.pid)
+            if time.monotonic() - started[index] < EARLY_EXIT_SECONDS:
+                log.error("worker %s exited with %s as it started; stopping", index, code)
+                failed = True
+                stop(signal.SIGTERM, None)
+                continue
             log.warning(
                 "worker %s (pid %s) exited with %s; starting it again", index, child.pid, code
             )
             time.sleep(RESTART_PAUSE_SECONDS)
-            children[index] = start(index)
+            children[index], started[index] = start(index), time.monotonic()
     for child in children.values():
         mark_process_dead(child.pid)
         failed |= child.returncode != 0

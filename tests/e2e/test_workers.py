@@ -6,10 +6,14 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import re
+import signal
+import socket
 import time
 from pathlib import Path
 
+from backend.serve import EARLY_EXIT_SECONDS
 from backend.storage import open_store
 from bench.fixtures import seed
 from miniapp_mock.services import SANDBOX_COLLECTIONS
@@ -90,3 +94,47 @@ async def test_every_worker_runs_the_jobs_and_each_expired_order_changes_once(
     for doc in docs:
         assert doc["status"] == "submitted"
         assert [e["type"] for e in doc["events"]].count("order_expired") == 1
+
+
+def _workers_of(pid: int) -> set[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return {int(c) for c in children}
+
+
+async def test_the_supervisor_starts_a_worker_again_when_it_dies(tmp_path: Path) -> None:
+    store_url = f"sqlite:///{tmp_path}/wangqian.db"
+    with server_process(tmp_path, store_url, "--workers", "2") as server:
+        await asyncio.sleep(EARLY_EXIT_SECONDS + 0.5)  # past the start-up window
+        first = _workers_of(server.proc.pid)
+        assert len(first) == 2
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        for _ in range(100):
+            now = _workers_of(server.proc.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            await asyncio.sleep(0.1)
+        assert len(now) == 2 and victim not in now
+        seen: set[str] = set()
+        for _ in range(100):  # until the new worker answers too
+            conn, worker = _connection(server.port)
+            conn.close()
+            seen.add(worker)
+            if len(seen) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert seen == {"0", "1"}
+        server.signal()
+        assert await asyncio.to_thread(server.wait) == 0
+
+
+async def test_workers_that_cannot_start_stop_the_supervisor_with_status_1(tmp_path: Path) -> None:
+    store_url = f"sqlite:///{tmp_path}/wangqian.db"
+    with socket.socket() as taken:  # the port is held without SO_REUSEPORT: no worker can bind
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with server_process(
+            tmp_path, store_url, "--workers", "2", port=port, ready=False
+        ) as server:
+            assert await asyncio.to_thread(server.wait, 60) == 1
