@@ -138,3 +138,19 @@ async def test_workers_that_cannot_start_stop_the_supervisor_with_status_1(tmp_p
             tmp_path, store_url, "--workers", "2", port=port, ready=False
         ) as server:
             assert await asyncio.to_thread(server.wait, 60) == 1
+
+
+async def test_workers_count_metrics_into_one_emptied_directory(tmp_path: Path) -> None:
+    store_url = f"sqlite:///{tmp_path}/wangqian.db"
+    metrics = tmp_path / "metrics"
+    metrics.mkdir()
+    (metrics / "counter_99999.db").write_bytes(b"an earlier run's counts")
+    with server_process(
+        tmp_path, store_url, "--workers", "2", WANGQIAN_METRICS_DIR=str(metrics)
+    ) as server:
+        assert not (metrics / "counter_99999.db").exists()
+        for pid in _workers_of(server.proc.pid):
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert f"PROMETHEUS_MULTIPROC_DIR={metrics}".encode() in environ
+        server.signal()
+        assert await asyncio.to_thread(server.wait) == 0
