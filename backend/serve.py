@@ -61,7 +61,15 @@ def seed(settings: Settings) -> dict[str, Any]:
     return asyncio.run(_seed(settings))
 
 
+def _stop_before_start(signum: int, frame: FrameType | None) -> None:
+    # Nothing is served yet, so nothing is in flight: a stop now is a clean one. (Once the app
+    # runs, web.run_app's own handlers drain it: backend.shutdown.)
+    raise SystemExit(0)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    signal.signal(signal.SIGTERM, _stop_before_start)
+    signal.signal(signal.SIGINT, _stop_before_start)
     if args.seed_demo:
         seeded = seed(settings)
         if seeded["created"]:
@@ -193,9 +201,11 @@ def supervise(
             )
             time.sleep(RESTART_PAUSE_SECONDS)
             children[index], started[index] = start(index), time.monotonic()
+    # A worker still importing when our SIGTERM came died of it, having served nothing: clean.
+    clean = (0, -signal.SIGTERM)
     for child in children.values():
         mark_process_dead(child.pid)
-        failed |= child.returncode != 0
+        failed |= child.returncode not in clean
     if not settings.metrics_dir:
         for leftover in metrics_dir.glob("*"):
             leftover.unlink()
