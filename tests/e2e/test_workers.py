@@ -96,6 +96,10 @@ async def test_every_worker_runs_the_jobs_and_each_expired_order_changes_once(
         assert [e["type"] for e in doc["events"]].count("order_expired") == 1
 
 
+def _environ(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+
+
 def _workers_of(pid: int) -> set[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return {int(c) for c in children}
@@ -150,7 +154,6 @@ async def test_workers_count_metrics_into_one_emptied_directory(tmp_path: Path) 
     ) as server:
         assert not (metrics / "counter_99999.db").exists()
         for pid in _workers_of(server.proc.pid):
-            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-            assert f"PROMETHEUS_MULTIPROC_DIR={metrics}".encode() in environ
+            assert f"PROMETHEUS_MULTIPROC_DIR={metrics}" in _environ(pid)
         server.signal()
         assert await asyncio.to_thread(server.wait) == 0
