@@ -30,6 +30,7 @@ from backend.qrcodes import QrImageCache
 from backend.routes import add_routes
 from backend.security_headers import add_security_headers
 from backend.settings import Settings
+from backend.shutdown import drain_on_shutdown, stop_scheduler
 from backend.signing_keys import load_signer
 from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
 from backend.storage import open_store
@@ -38,6 +39,7 @@ from backend.storage.sweeps import StoreSweeps
 from backend.webhooks.transport import http_transport
 from miniapp_mock.pages.phone_page import mount_phone_pages
 from miniapp_mock.routes import mount_sandbox
+from schedulers.running import RunningJobs
 from schedulers.scheduler import build_scheduler
 from signing_flow.ports import Clock, Ports
 
@@ -52,6 +54,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[QR_CACHE] = QrImageCache()
     feed = ChangeFeed()
     app[EVENTS] = events = EventsRuntime()
+    draining = drain_on_shutdown(app, settings.shutdown_grace_seconds, (feed, events.signal))
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
@@ -88,16 +91,19 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     async def scheduled_jobs(app: web.Application) -> AsyncIterator[None]:
         # Registered after the store, so the jobs stop before the store closes.
+        running = RunningJobs()
         scheduler = build_scheduler(
             StoreSweeps(app[STORE]),
             app[CLOCK],
             expiry_interval_seconds=settings.expiry_interval_seconds,
+            running=running,
         )
         scheduler.start()
+        draining.schedulers.append(scheduler)
         log.info("scheduler started (order expiry every %ss)", settings.expiry_interval_seconds)
         async with events.running(app[PORTS]):
             yield
-        scheduler.shutdown(wait=False)
+        await stop_scheduler(scheduler, running, draining)
 
     app.cleanup_ctx.append(poll_summaries)
     app.cleanup_ctx.append(storage)

@@ -6,27 +6,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientError, ClientSession, web
+from aiohttp import ClientError, ClientSession
 
-from backend.access_log import AccessLogger
-from backend.app import create_app
 from backend.audit_client import verify_over_api
+from backend.backup import add_backup_commands
 from backend.clock import SystemClock
-from backend.demo import DEMO_PASSWORD, SIMULATE_PROPERTIES, demo_scenario, seed_demo
-from backend.demo_order import print_demo_order
+from backend.demo import DEMO_PASSWORD, SIMULATE_PROPERTIES, demo_scenario
 from backend.events.standalone import events_jobs
 from backend.providers import providers
+from backend.serve import add_serve, print_logins, seed
 from backend.settings import Settings
+from backend.shutdown import Draining, stop_scheduler, until_signalled
 from backend.storage import open_store
 from backend.storage.sweeps import StoreSweeps
 from backend.webhooks.cli import add_verify_webhook
@@ -41,6 +40,7 @@ from miniapp_mock.simulate_options import (
     parse_failure,
 )
 from schedulers.jobs import purge_preview, purge_stale_contracts
+from schedulers.running import RunningJobs
 from schedulers.scheduler import build_scheduler
 from signing_flow.audit import chain_break
 from signing_flow.codec import encode_time
@@ -49,39 +49,6 @@ from signing_flow.errors import DependencyUnavailable
 from signing_flow.ports import Clock, DocumentStore
 from signing_flow.repository import contracts
 from signing_flow.vocabulary import CONTRACT_LABELS
-
-
-async def _seed(settings: Settings) -> dict[str, Any]:
-    async with open_store(settings.store_url, providers(settings).collections) as store:
-        return await seed_demo(store)
-
-
-def _print_logins(seeded: dict[str, Any]) -> None:
-    print("演示账号 (demo logins):")
-    for login in seeded["logins"]:
-        note = "  (首次登录须修改密码)" if login["must_change_password"] else ""
-        print(f"  {login['role']:<13} {login['username']:<12} {login['password']}{note}")
-
-
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    if args.seed_demo:
-        seeded = asyncio.run(_seed(settings))
-        if seeded["created"]:
-            print("已写入演示数据 (demo data seeded)")
-        _print_logins(seeded)
-    host = args.host or settings.host
-    port = args.port or settings.port
-    if (args.host or args.port) and "WANGQIAN_PUBLIC_BASE_URL" not in os.environ:
-        # QR links must point where the service really listens.
-        settings = replace(settings, host=host, port=port, public_base_url=f"http://{host}:{port}")
-    print(f"wangqian serving on http://{host}:{port} (store: {settings.store_url.split('@')[-1]})")
-    console = f"{settings.public_base_url.rstrip('/')}/console"
-    print(f"经纪人控制台 (agent console): {console}  — 例如以 agent_li 登录 (docs/console.md)")
-    app = create_app(settings)
-    if args.demo_order:
-        app.on_startup.append(print_demo_order)  # after the store opened (cleanup_ctx)
-    web.run_app(app, host=host, port=port, access_log_class=AccessLogger, print=None)
-    return 0
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,20 +60,21 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
             open_store(settings.store_url, chosen.collections) as store,
             events_jobs(settings, store),
         ):
+            running = RunningJobs()
             scheduler = build_scheduler(
                 StoreSweeps(store),
                 SystemClock(),
                 expiry_interval_seconds=settings.expiry_interval_seconds,
+                running=running,
             )
             scheduler.start()
-            print("wangqian scheduler running (Ctrl-C to stop)")
-            try:
-                await asyncio.Event().wait()
-            finally:
-                scheduler.shutdown(wait=False)
+            print("wangqian scheduler running (SIGTERM or Ctrl-C: stops after the run under way)")
+            await until_signalled()
+            draining = Draining(settings.shutdown_grace_seconds)
+            draining.schedulers.append(scheduler)
+            await stop_scheduler(scheduler, running, draining)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+    asyncio.run(run())
     return 0
 
 
@@ -174,12 +142,12 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
-    seeded = asyncio.run(_seed(settings))
+    seeded = seed(settings)
     if args.json:
         print(json.dumps(seeded, ensure_ascii=False, indent=2))
     else:
         print("已写入演示数据 (demo data seeded)" if seeded["created"] else "演示数据已存在")
-        _print_logins(seeded)
+        print_logins(seeded)
     return 0
 
 
@@ -269,16 +237,7 @@ def cmd_verify_audit(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wangqian", description="中山存量房网签备案 backend")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the HTTP service")
-    serve.add_argument("--host", help="default: WANGQIAN_HOST or 127.0.0.1")
-    serve.add_argument("--port", type=int, help="default: WANGQIAN_PORT or 8080")
-    serve.add_argument("--seed-demo", action="store_true", help="seed demo data first if missing")
-    serve.add_argument(
-        "--demo-order",
-        action="store_true",
-        help="open a demo signing order (prop-hk) and print its phone links and QR codes",
-    )
-    serve.set_defaults(run=cmd_serve)
+    add_serve(sub)
     seed = sub.add_parser("seed-demo", help="create the demo agency, accounts and properties")
     seed.add_argument("--json", action="store_true", help="print what exists as JSON")
     seed.set_defaults(run=cmd_seed_demo)
@@ -299,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_verify_receipt(sub)
     _add_verify_audit(sub)
     add_verify_webhook(sub)
+    add_backup_commands(sub)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()

@@ -30,6 +30,11 @@ class Settings:
     # long a receiver has to answer (docs/webhooks.md)
     webhook_allow: tuple[str, ...] = ()
     webhook_timeout: float = 10.0
+    # operations (docs/operations.md): how long a stopping process lets requests in flight and
+    # the running job end; how many processes ``serve`` runs; where their metrics files go
+    shutdown_grace_seconds: float = 10.0
+    workers: int = 1
+    metrics_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +65,9 @@ class Settings:
             ),
             # at most 20 s: an attempt must end within its claim (schedulers.webhooks.CLAIM)
             webhook_timeout=min(float(env.get("WANGQIAN_WEBHOOK_TIMEOUT", 10)), 20.0),
+            shutdown_grace_seconds=float(env.get("WANGQIAN_SHUTDOWN_GRACE_S", 10)),
+            workers=int(env.get("WANGQIAN_WORKERS", 1)),
+            metrics_dir=env.get("WANGQIAN_METRICS_DIR") or None,
         )
 
 

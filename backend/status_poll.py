@@ -141,7 +141,11 @@ class StatusPoll:
         deadline = time.monotonic() + wait
         waited = False
         wanted = (CONTRACT_WITHOUT_EVENTS, contract.id)
-        while order.version <= seen and (remaining := deadline - time.monotonic()) > 0:
+        while (
+            order.version <= seen
+            and not self.feed.closed
+            and (remaining := deadline - time.monotonic()) > 0
+        ):
             waited = True
             await self.feed.wait(contract.id, min(remaining, STORE_POLL_SECONDS))
             # The session and the account come with the contract in the same version read: a
@@ -207,6 +211,15 @@ class ChangeFeed:
 
     def __init__(self) -> None:
         self._events: dict[str, asyncio.Event] = {}
+        self.closed = False  # the service is stopping: nobody waits any more
+
+    def close(self) -> None:
+        """Wake every waiter now and let none wait again (graceful shutdown answers held
+        long-polls at once with the current state: ``backend.shutdown``)."""
+        self.closed = True
+        for event in self._events.values():
+            event.set()
+        self._events.clear()
 
     def notify(self, key: str) -> None:
         event = self._events.pop(key, None)
@@ -215,6 +228,8 @@ class ChangeFeed:
 
     async def wait(self, key: str, seconds: float) -> None:
         """Return when ``key`` is notified or ``seconds`` pass, whichever is first."""
+        if self.closed:
+            return
         event = self._events.setdefault(key, asyncio.Event())
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds):

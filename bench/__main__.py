@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only poll,handshake,sweep,events] [--stores sqlite,mongo]``.
+"""``python -m bench [--quick] [--only poll,handshake,sweep,events,workers] [--stores sqlite,mongo]``.
 
 Runs each part on each store, prints the tables and writes bench/results/<timestamp>.json.
 Exits 1 when a part could not be measured (a missed target is a result, not a failure)."""
@@ -17,14 +17,14 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from bench import events, handshake, poll, sweep
+from bench import events, handshake, poll, sweep, workers
 from bench.config import FULL, QUICK, Budget
 from bench.fixtures import seed
 from bench.report import machine, render, say, write_json
 from bench.stores import STORE_NAMES, Stores
 from bench.sweep_data import make_templates
 
-PARTS = ("poll", "handshake", "sweep", "events")
+PARTS = ("poll", "handshake", "sweep", "events", "workers")
 
 
 def _names(value: str, allowed: tuple[str, ...], what: str) -> list[str]:
@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         type=lambda v: _names(v, PARTS, "--only"),
         default=list(PARTS),
-        help="parts to run: poll,handshake,sweep,events (default: all)",
+        help="parts to run: poll,handshake,sweep,events,workers (default: all)",
     )
     parser.add_argument(
         "--stores",
@@ -105,12 +105,17 @@ class Run:
 
     def service_parts(self, store: str) -> None:
         url = self.stores.url(store, "service")
-        asyncio.run(seed(url, self.budget.properties))
+        # one more than the handshakes use: the workers part polls an order on the last one
+        asyncio.run(seed(url, self.budget.properties + 1))
         if "poll" in self.args.only:
             self.attempt(
                 "poll",
                 store,
                 lambda: poll.run(store, url, self.workdir, self.budget, self.db_pid(store)),
+            )
+        if "workers" in self.args.only:
+            self.attempt(
+                "workers", store, lambda: workers.run(store, url, self.workdir, self.budget)
             )
         if "handshake" in self.args.only:
             self.attempt(
@@ -163,7 +168,7 @@ class Run:
     def run(self) -> None:
         try:
             for store in self.args.stores:
-                if {"poll", "handshake"} & set(self.args.only):
+                if {"poll", "handshake", "workers"} & set(self.args.only):
                     try:
                         self.service_parts(store)
                     except Exception as exc:  # the store could not be had or seeded

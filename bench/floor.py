@@ -161,9 +161,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.floor")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument(
+        "--reuse-port", action="store_true", help="share the port with other floors (workers)"
+    )
     args = parser.parse_args()
     config = json.loads(args.config.read_text(encoding="utf-8"))
-    web.run_app(build_app(config), host=HOST, port=args.port, access_log=None, print=None)
+    web.run_app(
+        build_app(config),
+        host=HOST,
+        port=args.port,
+        access_log=None,
+        print=None,
+        reuse_port=args.reuse_port or None,
+    )
 
 
 if __name__ == "__main__":

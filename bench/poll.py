@@ -53,12 +53,12 @@ class PollTarget:
         ]
 
 
-async def prepare(base_url: str) -> PollTarget:
+async def prepare(base_url: str, prop_index: int = POLL_PROPERTY) -> PollTarget:
     """An order halfway through its handshake, polled by the agent who owns it (set up over HTTP)."""
     async with ClientSession() as session:
         http = Http(session, base_url, Recorder())
         agent = await login(http)
-        body, order = await open_order(http, agent, POLL_PROPERTY)
+        body, order = await open_order(http, agent, prop_index)
         for party_id in SIGNED_FIRST:
             await sign(http, agent, order["id"], party_id, people(body)[party_id])
         capture = Recorder(capture=True)

@@ -274,6 +274,27 @@ def events_table(rows: list[dict[str, Any]]) -> str:
     return table("4. Events: outbox → feed (one run), change → webhook receiver", header, body)
 
 
+def workers_table(rows: list[dict[str, Any]]) -> str:
+    body = [
+        [
+            r["store"],
+            str(r["workers"]),
+            str(r["concurrency"]),
+            _num(r["service"]["rps"]),
+            _num(r["service"]["p99_ms"], 2),
+            _num(r["floor"]["rps"]),
+            _num(r["floor"]["p99_ms"], 2),
+            _num(r["ratio"], 2),
+            _num(r.get("service_scaling"), 2),
+            _num(r.get("floor_scaling"), 2),
+        ]
+        for r in rows
+    ]
+    header = ["store", "workers", "conc", "req/s", "p99 ms", "floor req/s", "p99 ms", "ratio"]
+    header += ["scaling", "floor scaling"]
+    return table("5. Status poll (200) with serve --workers N vs N floor processes", header, body)
+
+
 def render(record: dict[str, Any]) -> str:
     rows = record["rows"]
     by = {part: [r for r in rows if r["part"] == part] for part in {r["part"] for r in rows}}
@@ -296,6 +317,8 @@ def render(record: dict[str, Any]) -> str:
     out += [codec_table(r) for r in by.get("codec", [])]
     if by.get("events"):
         out.append(events_table(by["events"]))
+    if by.get("workers"):
+        out.append(workers_table(by["workers"]))
     for e in record["errors"]:
         out.append(f"\nERROR in {e['part']} on {e['store']}: {e['error']}")
     return "\n".join(out)

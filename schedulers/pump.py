@@ -3,7 +3,8 @@
 APScheduler runs jobs at times; the events' jobs should run as soon as there is work (a
 transition's hand-off wakes the mover, a move wakes the deliveries) and also on a timer, since
 a wake-up is a hint that may never come (another process wrote, this one restarted). One run at
-a time per pump; a wake during a run makes one more run after it.
+a time per pump; a wake during a run makes one more run after it. Stopping lets a run under way
+end (up to ``STOP_SECONDS``) rather than cancelling it in the middle.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from signing_flow.errors import DependencyUnavailable
 
 log = logging.getLogger("wangqian.jobs")
 
+STOP_SECONDS = 10.0  # how long a stopping pump waits for its run under way
+
 
 class Pump:
     def __init__(self, name: str, job: Callable[[], Awaitable[object]], interval: float) -> None:
@@ -24,6 +27,7 @@ class Pump:
         self.job = job
         self.interval = interval
         self._wake = asyncio.Event()
+        self._stopping = False
         self.runs = 0
 
     def wake(self) -> None:
@@ -40,12 +44,13 @@ class Pump:
             log.exception("%s failed; trying again in %ss", self.name, self.interval)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.interval):
                     await self._wake.wait()
             self._wake.clear()
-            await self.run_once()
+            if not self._stopping:
+                await self.run_once()
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -54,6 +59,11 @@ class Pump:
         try:
             yield
         finally:
+            self._stopping = True
+            self.wake()  # a pump between runs ends at once; one in a run ends after it
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(STOP_SECONDS):
+                    await asyncio.shield(task)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

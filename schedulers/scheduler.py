@@ -5,12 +5,14 @@ Day-of-week fields use names: APScheduler 3 counts 0 as Monday, cron counts 0 as
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from schedulers.jobs import expire_orders, purge_stale_contracts
+from schedulers.jobs import JobReport, expire_orders, purge_stale_contracts
+from schedulers.running import RunningJobs
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.ports import Clock, ContractSweeps
 
@@ -22,12 +24,19 @@ JOB_DEFAULTS = {
 
 
 def build_scheduler(
-    sweeps: ContractSweeps, clock: Clock, *, expiry_interval_seconds: float = 30
+    sweeps: ContractSweeps,
+    clock: Clock,
+    *,
+    expiry_interval_seconds: float = 30,
+    running: RunningJobs | None = None,
 ) -> AsyncIOScheduler:
+    """The jobs on their timers; with ``running``, each run is known there while it runs (so a
+    stopping service can wait for it: ``schedulers.running``)."""
     scheduler = AsyncIOScheduler(timezone=CITY_TZ, job_defaults=JOB_DEFAULTS)
     args = [sweeps, clock]
+    track = running.track if running is not None else _as_is
     scheduler.add_job(
-        expire_orders,
+        track(expire_orders),
         "interval",
         seconds=expiry_interval_seconds,
         args=args,
@@ -36,14 +45,14 @@ def build_scheduler(
     )
     # Deadlines fall at 00:00 Zhongshan time; run just after.
     scheduler.add_job(
-        purge_stale_contracts,
+        track(purge_stale_contracts),
         CronTrigger(day_of_week="mon-sun", hour=0, minute=0, second=30, timezone=CITY_TZ),
         args=args,
         id="purge_daily",
     )
     # A catch-up run at start (a process that was down at midnight) and an hourly safety net.
     scheduler.add_job(
-        purge_stale_contracts,
+        track(purge_stale_contracts),
         "interval",
         hours=1,
         args=args,
@@ -51,3 +60,7 @@ def build_scheduler(
         next_run_time=datetime.now(CITY_TZ),
     )
     return scheduler
+
+
+def _as_is(job: Callable[..., Awaitable[JobReport]]) -> Callable[..., Awaitable[JobReport]]:
+    return job

@@ -56,7 +56,11 @@ async def feed(request: web.Request) -> web.Response:
     ports, runtime = request.app[PORTS], request.app[EVENTS]
     deadline = time.monotonic() + wait
     page = await list_events(ports, actor, after, limit, types)
-    while not page.events and (remaining := deadline - time.monotonic()) > 0:
+    while (
+        not page.events
+        and not runtime.signal.closed  # shutting down: answer now (backend.shutdown)
+        and (remaining := deadline - time.monotonic()) > 0
+    ):
         await runtime.signal.wait(FEED_KEY, min(remaining, STORE_POLL_SECONDS))
         actor = await actor_of(request)  # the session may have ended meanwhile
         page = await list_events(ports, actor, after, limit, types)

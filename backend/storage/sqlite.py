@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from backend.storage import file_lock
 from backend.storage.writer_queue import WriterQueue
 from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConflict
 from signing_flow.ports import COLLECTIONS, CollectionSpec, Doc, Where
@@ -74,6 +75,7 @@ class SqliteStore:
         self.collections = collections
         self._db: sqlite3.Connection | None = None
         self._writers = WriterQueue()
+        self._lock: int | None = None  # the shared flock that keeps a restore out
 
     @classmethod
     def from_url(
@@ -86,6 +88,7 @@ class SqliteStore:
     async def open(self) -> None:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._lock = file_lock.share(Path(self.path))
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
@@ -118,6 +121,9 @@ class SqliteStore:
         if self._db is not None:
             self._db.close()
             self._db = None
+        if self._lock is not None:
+            file_lock.release(self._lock)
+            self._lock = None
 
     @property
     def db(self) -> sqlite3.Connection:
