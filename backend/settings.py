@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,6 +32,10 @@ class Settings:
     # long a receiver has to answer (docs/webhooks.md)
     webhook_allow: tuple[str, ...] = ()
     webhook_timeout: float = 10.0
+    # operations (docs/operations.md): who may scrape /metrics, and how log lines are written
+    metrics_token_sha256: str | None = None  # the SHA-256 (hex) of the bearer token, not it
+    metrics_address: str | None = None  # host:port of a listener for /metrics alone
+    log_format: str = "text"  # or "json": one object per line
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,8 +66,30 @@ class Settings:
             ),
             # at most 20 s: an attempt must end within its claim (schedulers.webhooks.CLAIM)
             webhook_timeout=min(float(env.get("WANGQIAN_WEBHOOK_TIMEOUT", 10)), 20.0),
+            metrics_token_sha256=_metrics_digest(env),
+            metrics_address=env.get("WANGQIAN_METRICS_ADDRESS") or None,
+            log_format=_log_format(env.get("WANGQIAN_LOG_FORMAT", "text")),
         )
 
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _metrics_digest(env: Mapping[str, str]) -> str | None:
+    if token := env.get("WANGQIAN_METRICS_TOKEN"):
+        return hashlib.sha256(token.encode()).hexdigest()
+    if digest := env.get("WANGQIAN_METRICS_TOKEN_SHA256"):
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+            raise ValueError(
+                "WANGQIAN_METRICS_TOKEN_SHA256: 64 hex digits (sha256sum of the token)"
+            )
+        return digest.lower()
+    return None
+
+
+def _log_format(value: str) -> str:
+    value = value.strip().lower()
+    if value not in ("text", "json"):
+        raise ValueError(f"WANGQIAN_LOG_FORMAT={value!r}: use text or json")
+    return value

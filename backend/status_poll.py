@@ -25,6 +25,7 @@ import contextlib
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from aiohttp import web
 from cachetools import LRUCache
@@ -201,12 +202,19 @@ class StatusPoll:
 # -- the change feed ------------------------------------------------------------------------------
 
 
+class WaitObserver(Protocol):
+    def waiting(self, feed: str, delta: int) -> None: ...
+
+
 class ChangeFeed:
     """Wakes long-polls in this process as soon as a contract changes here. Nothing depends on
-    it for correctness: waiters re-read the store anyway."""
+    it for correctness: waiters re-read the store anyway. ``observer`` (the app's metrics)
+    counts the waiters, under the feed's ``name``."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "signing_order") -> None:
         self._events: dict[str, asyncio.Event] = {}
+        self.name = name
+        self.observer: WaitObserver | None = None
 
     def notify(self, key: str) -> None:
         event = self._events.pop(key, None)
@@ -216,9 +224,15 @@ class ChangeFeed:
     async def wait(self, key: str, seconds: float) -> None:
         """Return when ``key`` is notified or ``seconds`` pass, whichever is first."""
         event = self._events.setdefault(key, asyncio.Event())
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await event.wait()
+        if (observer := self.observer) is not None:
+            observer.waiting(self.name, 1)
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await event.wait()
+        finally:
+            if observer is not None:
+                observer.waiting(self.name, -1)
 
 
 class NotifyingStore:

@@ -13,15 +13,22 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from schedulers.observe import JobObserver, observed
 from signing_flow.errors import DependencyUnavailable
 
 log = logging.getLogger("wangqian.jobs")
 
 
 class Pump:
-    def __init__(self, name: str, job: Callable[[], Awaitable[object]], interval: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        job: Callable[[], Awaitable[object]],
+        interval: float,
+        observer: JobObserver | None = None,
+    ) -> None:
         self.name = name
-        self.job = job
+        self.job = observed(name, job, observer)
         self.interval = interval
         self._wake = asyncio.Event()
         self.runs = 0

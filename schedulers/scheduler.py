@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from schedulers.jobs import expire_orders, purge_stale_contracts
+from schedulers.observe import JobObserver, observed
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.ports import Clock, ContractSweeps
 
@@ -22,12 +23,18 @@ JOB_DEFAULTS = {
 
 
 def build_scheduler(
-    sweeps: ContractSweeps, clock: Clock, *, expiry_interval_seconds: float = 30
+    sweeps: ContractSweeps,
+    clock: Clock,
+    *,
+    expiry_interval_seconds: float = 30,
+    observer: JobObserver | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=CITY_TZ, job_defaults=JOB_DEFAULTS)
     args = [sweeps, clock]
+    expire = observed("expire_orders", expire_orders, observer)
+    purge = observed("purge_stale_contracts", purge_stale_contracts, observer)
     scheduler.add_job(
-        expire_orders,
+        expire,
         "interval",
         seconds=expiry_interval_seconds,
         args=args,
@@ -36,14 +43,14 @@ def build_scheduler(
     )
     # Deadlines fall at 00:00 Zhongshan time; run just after.
     scheduler.add_job(
-        purge_stale_contracts,
+        purge,
         CronTrigger(day_of_week="mon-sun", hour=0, minute=0, second=30, timezone=CITY_TZ),
         args=args,
         id="purge_daily",
     )
     # A catch-up run at start (a process that was down at midnight) and an hourly safety net.
     scheduler.add_job(
-        purge_stale_contracts,
+        purge,
         "interval",
         hours=1,
         args=args,
