@@ -16,10 +16,14 @@ from aiohttp.test_utils import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from backend.app import create_app
+from backend.appkeys import METRICS, STORE
 from backend.demo import seed_demo
 from backend.settings import Settings
 from backend.storage import open_store
+from backend.storage.sweeps import StoreSweeps
 from miniapp_mock.services import SANDBOX_COLLECTIONS
+from schedulers.jobs import expire_orders
+from schedulers.observe import observed
 from tests.api.conftest import Api, ClientFactory, Phone, qr_url, submitted_contract
 from tests.conftest import FakeClock
 
@@ -234,3 +238,19 @@ def test_the_token_is_kept_as_its_digest_only() -> None:
     assert by_digest.metrics_token_sha256 == digest
     with pytest.raises(ValueError, match="WANGQIAN_METRICS_TOKEN_SHA256"):
         Settings.from_env({"WANGQIAN_METRICS_TOKEN_SHA256": "not-a-digest"})
+
+
+async def test_an_order_the_expiry_job_ends_is_counted_with_the_run(
+    scraped: TestClient[Any, Any], clock: FakeClock
+) -> None:
+    agent = await Api(scraped).login("agent_li")
+    contract = await submitted_contract(agent)
+    await agent.post(f"/api/v1/contracts/{contract['id']}/signing-orders", expect=201)
+    clock.advance(hours=25)
+    metrics = scraped.app[METRICS]
+    sweeps = StoreSweeps(scraped.app[STORE], metrics)
+    await observed("expire_orders", expire_orders, metrics)(sweeps, clock)
+    found = samples(await scrape(scraped))
+    assert value(found, "wangqian_orders_ended_total", status="expired") == 1
+    assert value(found, "wangqian_job_runs_total", job="expire_orders", result="ok") == 1
+    assert value(found, "wangqian_job_changes_total", job="expire_orders", what="changed") == 1
