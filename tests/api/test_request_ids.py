@@ -3,6 +3,7 @@ names its id, every error body carries it, and every log line of the request sho
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -15,8 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from backend.access_log import AccessLogger
 from backend.app import create_app
 from backend.demo import seed_demo
-from backend.log_format import TEXT_FORMAT, JsonFormatter
-from backend.request_ids import RequestIdFilter, well_formed
+from backend.log_format import TEXT_FORMAT, JsonFormatter, log_handler
+from backend.request_ids import CURRENT, RequestIdFilter, well_formed
 from backend.settings import Settings
 from backend.storage import open_store
 from miniapp_mock.pages.phone_page import PHONE_PAGES
@@ -155,3 +156,21 @@ def test_the_log_format_is_text_unless_json_is_asked_for() -> None:
     assert Settings.from_env({"WANGQIAN_LOG_FORMAT": "JSON"}).log_format == "json"
     with pytest.raises(ValueError, match="WANGQIAN_LOG_FORMAT"):
         Settings.from_env({"WANGQIAN_LOG_FORMAT": "xml"})
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_the_service_handler_names_the_request_on_one_line(log_format: str) -> None:
+    handler, stream = log_handler(log_format), io.StringIO()
+    handler.setStream(stream)
+    record = logging.LogRecord("wangqian.http", logging.WARNING, __file__, 1, "a\nb", None, None)
+    token = CURRENT.set("complaint-42")
+    try:
+        handler.handle(record)
+    finally:
+        CURRENT.reset(token)
+    lines = stream.getvalue().splitlines()
+    if log_format == "json":
+        (line,) = lines
+        assert json.loads(line)["request_id"] == "complaint-42"
+    else:
+        assert "WARNING wangqian.http [complaint-42] a" in lines[0]
