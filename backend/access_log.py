@@ -20,6 +20,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from backend.log_text import loggable_path
+from backend.request_ids import NO_REQUEST, REQUEST_ID
 from backend.signing import handlers as signing
 
 # handlers whose successful answers are tallied instead of logged one by one
@@ -59,12 +60,22 @@ class AccessLogger(AbstractAccessLogger):
         ):
             tally.add(response.status)
             return
+        path, duration_ms = loggable_path(request), round(time * 1000, 1)
         self.logger.info(
             "%s %s %s %.1fms",
             request.method,
-            loggable_path(request),
+            path,
             response.status,
-            time * 1000,
+            duration_ms,
+            # Fields of their own for the JSON lines; the request's id, as its context ended
+            # before this line is written. The method is aiohttp's, a token of RFC 9110 chars.
+            extra={
+                "request_id": request.get(REQUEST_ID, NO_REQUEST),
+                "method": request.method,
+                "path": path,
+                "status": response.status,
+                "duration_ms": duration_ms,
+            },
         )
 
 

@@ -12,6 +12,7 @@ from backend.access_log import poll_summaries
 from backend.appkeys import (
     CLOCK,
     EVENTS,
+    METRICS,
     PORTS,
     QR_CACHE,
     SETTINGS,
@@ -24,9 +25,14 @@ from backend.console.pages import mount_console
 from backend.errors import error_middleware
 from backend.events.runtime import EventsRuntime
 from backend.events.standalone import webhook_policy
+from backend.metrics import Metrics
+from backend.metrics_endpoint import mount_metrics
+from backend.notifier import CountingNotifier
 from backend.passwords import PooledHasher
 from backend.providers import providers
 from backend.qrcodes import QrImageCache
+from backend.request_context import request_context
+from backend.request_ids import answer_request_id
 from backend.routes import add_routes
 from backend.security_headers import add_security_headers
 from backend.settings import Settings
@@ -34,6 +40,7 @@ from backend.shutdown import drain_on_shutdown, stop_scheduler
 from backend.signing_keys import load_signer
 from backend.status_poll import ChangeFeed, NotifyingStore, StatusPoll
 from backend.storage import open_store
+from backend.storage.metered import MeteredStore
 from backend.storage.snapshots import Snapshots
 from backend.storage.sweeps import StoreSweeps
 from backend.webhooks.transport import http_transport
@@ -47,7 +54,9 @@ log = logging.getLogger("wangqian")
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
+    app = web.Application(
+        middlewares=[request_context, error_middleware], client_max_size=settings.max_body_bytes
+    )
     app[SETTINGS] = settings
     chosen = providers(settings, clock)
     app[CLOCK] = chosen.clock
@@ -55,6 +64,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     feed = ChangeFeed()
     app[EVENTS] = events = EventsRuntime()
     draining = drain_on_shutdown(app, settings.shutdown_grace_seconds, (feed, events.signal))
+    # operations: the metrics every layer counts into (docs/operations.md)
+    app[METRICS] = metrics = Metrics()
+    feed.observer = events.signal.observer = events.observer = metrics
 
     async def storage(app: web.Application) -> AsyncIterator[None]:
         signer = load_signer(settings.signing_key, settings.key_dir)
@@ -62,7 +74,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         policy = webhook_policy(settings)
         async with (
             open_store(settings.store_url, chosen.collections) as raw_store,
-            chosen.services(store := NotifyingStore(raw_store, feed), passwords) as services,
+            chosen.services(
+                store := NotifyingStore(MeteredStore(raw_store, metrics), feed), passwords
+            ) as services,
             http_transport(policy, seconds=settings.webhook_timeout) as webhooks,
         ):
             app[STORE] = store
@@ -79,7 +93,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 passwords=passwords,
                 lifetimes=settings.lifetimes,
                 public_base_url=settings.public_base_url.rstrip("/"),
-                notifier=events,
+                notifier=CountingNotifier(events, metrics),
                 webhooks=webhooks,
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
@@ -93,10 +107,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         # Registered after the store, so the jobs stop before the store closes.
         running = RunningJobs()
         scheduler = build_scheduler(
-            StoreSweeps(app[STORE]),
+            StoreSweeps(app[STORE], metrics),
             app[CLOCK],
             expiry_interval_seconds=settings.expiry_interval_seconds,
             running=running,
+            observer=metrics,
         )
         scheduler.start()
         draining.schedulers.append(scheduler)
@@ -113,6 +128,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     mount_phone_pages(app)  # the phone page, served wherever /mp/v1 is
     mount_console(app)  # the agent's console: its page, cookie login and CSRF check
     add_security_headers(app)
+    app.on_response_prepare.append(answer_request_id)
+    mount_metrics(app)
     if settings.sandbox:
         mount_sandbox(app)
     return app

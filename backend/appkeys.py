@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.events.runtime import EventsRuntime
+from backend.metrics import Metrics
 from backend.qrcodes import QrImageCache
 from backend.settings import Settings
 from backend.signing_keys import Ed25519Signer
@@ -24,3 +25,4 @@ STATUS_POLL = web.AppKey("status_poll", StatusPoll)
 CLOCK = web.AppKey("clock", Clock)
 # the events' jobs in this process and the wake-up of its feed long-polls
 EVENTS = web.AppKey("events", EventsRuntime)
+METRICS = web.AppKey("metrics", Metrics)

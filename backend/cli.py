@@ -22,6 +22,7 @@ from backend.backup import add_backup_commands
 from backend.clock import SystemClock
 from backend.demo import DEMO_PASSWORD, SIMULATE_PROPERTIES, demo_scenario
 from backend.events.standalone import events_jobs
+from backend.log_format import configure_logging
 from backend.providers import providers
 from backend.serve import add_serve, print_logins, seed
 from backend.settings import Settings
@@ -262,9 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)  # text or JSON lines
     # The access log writes a line per request, and our format uses none of these record fields
     # (the Logging HOWTO's "Optimization": about a quarter of a line's cost).
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False

@@ -1,7 +1,8 @@
 """Domain errors → HTTP, in exactly one table, and the middleware that applies it.
 
-Every error response has the shape ``{"error": {"code", "message", "details"}}`` (DESIGN §6),
-including aiohttp's own (unknown route, wrong method, body too large).
+Every error response has the shape ``{"error": {"code", "message", "details", "request_id"}}``
+(DESIGN §6), including aiohttp's own (unknown route, wrong method, body too large). The request
+id is the one the response's ``X-Request-Id`` names (``backend.request_ids``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from backend.log_text import loggable_path
+from backend.request_ids import current_request_id
 from signing_flow import errors as e
 
 log = logging.getLogger("wangqian.http")
@@ -45,6 +47,8 @@ HTTP_CODES = {
 }
 OTHER_HTTP_ERROR = "HTTP_ERROR"
 INTERNAL_ERROR = "INTERNAL_ERROR"  # 500: a bug; the log has the traceback
+# The code a refused request was answered with, for the handshake's metrics (``request_context``).
+ERROR_CODE = web.RequestKey("error_code", str)
 
 
 def status_for(error: e.DomainError) -> int:
@@ -63,7 +67,14 @@ def error_response(
 ) -> web.Response:
     headers = {"Retry-After": "1"} if status == 503 else None
     return web.json_response(
-        {"error": {"code": code, "message": message, "details": details or {}}},
+        {
+            "error": {
+                "code": code,
+                "message": message,
+                "details": details or {},
+                "request_id": current_request_id(),
+            }
+        },
         status=status,
         headers=headers,
         dumps=_dumps,
@@ -90,13 +101,16 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
                 loggable_path(request),
                 err.code,
             )
+        request[ERROR_CODE] = err.code
         return error_response(status, err.code, err.message, err.details)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
         code, message = HTTP_CODES.get(exc.status, (OTHER_HTTP_ERROR, exc.reason))
+        request[ERROR_CODE] = code
         return error_response(exc.status, code, message)
     except Exception:
         # The traceback names code, not request data; bodies are never logged.
         log.exception("unhandled error on %s %s", request.method, loggable_path(request))
+        request[ERROR_CODE] = INTERNAL_ERROR
         return error_response(500, INTERNAL_ERROR, "服务器内部错误 (internal error)")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import os
 import signal
@@ -28,6 +27,7 @@ from typing import Any
 
 from aiohttp import web
 
+from backend import metrics
 from backend.access_log import AccessLogger
 from backend.app import create_app
 from backend.demo import seed_demo
@@ -126,24 +126,9 @@ def prepare_metrics_dir(settings: Settings) -> Path:
     """Before the workers start: an empty directory for prometheus-client's multiprocess mode,
     named to them in ``PROMETHEUS_MULTIPROC_DIR`` (its files from an earlier run would add old
     counts to the new ones). ``WANGQIAN_METRICS_DIR``, or a fresh temporary directory."""
-    if settings.metrics_dir:
-        path = Path(settings.metrics_dir)
-        path.mkdir(parents=True, exist_ok=True)
-        for stale in path.glob("*.db"):
-            stale.unlink()
-    else:
-        path = Path(tempfile.mkdtemp(prefix="wangqian-metrics-"))
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    path = Path(settings.metrics_dir or tempfile.mkdtemp(prefix="wangqian-metrics-"))
+    metrics.prepare_multiprocess(path)
     return path
-
-
-def mark_process_dead(pid: int) -> None:
-    """A worker ended: its live gauges leave the sum (prometheus-client multiprocess mode)."""
-    try:
-        multiprocess = importlib.import_module("prometheus_client.multiprocess")
-    except ImportError:  # metrics not installed: nothing to tidy
-        return
-    multiprocess.mark_process_dead(pid)
 
 
 def supervise(
@@ -190,7 +175,7 @@ def supervise(
             code = child.poll()
             if code is None or stopping:
                 continue
-            mark_process_dead(child.pid)
+            metrics.process_exited(child.pid)
             if time.monotonic() - started[index] < EARLY_EXIT_SECONDS:
                 log.error("worker %s exited with %s as it started; stopping", index, code)
                 failed = True
@@ -204,7 +189,7 @@ def supervise(
     # A worker still importing when our SIGTERM came died of it, having served nothing: clean.
     clean = (0, -signal.SIGTERM)
     for child in children.values():
-        mark_process_dead(child.pid)
+        metrics.process_exited(child.pid)
         failed |= child.returncode not in clean
     if not settings.metrics_dir:
         for leftover in metrics_dir.glob("*"):

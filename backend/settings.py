@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -35,6 +37,10 @@ class Settings:
     shutdown_grace_seconds: float = 10.0
     workers: int = 1
     metrics_dir: str | None = None
+    # operations (docs/operations.md): who may scrape /metrics, and how log lines are written
+    metrics_token_sha256: str | None = None  # the SHA-256 (hex) of the bearer token, not it
+    metrics_address: str | None = None  # host:port of a listener for /metrics alone
+    log_format: str = "text"  # or "json": one object per line
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,8 +74,30 @@ class Settings:
             shutdown_grace_seconds=float(env.get("WANGQIAN_SHUTDOWN_GRACE_S", 10)),
             workers=int(env.get("WANGQIAN_WORKERS", 1)),
             metrics_dir=env.get("WANGQIAN_METRICS_DIR") or None,
+            metrics_token_sha256=_metrics_digest(env),
+            metrics_address=env.get("WANGQIAN_METRICS_ADDRESS") or None,
+            log_format=_log_format(env.get("WANGQIAN_LOG_FORMAT", "text")),
         )
 
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _metrics_digest(env: Mapping[str, str]) -> str | None:
+    if token := env.get("WANGQIAN_METRICS_TOKEN"):
+        return hashlib.sha256(token.encode()).hexdigest()
+    if digest := env.get("WANGQIAN_METRICS_TOKEN_SHA256"):
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+            raise ValueError(
+                "WANGQIAN_METRICS_TOKEN_SHA256: 64 hex digits (sha256sum of the token)"
+            )
+        return digest.lower()
+    return None
+
+
+def _log_format(value: str) -> str:
+    value = value.strip().lower()
+    if value not in ("text", "json"):
+        raise ValueError(f"WANGQIAN_LOG_FORMAT={value!r}: use text or json")
+    return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Body(BaseModel):
@@ -22,6 +22,8 @@ class ErrorDetail(BaseModel):
     code: str
     message: str
     details: dict[str, Any]
+    # the X-Request-Id of the answer: what a complaint quotes to find the request's log lines
+    request_id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class ErrorResponse(BaseModel):

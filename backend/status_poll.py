@@ -25,6 +25,7 @@ import contextlib
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from aiohttp import web
 from cachetools import LRUCache
@@ -205,12 +206,19 @@ class StatusPoll:
 # -- the change feed ------------------------------------------------------------------------------
 
 
+class WaitObserver(Protocol):
+    def waiting(self, feed: str, delta: int) -> None: ...
+
+
 class ChangeFeed:
     """Wakes long-polls in this process as soon as a contract changes here. Nothing depends on
-    it for correctness: waiters re-read the store anyway."""
+    it for correctness: waiters re-read the store anyway. ``observer`` (the app's metrics)
+    counts the waiters, under the feed's ``name``."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "signing_order") -> None:
         self._events: dict[str, asyncio.Event] = {}
+        self.name = name
+        self.observer: WaitObserver | None = None
         self.closed = False  # the service is stopping: nobody waits any more
 
     def close(self) -> None:
@@ -231,9 +239,15 @@ class ChangeFeed:
         if self.closed:
             return
         event = self._events.setdefault(key, asyncio.Event())
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await event.wait()
+        if (observer := self.observer) is not None:
+            observer.waiting(self.name, 1)
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await event.wait()
+        finally:
+            if observer is not None:
+                observer.waiting(self.name, -1)
 
 
 class NotifyingStore:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import heapq
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from signing_flow.audit import AuditEvent, event_id
 from signing_flow.codec import from_doc, to_doc
@@ -87,6 +87,12 @@ class MoveReport:
     moved: int = 0  # entries written
     again: int = 0  # entries found there already
     contracts: int = 0  # contracts marked
+    # seconds from each moved event's transition to its entry in the feed (for the metrics)
+    lags: list[float] = field(default_factory=list)
+
+    def moved_one(self, entry: FeedEntry) -> None:
+        self.moved += 1
+        self.lags.append(((entry.moved_at or entry.at) - entry.at).total_seconds())
 
     def __str__(self) -> str:
         return (
@@ -127,7 +133,7 @@ async def _move_batch(
     for entry in heapq.merge(*trails, key=lambda e: e.at):
         entry.moved_at = now
         if await writer.append(entry):
-            report.moved += 1
+            report.moved_one(entry)
         else:
             report.again += 1
     for doc in docs:
@@ -152,7 +158,7 @@ async def _mark(writer: FeedWriter, clock: Clock, doc: Doc, report: MoveReport) 
         for entry in _unmoved(fresh, after=moved):
             entry.moved_at = now
             if await writer.append(entry):
-                report.moved += 1
+                report.moved_one(entry)
             else:
                 report.again += 1
         doc = fresh

@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from schedulers.observe import JobObserver, observed
 from signing_flow.errors import DependencyUnavailable
 
 log = logging.getLogger("wangqian.jobs")
@@ -22,9 +23,15 @@ STOP_SECONDS = 10.0  # how long a stopping pump waits for its run under way
 
 
 class Pump:
-    def __init__(self, name: str, job: Callable[[], Awaitable[object]], interval: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        job: Callable[[], Awaitable[object]],
+        interval: float,
+        observer: JobObserver | None = None,
+    ) -> None:
         self.name = name
-        self.job = job
+        self.job = observed(name, job, observer)
         self.interval = interval
         self._wake = asyncio.Event()
         self._stopping = False

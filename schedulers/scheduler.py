@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from schedulers.jobs import JobReport, expire_orders, purge_stale_contracts
+from schedulers.observe import JobObserver, observed
 from schedulers.running import RunningJobs
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.ports import Clock, ContractSweeps
@@ -29,14 +30,17 @@ def build_scheduler(
     *,
     expiry_interval_seconds: float = 30,
     running: RunningJobs | None = None,
+    observer: JobObserver | None = None,
 ) -> AsyncIOScheduler:
     """The jobs on their timers; with ``running``, each run is known there while it runs (so a
     stopping service can wait for it: ``schedulers.running``)."""
     scheduler = AsyncIOScheduler(timezone=CITY_TZ, job_defaults=JOB_DEFAULTS)
     args = [sweeps, clock]
     track = running.track if running is not None else _as_is
+    expire = track(observed("expire_orders", expire_orders, observer))
+    purge = track(observed("purge_stale_contracts", purge_stale_contracts, observer))
     scheduler.add_job(
-        track(expire_orders),
+        expire,
         "interval",
         seconds=expiry_interval_seconds,
         args=args,
@@ -45,14 +49,14 @@ def build_scheduler(
     )
     # Deadlines fall at 00:00 Zhongshan time; run just after.
     scheduler.add_job(
-        track(purge_stale_contracts),
+        purge,
         CronTrigger(day_of_week="mon-sun", hour=0, minute=0, second=30, timezone=CITY_TZ),
         args=args,
         id="purge_daily",
     )
     # A catch-up run at start (a process that was down at midnight) and an hourly safety net.
     scheduler.add_job(
-        track(purge_stale_contracts),
+        purge,
         "interval",
         hours=1,
         args=args,

@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from backend.status_poll import ChangeFeed
-from schedulers.feed import move_events
+from schedulers.feed import MoveReport, move_events
+from schedulers.observe import JobObserver
 from schedulers.pump import Pump
-from schedulers.webhooks import run_webhooks
+from schedulers.webhooks import DeliveryReport, run_webhooks
 from signing_flow.audit import AuditEvent
 from signing_flow.ports import Ports
 
@@ -25,9 +26,10 @@ DELIVERY_INTERVAL_SECONDS = 2.0  # also how soon a retry falls due after its tim
 
 class EventsRuntime:
     def __init__(self) -> None:
-        self.signal = ChangeFeed()  # wakes this process's feed long-polls
+        self.signal = ChangeFeed("events")  # wakes this process's feed long-polls
         self.mover: Pump | None = None
         self.deliverer: Pump | None = None
+        self.observer: JobObserver | None = None  # the app's metrics
 
     async def notify(self, contract_id: str, events: Sequence[AuditEvent]) -> None:
         """The ``Notifier`` port: a contract recorded events; move them now."""
@@ -36,18 +38,19 @@ class EventsRuntime:
 
     @asynccontextmanager
     async def running(self, ports: Ports) -> AsyncIterator[None]:
-        async def move() -> None:
+        async def move() -> MoveReport:
             report = await move_events(ports.store, ports.clock)
             if report.moved:
                 self.signal.notify(FEED_KEY)
                 if self.deliverer is not None:
                     self.deliverer.wake()
+            return report
 
-        async def deliver() -> None:
-            await run_webhooks(ports)
+        async def deliver() -> DeliveryReport:
+            return await run_webhooks(ports)
 
-        self.mover = Pump("move_events", move, MOVE_INTERVAL_SECONDS)
-        self.deliverer = Pump("deliver_webhooks", deliver, DELIVERY_INTERVAL_SECONDS)
+        self.mover = Pump("move_events", move, MOVE_INTERVAL_SECONDS, self.observer)
+        self.deliverer = Pump("deliver_webhooks", deliver, DELIVERY_INTERVAL_SECONDS, self.observer)
         try:
             async with self.mover.running(), self.deliverer.running():
                 yield

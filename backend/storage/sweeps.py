@@ -13,9 +13,11 @@ whole round trip's."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
+from typing import Any, Protocol
 
+from signing_flow.audit import event_type_of
 from signing_flow.codec import encode_time, from_doc, to_doc
 from signing_flow.errors import DomainError
 from signing_flow.models import Contract, SigningOrder
@@ -29,11 +31,18 @@ BATCH_SIZE = 100
 MAX_PER_RUN = 100_000
 
 
+class EventsObserver(Protocol):
+    """Told the (type, data) of the audit events a sweep wrote (the metrics count order ends)."""
+
+    def events_recorded(self, events: Iterable[tuple[str, Mapping[str, Any]]]) -> None: ...
+
+
 class StoreSweeps:
     """``ContractSweeps`` on any ``DocumentStore`` (both stores run the same queries)."""
 
-    def __init__(self, store: DocumentStore) -> None:
+    def __init__(self, store: DocumentStore, observer: EventsObserver | None = None) -> None:
         self.store = store
+        self.observer = observer
 
     async def sweep(
         self,
@@ -71,6 +80,13 @@ class StoreSweeps:
             if written != len(writes):
                 ours = await _ours(store, ours, run)
             changed += [d["number"] for d in ours]
+            if self.observer is not None:
+                before = {d["_id"]: len(d["events"]) for d in fresh}
+                self.observer.events_recorded(
+                    (e.get("type") or event_type_of(e["action"]), e["data"])
+                    for d in ours
+                    for e in d["events"][before[d["_id"]] :]
+                )
             # The ones we wrote are done; the ones that lost are re-read and decided again.
             done.update(d["_id"] for d in ours)
             if len(docs) < batch_size and written == len(writes):
