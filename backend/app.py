@@ -24,6 +24,8 @@ from backend.console.pages import mount_console
 from backend.errors import error_middleware
 from backend.events.runtime import EventsRuntime
 from backend.events.standalone import webhook_policy
+from backend.evidence.authority import load_authority
+from backend.evidence.pdf_store import StoredPdfs
 from backend.passwords import PooledHasher
 from backend.providers import providers
 from backend.qrcodes import QrImageCache
@@ -78,6 +80,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 public_base_url=settings.public_base_url.rstrip("/"),
                 notifier=events,
                 webhooks=webhooks,
+                evidence=StoredPdfs(store, load_authority(settings.key_dir), app[CLOCK]),
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)

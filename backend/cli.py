@@ -25,6 +25,7 @@ from backend.clock import SystemClock
 from backend.demo import DEMO_PASSWORD, SIMULATE_PROPERTIES, demo_scenario, seed_demo
 from backend.demo_order import print_demo_order
 from backend.events.standalone import events_jobs
+from backend.evidence.cli import add_verify_evidence
 from backend.providers import providers
 from backend.settings import Settings
 from backend.storage import open_store
@@ -299,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_verify_receipt(sub)
     _add_verify_audit(sub)
     add_verify_webhook(sub)
+    add_verify_evidence(sub)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()

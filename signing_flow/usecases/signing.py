@@ -7,6 +7,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from signing_flow import evidence
 from signing_flow.contract_rules import ensure_complete_as_submitted, online_signing_obstacles
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.documents import (
@@ -263,4 +264,5 @@ async def submit_signing_order(
     contract.open_order_id = None
     contract.order_expires_at = None
     await save_contract(ports, contract)
+    await evidence.after_submit(ports, contract, order)
     return contract, order
