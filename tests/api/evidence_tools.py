@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -47,3 +48,25 @@ def pdfsig_report(pdf: Path, ca_pem: Path, nss: Path) -> str:
         [tool("pdfsig"), "-nssdir", f"sql:{nss}", str(pdf)], capture_output=True, text=True
     )
     return done.stdout + done.stderr
+
+
+def pyhanko_summary(pdf: Path, ca_pem: Path) -> str:
+    """pyHanko's own command line, one ``field:fingerprint:VALID`` line per signature."""
+    cli = Path(sys.executable).parent / "pyhanko"
+    done = subprocess.run(
+        [
+            str(cli),
+            "sign",
+            "validate",
+            "--trust",
+            str(ca_pem),
+            "--trust-replace",
+            "--no-revocation-check",
+            "--executive-summary",
+            str(pdf),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.strip()
