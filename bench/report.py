@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.evidence import table as evidence_table
 from bench.load import have_wrk
 from bench.procs import REPO, cpu_count
 
@@ -296,6 +297,7 @@ def render(record: dict[str, Any]) -> str:
     out += [codec_table(r) for r in by.get("codec", [])]
     if by.get("events"):
         out.append(events_table(by["events"]))
+    out += [evidence_table(r) for r in by.get("evidence", [])]
     for e in record["errors"]:
         out.append(f"\nERROR in {e['part']} on {e['store']}: {e['error']}")
     return "\n".join(out)
