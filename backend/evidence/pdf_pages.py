@@ -76,6 +76,13 @@ class Pages(FPDF):
             path.write_bytes(cut_down(face, chars))
             self.add_font(face.family, "", path)
 
+    def close_faces(self) -> None:
+        """fpdf2 reads its fonts lazily and leaves the files open."""
+        for font in self.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
+
     def use(self, face: Face, size_pt: float) -> None:
         self.set_font(face.family, size=size_pt)
 
@@ -180,5 +187,8 @@ def pages_for(
     write it with ``pdf_bytes`` inside the ``with`` (fpdf2 reads the font files then)."""
     with tempfile.TemporaryDirectory(prefix="wangqian-pdf-") as directory:
         pages = Pages(title, numbered=numbered)
-        pages.load_faces(Path(directory), faces)
-        yield pages
+        try:
+            pages.load_faces(Path(directory), faces)
+            yield pages
+        finally:
+            pages.close_faces()
