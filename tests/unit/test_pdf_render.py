@@ -7,9 +7,12 @@ breaks, indents and column padding do not count, and every character, in order, 
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from backend.evidence.pdf_fonts import SANS, SERIF
 from backend.evidence.pdf_pages import pages_for
@@ -33,6 +36,8 @@ from tests.unit.pdf_fixtures import (
 )
 
 poppler.need_poppler()
+
+PICTURES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 DEMOS = sorted(p.name for p in GOLDEN.glob("demo_*.txt"))
 
@@ -185,6 +190,40 @@ def test_the_certificate_states_steps_checks_hash_serials_and_how_to_verify() ->
         assert signer.certificate_serial in flat
         for label, time in signer.step_times:
             assert label + "".join(time.split()) in flat
+
+
+def ink_rows(png: Path) -> list[int]:
+    """The pixel rows of a page picture with anything darker than light grey on them."""
+    with Image.open(png) as opened:
+        image = opened.convert("L")
+    width, height = image.size
+    pixels = image.load()
+    assert pixels is not None
+    return [y for y in range(height) if any(pixels[x, y] < 160 for x in range(0, width, 2))]
+
+
+@pytest.mark.parametrize(
+    ("name", "render", "top_mm"),
+    [
+        ("evidence-contract-page1.png", lambda: contract_pdf(FOUR_PARTIES), 25.0),
+        ("evidence-completion.png", certificate_pdf, 25.0),
+    ],
+)
+def test_poppler_draws_the_first_page_starting_at_the_top_margin(
+    name: str, render: object, top_mm: float, tmp_path: Path
+) -> None:
+    """With WANGQIAN_SCREENSHOTS=1 the pictures are kept for docs/evidence.md."""
+    assert callable(render)
+    png = tmp_path / name
+    poppler.page_png(render(), 1, png, dpi=110)
+    rows = ink_rows(png)
+    with Image.open(png) as image:
+        height = image.size[1]
+    # the title's glyphs are the first ink, just under the top margin; the page is not blank
+    assert rows and abs(rows[0] / height * 297 - top_mm) < 5, rows[:3]
+    assert len(rows) > height / 4
+    if os.environ.get("WANGQIAN_SCREENSHOTS") == "1":
+        (PICTURES / name).write_bytes(png.read_bytes())
 
 
 def test_the_certificate_of_four_parties_is_one_page_without_a_page_number() -> None:
