@@ -107,16 +107,21 @@ def render_contract_pdf(document_text: str) -> bytes:
     with pages_for(title, faces) as pages:
         pages.set_subject(f"SHA-256 {sha256_hex(document_text)}")
         _draw_contract(pages, lines)
-        pages.embed_file(
-            bytes=document_text.encode(),
-            basename=ATTACHMENT_NAME,
-            desc="双方审阅并签署的合同文本（UTF-8）",
-            mime_type="text/plain",
-            creation_date=FIXED_DATE,
-            modification_date=FIXED_DATE,
-            compress=True,
-        )
+        if document_text:  # fpdf2 attaches no empty file
+            _attach(pages, document_text)
         return pages.pdf_bytes()
+
+
+def _attach(pages: Pages, document_text: str) -> None:
+    pages.embed_file(
+        bytes=document_text.encode(),
+        basename=ATTACHMENT_NAME,
+        desc="双方审阅并签署的合同文本（UTF-8）",
+        mime_type="text/plain",
+        creation_date=FIXED_DATE,
+        modification_date=FIXED_DATE,
+        compress=True,
+    )
 
 
 def render_completion_certificate(facts: CompletionFacts) -> bytes:

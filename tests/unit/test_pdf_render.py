@@ -232,3 +232,19 @@ def test_the_certificate_of_four_parties_is_one_page_without_a_page_number() -> 
     assert "页" not in poppler.text_of(pdf)
     fonts = poppler.fonts_of(pdf)
     assert {(f["emb"], f["sub"], f["uni"]) for f in fonts} == {("yes", "yes", "yes")}
+
+
+def test_without_poppler_the_pdf_tests_fail_when_ci_requires_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(poppler.shutil, "which", lambda tool: None)
+    monkeypatch.setenv("WANGQIAN_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="poppler-utils"):
+        poppler.need_poppler()
+    monkeypatch.delenv("WANGQIAN_REQUIRE_BROWSER")
+    with pytest.raises(pytest.skip.Exception, match="poppler-utils"):
+        poppler.need_poppler()
+
+
+def test_an_empty_document_still_renders_a_page() -> None:
+    assert poppler.page_count(render_contract_pdf("")) == 1
