@@ -80,7 +80,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 public_base_url=settings.public_base_url.rstrip("/"),
                 notifier=events,
                 webhooks=webhooks,
-                evidence=StoredPdfs(store, load_authority(settings.key_dir), app[CLOCK]),
+                evidence=(
+                    StoredPdfs(store, load_authority(settings.key_dir), app[CLOCK])
+                    if settings.evidence_pdf
+                    else None
+                ),
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)

@@ -30,6 +30,8 @@ class Settings:
     # long a receiver has to answer (docs/webhooks.md)
     webhook_allow: tuple[str, ...] = ()
     webhook_timeout: float = 10.0
+    # the signed contract PDF and the evidence bundles (docs/evidence.md); off, no PDF is kept
+    evidence_pdf: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +62,7 @@ class Settings:
             ),
             # at most 20 s: an attempt must end within its claim (schedulers.webhooks.CLAIM)
             webhook_timeout=min(float(env.get("WANGQIAN_WEBHOOK_TIMEOUT", 10)), 20.0),
+            evidence_pdf=_flag(env.get("WANGQIAN_EVIDENCE_PDF", "on")),
         )
 
 

@@ -275,6 +275,33 @@ def events_table(rows: list[dict[str, Any]]) -> str:
     return table("4. Events: outbox → feed (one run), change → webhook receiver", header, body)
 
 
+def pdf_table(rows: list[dict[str, Any]]) -> str:
+    body = [
+        [
+            "contract (4 parties)",
+            f"{r['contract_bytes']:,}",
+            str(r["contract_pages"]),
+            _num(r["contract_cpu_ms"], 0),
+            _num(r["contract_wall_ms"], 0),
+            "",
+        ]
+        for r in rows
+    ] + [
+        [
+            "completion certificate",
+            f"{r['certificate_bytes']:,}",
+            "1",
+            _num(r["certificate_cpu_ms"], 0),
+            _num(r["certificate_wall_ms"], 0),
+            f"{r['unsigned_bytes']:,} of {r['target_bytes']:,} "
+            f"({_mark(r['unsigned_bytes'] <= r['target_bytes'])}, before signatures)",
+        ]
+        for r in rows
+    ]
+    header = ["PDF", "bytes", "pages", "CPU ms", "wall ms", "both ≤ 300 KB"]
+    return table("5. The contract PDF and its completion certificate (median render)", header, body)
+
+
 def render(record: dict[str, Any]) -> str:
     rows = record["rows"]
     by = {part: [r for r in rows if r["part"] == part] for part in {r["part"] for r in rows}}
@@ -297,6 +324,8 @@ def render(record: dict[str, Any]) -> str:
     out += [codec_table(r) for r in by.get("codec", [])]
     if by.get("events"):
         out.append(events_table(by["events"]))
+    if by.get("pdf"):
+        out.append(pdf_table(by["pdf"]))
     out += [evidence_table(r) for r in by.get("evidence", [])]
     for e in record["errors"]:
         out.append(f"\nERROR in {e['part']} on {e['store']}: {e['error']}")

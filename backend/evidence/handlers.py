@@ -17,12 +17,16 @@ from signing_flow.usecases.evidence import contract_evidence, party_evidence
 async def _bundle(request: web.Request, contract: Contract, order: SigningOrder) -> web.Response:
     ports = request.app[PORTS]
     pdfs = ports.evidence
-    assert isinstance(pdfs, StoredPdfs)
+    if not isinstance(pdfs, StoredPdfs):
+        raise DependencyUnavailable(
+            "证据包未启用 (the signed PDF is turned off: WANGQIAN_EVIDENCE_PDF)",
+            code="EVIDENCE_UNAVAILABLE",
+        )
     await pdfs.seal(contract, order)  # catches up a seal that failed at submit; else nothing
     doc = await pdfs.get(order.id)
     if doc is None or doc["sealed_at"] is None:
         raise DependencyUnavailable(
-            "证据包暂不可用，请稍后重试 (the sealed PDF is not ready)", code="STORE_UNAVAILABLE"
+            "证据包暂不可用，请稍后重试 (the sealed PDF is not ready)", code="EVIDENCE_UNAVAILABLE"
         )
     signer = request.app[SIGNER]
     data = build_bundle(

@@ -1,8 +1,8 @@
 """The signed contract PDF, revision by revision (pyHanko; docs/evidence.md, 签署顺序):
 
-1. ``prepare``: the rendered contract, then one incremental update that adds a blank last page
-   reserved for the completion certificate and embeds the document text (``document.txt``, the
-   exact text whose SHA-256 the order fixes).
+1. ``prepare``: the rendered contract (which carries the document text as the attachment
+   ``document.txt``, the exact text whose SHA-256 the order fixes), then one incremental update
+   that adds a blank last page reserved for the completion certificate.
 2. ``sign_for_party``: per party, one incremental PAdES signature (B-T: with a signature
    timestamp from the sandbox TSA) under a fresh event certificate.
 3. ``seal``: the platform's seal signature, in a new field whose widget covers the reserved page
@@ -140,18 +140,34 @@ def prepare(rendered: bytes, document_text: str) -> bytes:
         )
     )
     data = document_text.encode()
-    embed_file(
-        writer,
-        FileSpec(
-            file_spec_string=DOCUMENT_ATTACHMENT,
-            file_name=DOCUMENT_ATTACHMENT,
-            embedded_data=EmbeddedFileObject.from_file_data(
-                writer, data, mime_type="text/plain", params=EmbeddedFileParams()
+    if attached_document(writer.root) is None:  # the renderer attaches it; older ones did not
+        embed_file(
+            writer,
+            FileSpec(
+                file_spec_string=DOCUMENT_ATTACHMENT,
+                file_name=DOCUMENT_ATTACHMENT,
+                embedded_data=EmbeddedFileObject.from_file_data(
+                    writer, data, mime_type="text/plain", params=EmbeddedFileParams()
+                ),
+                description=f"合同文本 SHA-256 {hashlib.sha256(data).hexdigest()}",
             ),
-            description=f"合同文本 SHA-256 {hashlib.sha256(data).hexdigest()}",
-        ),
-    )
+        )
+    elif attached_document(writer.root) != data:
+        raise ValueError("the rendered PDF carries another document than the order's")
     return _written(writer)
+
+
+def attached_document(root: Any) -> bytes | None:
+    """The bytes of ``document.txt`` attached under ``root`` (a catalog), or None."""
+    try:
+        names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except KeyError:
+        return None
+    for i in range(0, len(names) - 1, 2):
+        if str(names[i]) == DOCUMENT_ATTACHMENT:
+            data: bytes = names[i + 1].get_object()["/EF"]["/F"].get_object().data
+            return data
+    return None
 
 
 def _signer(key_and_cert: KeyAndCert, ca: KeyAndCert) -> signers.SimpleSigner:

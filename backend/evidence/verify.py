@@ -22,7 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from backend.evidence.authority import BINDING_PREFIX
 from backend.evidence.bundle import MANIFEST, MANIFEST_SIG
-from backend.evidence.pdf_signing import DOCUMENT_ATTACHMENT, SEAL_FIELD, TIMESTAMP_FIELD
+from backend.evidence.pdf_signing import SEAL_FIELD, TIMESTAMP_FIELD, attached_document
 from miniapp_mock.phone import verify_receipt
 from signing_flow.audit import GENESIS_HASH, canonical_json
 
@@ -214,12 +214,9 @@ def check_document(bundle: Bundle) -> str:
         raise Broken("document.txt is not the order's document")
     reader = PdfFileReader(io.BytesIO(bundle.files["contract.pdf"]), strict=False)
     first = reader.embedded_signatures[0]
-    root = reader.get_historical_root(first.signed_revision)
-    names = root["/Names"]["/EmbeddedFiles"]["/Names"]
-    found = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
-    if DOCUMENT_ATTACHMENT not in found:
+    data = attached_document(reader.get_historical_root(first.signed_revision))
+    if data is None:
         raise Broken("the signed PDF carries no document.txt")
-    data = found[DOCUMENT_ATTACHMENT]["/EF"]["/F"].data
     if hashlib.sha256(data).hexdigest() != want:
         raise Broken("the document in the signed PDF is not the order's")
     return f"the signed PDF carries the document, SHA-256 {want[:16]}…"

@@ -23,9 +23,15 @@ from backend.cli import main
 from backend.evidence.pdf_signing import asn1_cert
 from backend.evidence.pdf_store import COLLECTION, StoredPdfs
 from backend.evidence.verify import Check, verify_bundle
+from backend.settings import Settings
 from tests.api.conftest import Api, Phone, qr_url, submitted_contract
 from tests.api.evidence_tools import pdfsig_report, pyhanko_summary, unzip
 from tests.conftest import FakeClock
+
+
+@pytest.fixture
+def settings(store_url: str, tmp_path: Path) -> Settings:
+    return Settings(store_url=store_url, key_dir=str(tmp_path / "keys"), scheduler=False)
 
 
 @pytest.fixture
@@ -250,3 +256,12 @@ async def test_there_is_no_evidence_before_filing(agent: Api) -> None:
     contract = await submitted_contract(agent)
     refused = await agent.get(f"/api/v1/contracts/{contract['id']}/evidence.zip", expect=409)
     assert refused["error"]["code"] == "CONTRACT_STATE_CONFLICT"
+
+
+async def test_an_agent_who_may_not_read_the_contract_gets_no_evidence(
+    agent: Api, client: TestClient[Any, Any], anonymous: Api
+) -> None:
+    contract, _ = await filed(agent, client)
+    stranger = await anonymous.login("agent_wang")
+    refused = await stranger.get(f"/api/v1/contracts/{contract['id']}/evidence.zip", expect=404)
+    assert refused["error"]["code"] == "CONTRACT_NOT_FOUND"
