@@ -37,7 +37,7 @@ def measure(rounds: int) -> dict[str, Any]:
     contract = from_doc(Contract, json.loads(template.body))
     order = contract.orders[-1]
     authority = load_authority(tempfile.mkdtemp(prefix="wangqian-bench-keys-"))
-    render_ms, sign_ms, seal_ms, sizes = [], [], [], []
+    render_ms, sign_ms, seal_ms, certificate_ms, sizes = [], [], [], [], []
     for _ in range(rounds):
         ms, pdf = _cpu_ms(
             lambda: pdf_signing.prepare(render_contract_pdf(order.document), order.document)
@@ -73,9 +73,11 @@ def measure(rounds: int) -> dict[str, Any]:
             seal_certificate_serial="cd" * 8,
             how_to_verify=HOW_TO_VERIFY,
         )
+        ms, certificate = _cpu_ms(lambda facts=facts: render_completion_certificate(facts))
+        certificate_ms.append(ms)
         ms, pdf = _cpu_ms(
-            lambda pdf=pdf, facts=facts: pdf_signing.seal(
-                pdf, authority, render_completion_certificate(facts), datetime.now(UTC)
+            lambda pdf=pdf, certificate=certificate: pdf_signing.seal(
+                pdf, authority, certificate, datetime.now(UTC)
             )
         )
         seal_ms.append(ms)
@@ -87,6 +89,7 @@ def measure(rounds: int) -> dict[str, Any]:
         "render_ms": statistics.median(render_ms),
         "signature_ms": statistics.median(sign_ms),
         "signature_ms_max": max(sign_ms),
+        "certificate_ms": statistics.median(certificate_ms),
         "seal_ms": statistics.median(seal_ms),
         "pdf_kb": max(sizes) / 1000,
     }
@@ -105,7 +108,8 @@ def table(row: dict[str, Any]) -> str:
             f"  render + prepare the PDF      {row['render_ms']:8.1f} ms",
             f"  one party's signature         {row['signature_ms']:8.1f} ms"
             f" (max {row['signature_ms_max']:.1f}; target ≤ {TARGET_SIGNATURE_MS}: {sig_ok})",
-            f"  filing seal (certificate, seal, document timestamp) {row['seal_ms']:8.1f} ms",
+            f"  completion certificate render {row['certificate_ms']:8.1f} ms",
+            f"  filing seal + doc timestamp   {row['seal_ms']:8.1f} ms",
             f"  PDF size, sealed              {row['pdf_kb']:8.1f} KB"
             f" (target ≤ {TARGET_PDF_KB}: {size_ok})",
         ]

@@ -248,6 +248,9 @@ class SignedPdf(Protocol):
     date with the order as given, and does nothing that is already done; one writer at a time
     per order, across processes (a compare-and-set on the stored PDF's version)."""
 
+    async def prepare(self, contract: Contract, order: SigningOrder) -> None:
+        """Render the order's document and store it, ready to be signed (once per order)."""
+
     async def add_signatures(self, contract: Contract, order: SigningOrder) -> None:
         """Add the signature of every party that has signed and is not in the PDF yet."""
 

@@ -15,18 +15,17 @@ from signing_flow.vocabulary import PartyRole, PartyStep
 ROLE_LABELS = {PartyRole.SELLER: "卖方（甲方）", PartyRole.BUYER: "买方（乙方）"}
 # The party's steps as the certificate names them, in the order they are taken.
 STEP_LABELS = (
-    (PartyStep.OPENED, "扫码进入"),
     (PartyStep.REVIEWED, "查阅合同"),
     (PartyStep.CONFIRMED, "确定签署"),
     (PartyStep.IDENTITY_VERIFIED, "微警认证"),
     (PartyStep.SIGNED, "人脸识别并授权签署"),
 )
 CHECKS_PASSED = ("微警认证", "人脸识别")
+# Short enough that four parties' certificate stays on one page (the page reserved for it).
 HOW_TO_VERIFY = (
-    "1. 下载证据包（经纪人：GET /api/v1/contracts/{合同编号}/evidence.zip；当事人：手机签署页“下载证据包”）。",
-    "2. 离线验证：wangqian verify-evidence 证据包.zip，逐项给出中英文结论。",
-    "3. 或用第三方工具：pdfsig（poppler-utils，信任证据包中的 ca.pem）、pyhanko sign validate --trust ca.pem。",
-    "4. 本证明由平台电子签章覆盖，其后加盖 RFC 3161 文档时间戳；任何改动均可被发现。",
+    "1. 下载证据包：经纪人 GET /api/v1/contracts/{合同ID}/evidence.zip；当事人在手机签署页下载。",
+    "2. 离线验证：wangqian verify-evidence 证据包.zip；或 pdfsig、pyhanko sign validate（信任证据包中的 ca.pem）。",
+    "3. 本证明由平台签章覆盖，其后加盖 RFC 3161 文档时间戳，任何改动均可被发现。",
 )
 
 

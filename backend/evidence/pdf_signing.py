@@ -206,7 +206,9 @@ def sign_for_party(
 
 
 class _ImportedCertificate(PdfContent):
-    """The completion certificate's first page as a form XObject (the seal's appearance)."""
+    """The completion certificate as the seal's appearance: its page as a form XObject, at full
+    size. A certificate of k > 1 pages (many parties) is drawn side by side at 1/k scale, since
+    one page was reserved (vector content: it zooms); docs/evidence.md."""
 
     def __init__(self, certificate_pdf: bytes) -> None:
         super().__init__()
@@ -214,11 +216,21 @@ class _ImportedCertificate(PdfContent):
 
     def render(self) -> bytes:
         writer = self._ensure_writer
-        xobj = writer.import_page_as_xobject(PdfFileReader(BytesIO(self.certificate_pdf)), 0)
-        self.resources.xobject["/Certificate"] = xobj
-        x1, y1, x2, y2 = xobj.get_object()["/BBox"]
-        self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
-        return b"/Certificate Do"
+        reader = PdfFileReader(BytesIO(self.certificate_pdf))
+        count = int(reader.root["/Pages"]["/Count"])
+        ops, width, height = [], 0.0, 0.0
+        for i in range(count):
+            xobj = writer.import_page_as_xobject(reader, i)
+            self.resources.xobject[f"/Certificate{i}"] = xobj
+            x1, y1, x2, y2 = (float(v) for v in xobj.get_object()["/BBox"])
+            width, height = abs(x2 - x1), abs(y2 - y1)
+            k = 1 / count
+            top = height * (1 - k)  # the pages' tops at the top of the reserved page
+            ops.append(
+                f"q {k:.4f} 0 0 {k:.4f} {i * width * k:.2f} {top:.2f} cm /Certificate{i} Do Q"
+            )
+        self.box = BoxConstraints(width=width, height=height)
+        return "\n".join(ops).encode()
 
 
 def seal(pdf: bytes, authority: Authority, certificate_pdf: bytes, at: datetime) -> bytes:

@@ -67,6 +67,10 @@ class StoredPdfs:
     async def get(self, order_id: str) -> Doc | None:
         return await self.store.get(COLLECTION, order_id)
 
+    async def prepare(self, contract: Contract, order: SigningOrder) -> None:
+        async with self.store.writing(COLLECTION, order.id):
+            await with_retries(lambda: self._current(contract, order))
+
     async def add_signatures(self, contract: Contract, order: SigningOrder) -> None:
         await self._bring_up_to_date(contract, order, seal=False)
 

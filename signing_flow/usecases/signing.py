@@ -121,6 +121,7 @@ async def create_signing_order(
     contract.order_expires_at = expires_at
     contract.record("order_created", actor, now, {"order_id": order.id})
     await save_contract(ports, contract)
+    await evidence.after_order_created(ports, contract, order)
     return contract, order
 
 
