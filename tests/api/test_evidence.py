@@ -161,7 +161,7 @@ def manifest_lie(data: bytes) -> bytes:
 
 
 async def test_the_verifier_fails_each_tampering_and_names_the_check(
-    agent: Api, client: TestClient[Any, Any]
+    agent: Api, client: TestClient[Any, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     contract, _ = await filed(agent, client)
     good = await bundle_of(agent, contract["id"])
@@ -184,6 +184,10 @@ async def test_the_verifier_fails_each_tampering_and_names_the_check(
         failed = {c.key for c in results if not c.ok}
         assert failing <= failed, (case, [c.line() for c in results])
         assert failed <= failing | {"document"}, (case, [c.line() for c in results])
+    path = tmp_path / "tampered.zip"
+    path.write_bytes(rewrite(good, "contract.pdf", flip(0.3)))
+    assert await asyncio.to_thread(main, ["verify-evidence", str(path)]) == 1
+    assert "验证失败 FAILED: manifest, pdf" in capsys.readouterr().out
 
 
 async def test_four_parties_signing_at_once_give_four_valid_incremental_signatures(
