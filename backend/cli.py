@@ -1,6 +1,5 @@
-"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt,
-verify-audit (in the store, or over the API: ``backend.audit_client``), verify-webhook
-(``backend.webhooks.cli``)."""
+"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt, verify-audit
+(in the store, or over the API: ``backend.audit_client``), verify-webhook, verify-evidence."""
 
 from __future__ import annotations
 
