@@ -172,6 +172,9 @@ def check_pdf(bundle: Bundle) -> str:
             ok = bool(status.bottom_line)
         if not ok:
             problems.append(f"{name}: {status.summary()}")
+        pinned = {SEAL_FIELD: "certificates/seal.pem", TIMESTAMP_FIELD: "certificates/tsa.pem"}
+        if name in pinned and sig.signer_cert.dump() != bundle.cert(pinned[name]).dump():
+            problems.append(f"{name}: not signed with the bundle's {pinned[name]}")
         if name.startswith("party_"):
             party_id = name.removeprefix("party_")
             parties.add(party_id)

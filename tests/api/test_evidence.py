@@ -7,6 +7,7 @@ import asyncio
 import base64
 import io
 import json
+import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from backend.appkeys import PORTS, STORE
 from backend.cli import main
+from backend.evidence.authority import load_authority
 from backend.evidence.pdf_signing import asn1_cert
 from backend.evidence.pdf_store import COLLECTION, StoredPdfs
 from backend.evidence.verify import Check, verify_bundle
@@ -147,11 +149,11 @@ def swap(listed: list[Any]) -> None:
 
 
 def other_ca(_: bytes) -> bytes:
-    import tempfile
-
-    from backend.evidence.authority import load_authority
-
     return load_authority(tempfile.mkdtemp()).ca.cert_pem
+
+
+def other_seal(_: bytes) -> bytes:
+    return load_authority(tempfile.mkdtemp()).seal.cert_pem
 
 
 def manifest_lie(data: bytes) -> bytes:
@@ -177,6 +179,11 @@ async def test_the_verifier_fails_each_tampering_and_names_the_check(
         ),
         "an audit event reordered": ("audit/events.json", events(swap), {"manifest", "audit"}),
         "a certificate swapped": ("certificates/ca.pem", other_ca, {"manifest", "pdf"}),
+        "the seal's certificate swapped": (
+            "certificates/seal.pem",
+            other_seal,
+            {"manifest", "pdf"},
+        ),
         "a manifest mismatch": ("manifest.json", manifest_lie, {"manifest"}),
     }
     for case, (name, change, failing) in cases.items():
