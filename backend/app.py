@@ -25,6 +25,8 @@ from backend.console.pages import mount_console
 from backend.errors import error_middleware
 from backend.events.runtime import EventsRuntime
 from backend.events.standalone import webhook_policy
+from backend.evidence.authority import load_authority
+from backend.evidence.pdf_store import StoredPdfs
 from backend.metrics import Metrics
 from backend.metrics_endpoint import mount_metrics
 from backend.notifier import CountingNotifier
@@ -95,6 +97,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 public_base_url=settings.public_base_url.rstrip("/"),
                 notifier=CountingNotifier(events, metrics),
                 webhooks=webhooks,
+                evidence=(
+                    StoredPdfs(store, load_authority(settings.key_dir), app[CLOCK])
+                    if settings.evidence_pdf
+                    else None
+                ),
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)

@@ -1,6 +1,5 @@
-"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt,
-verify-audit (in the store, or over the API: ``backend.audit_client``), verify-webhook
-(``backend.webhooks.cli``)."""
+"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt, verify-audit
+(in the store, or over the API: ``backend.audit_client``), verify-webhook, verify-evidence."""
 
 from __future__ import annotations
 
@@ -22,6 +21,7 @@ from backend.backup import add_backup_commands
 from backend.clock import SystemClock
 from backend.demo import DEMO_PASSWORD, SIMULATE_PROPERTIES, demo_scenario
 from backend.events.standalone import events_jobs
+from backend.evidence.cli import add_verify_evidence
 from backend.log_format import configure_logging
 from backend.providers import providers
 from backend.serve import add_serve, print_logins, seed
@@ -260,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_verify_audit(sub)
     add_verify_webhook(sub)
     add_backup_commands(sub)
+    add_verify_evidence(sub)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()

@@ -17,6 +17,7 @@ from backend.contracts import sale_out
 from backend.contracts import schemas as contracts_s
 from backend.events import handlers as events
 from backend.events import schemas as events_s
+from backend.evidence import handlers as evidence
 from backend.miniapp import handlers as miniapp
 from backend.miniapp import schemas as miniapp_s
 from backend.ops import handlers as ops
@@ -57,6 +58,7 @@ ROUTES = [
     Route("PATCH", "/api/v1/contracts/{id}", contracts.update, "修改合同（已提交的合同退回草稿）", contracts_s.ContractFields, contracts_s.ContractOut),
     Route("DELETE", "/api/v1/contracts/{id}", contracts.delete, "删除合同", response=contracts_s.ContractOut),
     Route("POST", "/api/v1/contracts/{id}/submit", contracts.submit, "提交合同", response=contracts_s.ContractOut),
+    Route("GET", "/api/v1/contracts/{id}/evidence.zip", evidence.contract_bundle, "证据包：签署的 PDF、合同文本、签名回执、审计记录、证书与公钥（docs/evidence.md）", produces=("application/zip",)),
     Route("GET", "/api/v1/todo", contracts.todo, "待办业务", response=contracts_s.TodoList),
     Route("POST", "/api/v1/annex-files", contracts.upload_annex_file, "上传合同附件图片：请求体为图片本身（PNG/JPEG，不超过 500K）；在 annexes[].file_id 中引用", response=sale_out.AnnexFileOut, status=201, upload=IMAGE),
     # the agent's side of the signing handshake
@@ -74,6 +76,7 @@ ROUTES = [
     Route("POST", "/mp/v1/confirm", miniapp.confirm, "确定签署", response=miniapp_s.PartyViewOut, tag="mini-program"),
     Route("POST", "/mp/v1/police-verification", miniapp.police_verification, "微警认证", miniapp_s.PoliceVerificationRequest, miniapp_s.PartyViewOut, tag="mini-program"),
     Route("POST", "/mp/v1/authorize", miniapp.authorize, "确认授权（人脸识别）", miniapp_s.AuthorizeRequest, miniapp_s.PartyViewOut, tag="mini-program"),
+    Route("GET", "/mp/v1/evidence.zip", evidence.party_bundle, "下载证据包（订单提交备案后）", tag="mini-program", produces=("application/zip",)),
     Route("POST", "/mp/v1/decline", miniapp.decline, "拒绝签署", miniapp_s.DeclineRequest, miniapp_s.PartyViewOut, tag="mini-program"),
     # cancellation, online (guide §4) and at the window (guide §3, §5)
     Route("POST", "/api/v1/contracts/{id}/cancellations", window.request_cancellation, "存量房合同注销线上：填写注销原因", window_s.CancellationRequest, contracts_s.ContractOut, status=201),

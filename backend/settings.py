@@ -41,6 +41,8 @@ class Settings:
     metrics_token_sha256: str | None = None  # the SHA-256 (hex) of the bearer token, not it
     metrics_address: str | None = None  # host:port of a listener for /metrics alone
     log_format: str = "text"  # or "json": one object per line
+    # the signed contract PDF and the evidence bundles (docs/evidence.md); off, no PDF is kept
+    evidence_pdf: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +79,7 @@ class Settings:
             metrics_token_sha256=_metrics_digest(env),
             metrics_address=env.get("WANGQIAN_METRICS_ADDRESS") or None,
             log_format=_log_format(env.get("WANGQIAN_LOG_FORMAT", "text")),
+            evidence_pdf=_flag(env.get("WANGQIAN_EVIDENCE_PDF", "on")),
         )
 
 

@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only poll,handshake,sweep,events,workers] [--stores sqlite,mongo]``.
+"""``python -m bench [--quick] [--only poll,handshake,sweep,events,pdf,evidence,workers] [--stores sqlite,mongo]``.
 
 Runs each part on each store, prints the tables and writes bench/results/<timestamp>.json.
 Exits 1 when a part could not be measured (a missed target is a result, not a failure)."""
@@ -17,14 +17,14 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from bench import events, handshake, poll, sweep, workers
+from bench import events, evidence, handshake, pdf, poll, sweep, workers
 from bench.config import FULL, QUICK, Budget
 from bench.fixtures import seed
 from bench.report import machine, render, say, write_json
 from bench.stores import STORE_NAMES, Stores
 from bench.sweep_data import make_templates
 
-PARTS = ("poll", "handshake", "sweep", "events", "workers")
+PARTS = ("poll", "handshake", "sweep", "events", "pdf", "evidence", "workers")
 
 
 def _names(value: str, allowed: tuple[str, ...], what: str) -> list[str]:
@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         type=lambda v: _names(v, PARTS, "--only"),
         default=list(PARTS),
-        help="parts to run: poll,handshake,sweep,events,workers (default: all)",
+        help="parts to run: poll,handshake,sweep,events,pdf,evidence,workers (default: all)",
     )
     parser.add_argument(
         "--stores",
@@ -178,6 +178,11 @@ class Run:
                     self.sweeps(store)
                 if "events" in self.args.only:
                     self.events(store)
+            if "pdf" in self.args.only:  # no store: the rendering is in-process
+                self.attempt("pdf", "-", lambda: pdf.run(self.budget.pdf_renders))
+            if "evidence" in self.args.only:  # CPU only: the same on every store
+                rounds = 3 if self.args.quick else 10
+                self.attempt("evidence", "-", lambda: evidence.run(rounds))
         finally:
             self.stores.close()
 

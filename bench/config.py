@@ -26,6 +26,7 @@ class Budget:
     # events: contracts whose trails are moved at once (FerretDB: a tenth), changes delivered
     events_contracts: int = 2000
     events_changes: int = 200
+    pdf_renders: int = 5  # the contract PDF and the certificate, each rendered this many times
 
     def ks_for(self, kind: str) -> tuple[int, ...]:
         return self.handshake_ks_ferretdb if kind == "ferretdb" else self.handshake_ks
@@ -58,6 +59,7 @@ QUICK = Budget(
     handshake_seconds=4.0,
     properties=600,
     sweep_n={"sqlite": 10_000, "ferretdb": 100, "mongodb": 10_000},
+    pdf_renders=2,
     events_contracts=500,
     events_changes=50,
 )

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.evidence import table as evidence_table
 from bench.load import have_wrk
 from bench.procs import REPO, cpu_count
 
@@ -295,6 +296,33 @@ def workers_table(rows: list[dict[str, Any]]) -> str:
     return table("5. Status poll (200) with serve --workers N vs N floor processes", header, body)
 
 
+def pdf_table(rows: list[dict[str, Any]]) -> str:
+    body = [
+        [
+            "contract (4 parties)",
+            f"{r['contract_bytes']:,}",
+            str(r["contract_pages"]),
+            _num(r["contract_cpu_ms"], 0),
+            _num(r["contract_wall_ms"], 0),
+            "",
+        ]
+        for r in rows
+    ] + [
+        [
+            "completion certificate",
+            f"{r['certificate_bytes']:,}",
+            "1",
+            _num(r["certificate_cpu_ms"], 0),
+            _num(r["certificate_wall_ms"], 0),
+            f"{r['unsigned_bytes']:,} of {r['target_bytes']:,} "
+            f"({_mark(r['unsigned_bytes'] <= r['target_bytes'])}, before signatures)",
+        ]
+        for r in rows
+    ]
+    header = ["PDF", "bytes", "pages", "CPU ms", "wall ms", "both ≤ 300 KB"]
+    return table("5. The contract PDF and its completion certificate (median render)", header, body)
+
+
 def render(record: dict[str, Any]) -> str:
     rows = record["rows"]
     by = {part: [r for r in rows if r["part"] == part] for part in {r["part"] for r in rows}}
@@ -319,6 +347,9 @@ def render(record: dict[str, Any]) -> str:
         out.append(events_table(by["events"]))
     if by.get("workers"):
         out.append(workers_table(by["workers"]))
+    if by.get("pdf"):
+        out.append(pdf_table(by["pdf"]))
+    out += [evidence_table(r) for r in by.get("evidence", [])]
     for e in record["errors"]:
         out.append(f"\nERROR in {e['part']} on {e['store']}: {e['error']}")
     return "\n".join(out)

@@ -250,6 +250,7 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "POLICE_SERVICE_UNAVAILABLE",
             "FACE_SERVICE_UNAVAILABLE",
             "SMS_SERVICE_UNAVAILABLE",
+            "EVIDENCE_UNAVAILABLE",
         }
     ),
 }

@@ -17,7 +17,7 @@ from signing_flow.agency_models import UnifiedPrincipal
 from signing_flow.audit import AuditEvent
 from signing_flow.checks import CheckResult
 from signing_flow.errors import FieldProblem
-from signing_flow.models import Contract, RegistryProperty
+from signing_flow.models import Contract, RegistryProperty, SigningOrder
 from signing_flow.secrets import InlineHasher
 
 Doc = dict[str, Any]
@@ -41,6 +41,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "tokens": CollectionSpec(),
     # uploaded files (signing_flow.uploads.StoredFile), referenced by id from their records
     "files": CollectionSpec(),
+    # the signed contract PDF of each order (backend.evidence.pdf_store), _id = the order id
+    "evidence_pdfs": CollectionSpec(),
     "contracts": CollectionSpec(
         unique=("number", "property_lock"),
         indexed=("practitioner_id", "agency_id", "created_at", "feed_pending"),
@@ -236,6 +238,25 @@ class Ports:
     notifier: Notifier | None = None
     # None: no webhooks can be registered or delivered (tools); the app passes its HTTP client
     webhooks: WebhookTransport | None = None
+    # None: no signed PDF is kept (tools, unit tests); the app passes backend.evidence's
+    evidence: SignedPdf | None = None
+
+
+class SignedPdf(Protocol):
+    """The contract PDF of an order, signed incrementally (PAdES) by each party and sealed by
+    the platform when the order is submitted (docs/evidence.md). Each call brings the PDF up to
+    date with the order as given, and does nothing that is already done; one writer at a time
+    per order, across processes (a compare-and-set on the stored PDF's version)."""
+
+    async def prepare(self, contract: Contract, order: SigningOrder) -> None:
+        """Render the order's document and store it, ready to be signed (once per order)."""
+
+    async def add_signatures(self, contract: Contract, order: SigningOrder) -> None:
+        """Add the signature of every party that has signed and is not in the PDF yet."""
+
+    async def seal(self, contract: Contract, order: SigningOrder) -> None:
+        """For a submitted order: the missing signatures, the completion certificate, the
+        platform's seal and the document timestamp."""
 
 
 class PasswordHasher(Protocol):

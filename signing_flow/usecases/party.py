@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from signing_flow import evidence
 from signing_flow.checks import POLICE_MISMATCH, CheckFailure
 from signing_flow.errors import (
     CheckFailed,
@@ -332,7 +333,9 @@ async def authorize(
             ctx.contract.apply(ContractAction.ALL_SIGNED, who, now, {"order_id": ctx.order.id})
         return None
 
-    return await _step(ports, session, origin, apply, pointer)
+    ctx = await _step(ports, session, origin, apply, pointer)
+    await evidence.after_signature(ports, ctx.contract, ctx.order)
+    return ctx
 
 
 async def decline(ports: Ports, session: str, origin: Requester, reason: str) -> PartyContext:

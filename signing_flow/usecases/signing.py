@@ -7,6 +7,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from signing_flow import evidence
 from signing_flow.contract_rules import ensure_complete_as_submitted, online_signing_obstacles
 from signing_flow.deadlines import CITY_TZ
 from signing_flow.documents import (
@@ -120,6 +121,7 @@ async def create_signing_order(
     contract.order_expires_at = expires_at
     contract.record("order_created", actor, now, {"order_id": order.id})
     await save_contract(ports, contract)
+    await evidence.after_order_created(ports, contract, order)
     return contract, order
 
 
@@ -263,4 +265,5 @@ async def submit_signing_order(
     contract.open_order_id = None
     contract.order_expires_at = None
     await save_contract(ports, contract)
+    await evidence.after_submit(ports, contract, order)
     return contract, order

@@ -69,8 +69,11 @@ class Api:
 
 @pytest.fixture
 def settings(store_url: str, tmp_path: Path) -> Settings:
-    # No scheduler: tests move the clock and run the jobs themselves.
-    return Settings(store_url=store_url, key_dir=str(tmp_path / "keys"), scheduler=False)
+    # No scheduler: tests move the clock and run the jobs themselves. No signed PDF either: it
+    # costs seconds of CPU per order (the CJK font); tests/api/test_evidence.py turns it on.
+    return Settings(
+        store_url=store_url, key_dir=str(tmp_path / "keys"), scheduler=False, evidence_pdf=False
+    )
 
 
 @pytest.fixture

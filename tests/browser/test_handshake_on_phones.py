@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from backend.demo import contract_terms
+from backend.evidence.verify import verify_bundle
 from tests.browser.agent import AgentApi, need_browser, person
 from tests.e2e.conftest import Server
 
@@ -94,6 +96,12 @@ def test_two_sellers_and_two_buyers_sign_on_their_phones_and_the_agent_files(
     for phone in phones.values():
         expect(phone.page.locator("#done-order")).to_have_text("经纪人已提交，合同已签约。")
     phones["b2"].shot("06-filed")
+    # the party takes the evidence bundle home, and it verifies offline (docs/evidence.md)
+    with phones["b2"].page.expect_download() as download:
+        phones["b2"].page.click("#evidence-button")
+    bundle = Path(download.value.path()).read_bytes()
+    with ThreadPoolExecutor(1) as pool:  # pyHanko runs its own event loop
+        assert all(c.ok for c in pool.submit(verify_bundle, bundle).result())
 
     sessions = [
         p.page.evaluate("sessionStorage.getItem('wangqian.party-session')") for p in phones.values()

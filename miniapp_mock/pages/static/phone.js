@@ -189,6 +189,7 @@ function renderOthers(v) {
   const filed = v.order_status === "submitted" && v.purpose_label === "网签备案";
   $("done-order").textContent = filed ? msg("SUBMITTED") : "";
   $("done-order").hidden = !filed;
+  $("evidence-button").hidden = v.order_status !== "submitted"; // sealed once submitted
 }
 
 function renderReceipt(v) {
@@ -458,6 +459,20 @@ async function scan(token) {
   }
 }
 
+// The evidence bundle (docs/evidence.md): fetched with the session, saved as a file.
+async function downloadEvidence() {
+  const resp = await fetch(`${API}/evidence.zip`, {
+    headers: { Authorization: `Bearer ${session.token}` },
+    cache: "no-store",
+  }).catch(() => null);
+  if (!resp?.ok) throw new ApiError(resp?.status || 0, (await resp?.json().catch(() => ({})))?.error || {});
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await resp.blob());
+  link.download = `evidence-${view.contract_number}.zip`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+}
+
 async function start() {
   for (const button of document.querySelectorAll("button.decline")) {
     button.addEventListener("click", () => {
@@ -474,6 +489,7 @@ async function start() {
   $("police-form").addEventListener("submit", action($("police-button"), verifyIdentity));
   $("face-form").addEventListener("submit", action($("face-button"), authorize));
   $("camera-button").addEventListener("click", startCamera);
+  $("evidence-button").addEventListener("click", action($("evidence-button"), downloadEvidence));
   for (const field of document.querySelectorAll("input[aria-describedby], textarea")) {
     field.addEventListener("input", () => fieldError(field, null)); // corrected: say no more
   }
