@@ -49,6 +49,7 @@ class TemplatePorts:
     registry: SandboxRegistry
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
     notifier: None = None
+    evidence: None = None  # the templates carry no signed PDF
 
 
 def _dump(doc: dict[str, Any]) -> str:
