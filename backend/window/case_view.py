@@ -1,6 +1,7 @@
-"""GET /api/v1/window/cases and GET …/contracts/{id}/case: what the window screen shows. ID
-numbers and phones are masked as on the printed forms: the screen faces the counter, and
-staff check the original documents."""
+"""GET /api/v1/window/cases and GET …/contracts/{id}/case: what the window screen shows. The
+parties' ID numbers and phones are masked as on the printed forms: the screen faces the counter,
+and staff check the original documents. The proxy's number is the one staff typed, given back
+whole so that saving the appearance again keeps it."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ class AppearanceOut(BaseModel):
     appeared: bool
     id_checked: bool
     proxy_name: str | None
-    proxy_id_number_masked: str | None
+    proxy_id_number: str | None
     poa_notarised: bool
     poa_names_matter: bool
     father_present: bool
@@ -58,7 +59,7 @@ class AppearanceOut(BaseModel):
             appeared=a.appeared,
             id_checked=a.id_checked,
             proxy_name=a.proxy_name,
-            proxy_id_number_masked=mask_id_number(a.proxy_id_number or "") or None,
+            proxy_id_number=a.proxy_id_number,
             poa_notarised=a.poa_notarised,
             poa_names_matter=a.poa_names_matter,
             father_present=a.father_present,

@@ -17,7 +17,7 @@ export class ApiError extends Error {
   }
 }
 
-function csrfToken() {
+export function csrfToken() {
   const found = document.cookie.split("; ").find((c) => c.startsWith("wangqian_csrf="));
   return found ? found.slice("wangqian_csrf=".length) : "";
 }

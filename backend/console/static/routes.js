@@ -12,6 +12,10 @@ import { showVerify } from "./verify.js";
 import { showForm } from "./form.js";
 import { showContract } from "./contract.js";
 import { showSigning } from "./signing.js";
+import { showReviews } from "./reviews.js";
+import { showReview } from "./review.js";
+import { showWindow } from "./window.js";
+import { showWindowCase } from "./window-case.js";
 
 const AGENT = ["practitioner"];
 const ADMIN = ["agency_admin"];
@@ -29,6 +33,12 @@ export const routes = {
   // the agency admin (中介机构账号)
 
   // center staff (交易中心)
+  "#/reviews/agencies": { roles: STAFF, show: (_, signal) => showReviews("agencies", signal) },
+  "#/reviews/agencies/:id": { roles: STAFF, show: (p, signal) => showReview("agencies", p.id, signal) },
+  "#/reviews/practitioners": { roles: STAFF, show: (_, signal) => showReviews("practitioners", signal) },
+  "#/reviews/practitioners/:id": { roles: STAFF, show: (p, signal) => showReview("practitioners", p.id, signal) },
+  "#/window": { roles: STAFF, show: (_, signal) => showWindow(signal) },
+  "#/window/:id": { roles: STAFF, show: (p, signal) => showWindowCase(p.id, signal) },
 };
 
 const compiled = Object.entries(routes).map(([address, entry]) => {
