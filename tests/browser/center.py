@@ -98,12 +98,14 @@ def submitted_practitioner(base_url: str, phone: str = "13912345678") -> tuple[A
     return admin, added["id"]
 
 
-def offline_contract(agent: AgentApi, *, minor: bool = False) -> Any:
-    """A contract on prop-sole the agent submitted for the window (存量房合同签订线下), without
-    fund supervision; with ``minor`` the buyers are 孙丽 (60 %) and her son (40 %)."""
-    prop = PROPERTIES["prop-sole"]
+def offline_contract(
+    agent: AgentApi, property_id: str = "prop-sole", *, minor: bool = False
+) -> Any:
+    """A contract the agent submitted for the window (存量房合同签订线下), without fund
+    supervision; with ``minor`` the buyers are 孙丽 (60 %) and her son (40 %)."""
+    prop = PROPERTIES[property_id]
     fields: dict[str, Any] = {
-        "sellers": SELLERS_OF["prop-sole"],
+        "sellers": SELLERS_OF[property_id],
         "buyers": [SUN_LI],
         **contract_terms(),
         "channel": "offline",
