@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from backend.demo import DEMO_PASSWORD, contract_terms, synthetic_id
 from tests.api.accounts_helpers import uscc
@@ -29,8 +29,16 @@ PDF = b"%PDF-1.4\n%wangqian window scan\n"
 
 
 def image(kind: str = "PNG", color: tuple[int, int, int] = (30, 90, 160)) -> bytes:
+    """A small scan of a paper: a page with a coloured seal and lines of text."""
+    page = Image.new("RGB", (480, 320), (250, 250, 245))
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((8, 8, 471, 311), outline=(60, 60, 60), width=3)
+    draw.rectangle((40, 30, 440, 54), fill=color)
+    for y in range(80, 260, 22):
+        draw.line((40, y, 440 - (y * 7) % 120, y), fill=(120, 120, 120), width=4)
+    draw.ellipse((350, 220, 430, 300), outline=(200, 30, 30), width=5)
     out = io.BytesIO()
-    Image.new("RGB", (320, 200), color).save(out, kind)
+    page.save(out, kind)
     return out.getvalue()
 
 

@@ -63,7 +63,8 @@ function arrange(card, party, business, editable) {
     const kind = row.dataset.document;
     row.hidden = !needed[kind] && !uploaded.includes(kind);
     row.querySelector("[data-state]").textContent = uploaded.includes(kind) ? words("uploaded") : words("absent");
-    row.querySelector("input").hidden = !editable;
+    row.querySelector(".file-button").hidden = !editable;
+    row.querySelector("input").disabled = !editable;
   }
   for (const el of $$("input, button", card.querySelector("form"))) el.disabled = !editable;
 }
