@@ -66,7 +66,9 @@ function arrange(card, party, business, editable) {
     row.querySelector(".file-button").hidden = !editable;
     row.querySelector("input").disabled = !editable;
   }
-  for (const el of $$("input, button", card.querySelector("form"))) el.disabled = !editable;
+  const form = card.querySelector("form");
+  for (const el of $$("input, button", form)) el.disabled = !editable;
+  form.querySelector("button[type=submit]").hidden = !editable;
 }
 
 function body(card) {
