@@ -28,11 +28,12 @@ export const sessionEvents = new EventTarget();
 export async function call(method, path, body, options = {}) {
   const headers = { Accept: "application/json", ...(options.headers || {}) };
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  // raw: the body is a file sent as it is (an upload), with the caller's Content-Type.
+  if (body !== undefined && !options.raw) headers["Content-Type"] = "application/json";
   const response = await fetch(path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || options.raw ? body : JSON.stringify(body),
     credentials: "same-origin",
     cache: "no-store",
     signal: options.signal,

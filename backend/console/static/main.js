@@ -120,7 +120,7 @@ function route() {
   } else if (!found.entry.roles.includes(account.role)) {
     forbidden();
   } else {
-    found.entry.show(found.params, signal);
+    found.entry.show(found.params, signal, account);
   }
 }
 
