@@ -7,6 +7,7 @@ import { ApiError, call, get, post, sessionEvents } from "./api.js";
 import { $, $$, message, notify, showScreen, takeCarried } from "./dom.js";
 import { showFieldProblems, clearProblems } from "./problems.js";
 import { match } from "./routes.js";
+import { setupUnified } from "./unified.js";
 
 let account = null;
 let leaving = new AbortController();
@@ -125,6 +126,7 @@ function route() {
 }
 
 window.addEventListener("hashchange", route);
+setupUnified(signedIn);
 
 // Back at the desk after a while: one read tells whether the session still stands (a
 // practitioner disabled meanwhile is shown the login page before touching anything).
