@@ -78,4 +78,6 @@ def expect_uploaded(row: Locator) -> None:
     expect(row.locator('[data-field="state"]')).to_contain_text("已上传")
     preview = row.locator("img.preview")
     expect(preview).to_be_visible()
-    row.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
+    row.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=preview.element_handle()
+    )

@@ -44,7 +44,10 @@ def test_an_agency_fills_its_information_uploads_is_rejected_fixes_it_and_is_app
     desk = Desk(browser, server.base_url)
     page = desk.page
     uploads: list[Request] = []
-    page.on("request", lambda r: uploads.append(r) if r.method == "PUT" and r.url.endswith("/file") else None)
+    page.on(
+        "request",
+        lambda r: uploads.append(r) if r.method == "PUT" and r.url.endswith("/file") else None,
+    )
 
     # first login with 123456, then the information check is the admin's home
     desk.login(NAME, "123456")

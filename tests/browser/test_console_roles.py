@@ -16,7 +16,12 @@ from tests.browser.desk import Desk  # noqa: E402
 
 # (login, the role's home screen, the menu it sees, addresses of other roles' screens)
 ROLES = [
-    ("agent_li", "list", ["待办业务", "合同列表", "存量房合同签订线上"], ["#/agency", "#/practitioners"]),
+    (
+        "agent_li",
+        "list",
+        ["待办业务", "合同列表", "存量房合同签订线上"],
+        ["#/agency", "#/practitioners"],
+    ),
     ("demo_agency", "agency", ["机构信息核查", "从业人员", "本机构合同"], ["#/verify", "#/todo"]),
     ("center_chen", "no-screens", [], ["#/verify", "#/agency", "#/practitioners/prac-agent_li"]),
 ]
