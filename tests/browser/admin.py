@@ -52,15 +52,15 @@ def sms(api: AgentApi, phone: str) -> tuple[str, str]:
 
 
 def material(box: Locator, index: int = -1) -> Locator:
-    rows = box.locator("li.material")
+    rows = box.locator("li.material-item")
     return rows.nth(index) if index >= 0 else rows.last
 
 
 def add_named(desk: Desk, screen: Locator, name: str) -> Locator:
     """添加材料, rename it and save: the material ready for its image."""
-    count = screen.locator("li.material").count()
+    count = screen.locator("li.material-item").count()
     screen.get_by_role("button", name="添加材料").click()
-    expect(screen.locator("li.material")).to_have_count(count + 1)
+    expect(screen.locator("li.material-item")).to_have_count(count + 1)
     row = material(screen)
     expect(row.locator('[data-field="state"]')).to_contain_text("未保存名称")
     row.get_by_label("材料名称").fill(name)

@@ -93,7 +93,7 @@ def test_an_agency_fills_its_information_uploads_is_rejected_fixes_it_and_is_app
     )
     assert len(uploads) == 1
     unnamed.get_by_role("button", name="删除材料").click()
-    expect(box.locator("li.material")).to_have_count(0)
+    expect(box.locator("li.material-item")).to_have_count(0)
 
     # refused here, before any upload: too large, then a GIF named .png
     row = add_named(desk, screen, "营业执照")

@@ -26,6 +26,8 @@ ROLES = [
     ("center_chen", "no-screens", [], ["#/verify", "#/agency", "#/practitioners/prac-agent_li"]),
 ]
 
+LABELS = {"agent_li": "从业人员", "demo_agency": "中介机构", "center_chen": "交易中心工作人员"}
+
 
 @pytest.mark.parametrize(("username", "home", "menu", "refused"), ROLES)
 def test_each_role_sees_its_own_menu_and_is_refused_the_other_roles_screens(
@@ -36,6 +38,7 @@ def test_each_role_sees_its_own_menu_and_is_refused_the_other_roles_screens(
     desk.login(username)
     desk.on(home)
     expect(page.locator("#topbar nav a:visible")).to_have_text(menu)
+    expect(page.locator("#account-role")).to_have_text(LABELS[username])
     for address in refused:
         page.goto(f"{server.base_url}/console{address}")
         screen = desk.on("forbidden")

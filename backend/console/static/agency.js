@@ -7,7 +7,7 @@ import { get, post, call } from "./api.js";
 import { $, $$, message, notify, setText, showScreen } from "./dom.js";
 import { clearProblems, listUnplaced, showFieldProblems } from "./problems.js";
 import { addMaterial, showMaterials } from "./materials.js";
-import { showHistory, showReview } from "./reviews.js";
+import { showHistory, showReview } from "./review-history.js";
 
 const screen = $("#screen-agency");
 const infoForm = $("#agency-info");

@@ -34,7 +34,8 @@ sessionEvents.addEventListener("ended", (event) => {
 // way to this role's home (an address opened directly keeps its 403 page).
 function signedIn(me, fromLogin = false) {
   account = me;
-  $("#account-name").textContent = `${me.role_label}：${me.display_name}（${me.username}）`;
+  $("#account-role").textContent = me.role_label;
+  $("#account-name").textContent = `${me.display_name}（${me.username}）`;
   document.body.dataset.role = me.role;
   for (const link of $$("#topbar nav a")) link.hidden = !roleMay(link.dataset.roles, me.role);
   if (me.must_change_password) {

@@ -7,7 +7,7 @@ import { call, get, post } from "./api.js";
 import { $, $$, confirmWith, message, notify, setText, showScreen } from "./dom.js";
 import { clearProblems, showFieldProblems } from "./problems.js";
 import { addMaterial, showMaterials } from "./materials.js";
-import { showHistory, showReview } from "./reviews.js";
+import { showHistory, showReview } from "./review-history.js";
 
 const screen = $("#screen-practitioner");
 const editForm = $("#practitioner-edit");
