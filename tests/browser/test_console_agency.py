@@ -70,6 +70,8 @@ def test_an_agency_fills_its_information_uploads_is_rejected_fixes_it_and_is_app
         expect(desk.problem(path)).to_be_visible()
     expect(desk.problem("business_term_to")).to_contain_text("不能超过今起 2 年")
     expect(desk.problem("legal_representative")).to_have_text("必填")
+    expect(desk.problem("uscc")).to_have_text("统一社会信用代码有误")
+    expect(page.locator("#agency-message")).to_have_text("3 个字段有误")
     desk.shot("agency-01-info-errors")
 
     valid_to = today() + timedelta(days=365)

@@ -4,8 +4,9 @@
 export class ApiError extends Error {
   constructor(status, body) {
     const error = (body && body.error) || {};
-    // The API's messages are Chinese with an English gloss in brackets: agents read the first.
-    super((error.message || `请求失败（${status}）`).replace(/\s*\([^()]*\)\s*$/, ""));
+    // The API's messages are Chinese with an English gloss in brackets (which may hold
+    // brackets of its own: "(3 invalid field(s))"): agents read the Chinese.
+    super((error.message || `请求失败（${status}）`).replace(/\s*\((?:[^()]|\([^()]*\))*\)\s*$/, ""));
     this.status = status;
     this.code = error.code || "";
     this.details = error.details || {};

@@ -31,6 +31,11 @@ export async function refusal(file) {
   return "";
 }
 
+// The API's words without their English gloss, as problems.js shows them.
+function chinese(text) {
+  return text.replace(/\s*\((?:[^()]|\([^()]*\))*\)\s*$/, "");
+}
+
 async function upload(path, file) {
   // The body is the image itself; its kind goes as the type the browser read from the bytes.
   const kind = await sniffImage(file);
@@ -70,7 +75,8 @@ export function showMaterials(list, base, materials, { editable, changed, signal
       try {
         changed(await work());
       } catch (failure) {
-        message(error, failure.fields?.length ? failure.fields.map((f) => f.message.replace(/\s*\([^()]*\)\s*$/, "")).join("；") : failure.message);
+        const fields = failure.fields || [];
+        message(error, fields.length ? fields.map((f) => chinese(f.message)).join("；") : failure.message);
       }
     };
     $('[data-action="rename"]', row).addEventListener("click", () =>
