@@ -8,14 +8,14 @@
 // the address's :names, an AbortSignal that ends when the user leaves the screen, and the
 // signed-in account (GET /api/v1/auth/me).
 
+import { showAgency } from "./agency.js";
+import { showPractitioners } from "./practitioners.js";
+import { showPractitioner } from "./practitioner.js";
 import { showList } from "./lists.js";
 import { showVerify } from "./verify.js";
 import { showForm } from "./form.js";
 import { showContract } from "./contract.js";
 import { showSigning } from "./signing.js";
-import { showAgency } from "./agency.js";
-import { showPractitioners } from "./practitioners.js";
-import { showPractitioner } from "./practitioner.js";
 
 const AGENT = ["practitioner"];
 const ADMIN = ["agency_admin"];
