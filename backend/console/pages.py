@@ -95,4 +95,6 @@ def mount_console(app: web.Application) -> None:
     app.router.add_get("/console", console_page)
     app.router.add_get("/console/static/{version}/{name}", static_file)
     app.router.add_post("/console/session", session.login)
+    app.router.add_post("/console/unified-session", session.unified_login)
+    app.router.add_post("/console/unified-binding", session.unified_binding)
     app.router.add_post("/console/logout", session.logout)

@@ -7,6 +7,7 @@ import { ApiError, call, get, post, sessionEvents } from "./api.js";
 import { $, $$, message, notify, showScreen, takeCarried } from "./dom.js";
 import { showFieldProblems, clearProblems } from "./problems.js";
 import { match } from "./routes.js";
+import { setupUnified } from "./unified.js";
 
 let account = null;
 let leaving = new AbortController();
@@ -33,7 +34,8 @@ sessionEvents.addEventListener("ended", (event) => {
 // way to this role's home (an address opened directly keeps its 403 page).
 function signedIn(me, fromLogin = false) {
   account = me;
-  $("#account-name").textContent = `${me.role_label}：${me.display_name}（${me.username}）`;
+  $("#account-role").textContent = me.role_label;
+  $("#account-name").textContent = `${me.display_name}（${me.username}）`;
   document.body.dataset.role = me.role;
   for (const link of $$("#topbar nav a")) link.hidden = !roleMay(link.dataset.roles, me.role);
   if (me.must_change_password) {
@@ -120,11 +122,12 @@ function route() {
   } else if (!found.entry.roles.includes(account.role)) {
     forbidden();
   } else {
-    found.entry.show(found.params, signal);
+    found.entry.show(found.params, signal, account);
   }
 }
 
 window.addEventListener("hashchange", route);
+setupUnified(signedIn);
 
 // Back at the desk after a while: one read tells whether the session still stands (a
 // practitioner disabled meanwhile is shown the login page before touching anything).

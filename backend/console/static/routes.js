@@ -4,9 +4,13 @@
 // template's <nav> links, each with the data-roles it is shown to; a role's home is its first
 // link.
 //
-// To add a screen: import its module and add one entry. `show(params, signal)` gets the
-// address's :names and an AbortSignal that ends when the user leaves the screen.
+// To add a screen: import its module and add one entry. `show(params, signal, account)` gets
+// the address's :names, an AbortSignal that ends when the user leaves the screen, and the
+// signed-in account (GET /api/v1/auth/me).
 
+import { showAgency } from "./agency.js";
+import { showPractitioners } from "./practitioners.js";
+import { showPractitioner } from "./practitioner.js";
 import { showList } from "./lists.js";
 import { showVerify } from "./verify.js";
 import { showForm } from "./form.js";
@@ -31,6 +35,9 @@ export const routes = {
   "#/verify": { roles: AGENT, show: (_, signal) => showVerify(signal) },
 
   // the agency admin (中介机构账号)
+  "#/agency": { roles: ADMIN, show: (_, signal, me) => showAgency(me.agency_id, signal) },
+  "#/practitioners": { roles: ADMIN, show: (_, signal) => showPractitioners(signal) },
+  "#/practitioners/:id": { roles: ADMIN, show: (p, signal) => showPractitioner(p.id, signal) },
 
   // center staff (交易中心)
   "#/reviews/agencies": { roles: STAFF, show: (_, signal) => showReviews("agencies", signal) },
