@@ -20,6 +20,10 @@ def test_the_screen_files_are_put_into_the_page() -> None:
         "practitioners",
         "practitioner",
         "unified",
+        "reviews",
+        "review",
+        "window",
+        "window-case",
     ):
         assert f'id="screen-{screen}"' in html, screen
     assert "$screens" not in html
