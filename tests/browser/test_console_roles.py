@@ -23,7 +23,12 @@ ROLES = [
         ["#/agency", "#/practitioners"],
     ),
     ("demo_agency", "agency", ["机构信息核查", "从业人员", "本机构合同"], ["#/verify", "#/todo"]),
-    ("center_chen", "no-screens", [], ["#/verify", "#/agency", "#/practitioners/prac-agent_li"]),
+    (
+        "center_chen",
+        "reviews",
+        ["机构审核", "从业人员审核", "窗口业务"],
+        ["#/verify", "#/agency", "#/practitioners/prac-agent_li"],
+    ),
 ]
 
 LABELS = {"agent_li": "从业人员", "demo_agency": "中介机构", "center_chen": "交易中心工作人员"}
