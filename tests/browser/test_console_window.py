@@ -232,4 +232,6 @@ def test_the_window_lists_open_cases_and_says_when_a_number_is_unknown(
     expect(desk.page.locator('#screen-window-case [data-field="stage"]')).to_have_text(
         "受理中，准备材料"
     )
+    desk.page.get_by_role("link", name="查看合同详情").click()
+    expect(desk.on("contract").locator('[data-field="number"]')).to_have_text(contract["number"])
     desk.close()

@@ -48,6 +48,7 @@ function render(data) {
   const kase = data.case;
   const business = kase ? kase.purpose : data.business;
   for (const key of ["number", "status_label", "address", "business_label"]) setText(screen, key, data[key]);
+  $("#case-contract-link").href = `#/contracts/${data.contract_id}`;
   setText(screen, "stage", stageLabel(kase));
   setText(screen, "reason", kase?.reason || "");
   setText(screen, "rejection", kase?.rejection || "");
