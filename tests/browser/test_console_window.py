@@ -139,6 +139,7 @@ def test_a_filing_with_a_minor_buyer_is_refused_until_every_document_is_there(
     expect(page.locator("#case-missing-list li")).to_have_count(1)
     upload(document(page, "s2", "power_of_attorney"), "委托书.pdf", PDF, "application/pdf")
     expect(page.locator("#case-missing")).to_be_hidden()
+    expect(message).to_be_hidden()
     desk.shot("window-02-filing-complete")
 
     page.get_by_role("button", name="提交审核").click()

@@ -76,6 +76,7 @@ function render(data) {
 async function reload(notice) {
   const { data } = await get(`/api/v1/window/contracts/${view.contract_id}/case`);
   clearProblems(screen);
+  message($("#case-message"), ""); // a refusal shown before is answered by this change
   render(data);
   if (notice !== undefined) notify(notice);
 }
