@@ -28,6 +28,7 @@ from backend.signing import schemas as signing_s
 from backend.status_poll import POLL_QUERY
 from backend.webhooks import handlers as hooks
 from backend.webhooks import schemas as hooks_s
+from backend.window import case_view
 from backend.window import handlers as window
 from backend.window import schemas as window_s
 from backend.window.print_views import FORMS
@@ -81,6 +82,8 @@ ROUTES = [
     # cancellation, online (guide §4) and at the window (guide §3, §5)
     Route("POST", "/api/v1/contracts/{id}/cancellations", window.request_cancellation, "存量房合同注销线上：填写注销原因", window_s.CancellationRequest, contracts_s.ContractOut, status=201),
     Route("POST", "/api/v1/window/contracts/{id}/case", window.open_case, "窗口受理（备案或注销）", window_s.WindowCaseRequest, contracts_s.ContractOut, status=201, tag="window"),
+    Route("GET", "/api/v1/window/cases", case_view.list_cases, "进行中的窗口业务（交易中心）", response=case_view.WindowCaseList, tag="window", query=(case_view.STAGE,)),
+    Route("GET", "/api/v1/window/contracts/{id}/case", case_view.case_view, "窗口业务详情：当事人到场、材料及提交前尚缺的项目", response=case_view.WindowCaseOut, tag="window"),
     Route("GET", "/api/v1/window/contracts/{id}/forms", window.forms, "可打印的表格", response=window_s.FormList, tag="window"),
     Route("GET", "/api/v1/window/contracts/{id}/forms/{form}.html", window.form, "打印表格（HTML）", tag="window", produces=("text/html",), path_choices=(("form", tuple(FORMS)),)),
     Route("PUT", "/api/v1/window/contracts/{id}/parties/{pid}/appearance", window.appearance, "记录当事人到场或委托情况", window_s.AppearanceRequest, contracts_s.ContractOut, tag="window"),

@@ -1,6 +1,8 @@
 """The console's page: ``GET /console`` serves one server-rendered template holding every screen
-and every word the agent reads; ``GET /console/static/{version}/{name}`` its ES modules and one
-stylesheet. The modules import one another by relative name, so they are versioned together:
+and every word its users read; ``GET /console/static/{version}/{name}`` its ES modules and one
+stylesheet. The screens of each role beyond the agent's are kept in ``screens/*.html`` (one file
+per group of screens, in name order) and put where ``console.html`` says ``$screens``, so the
+page stays one document while no template grows past reading. The modules import one another by relative name, so they are versioned together:
 ``version`` is a hash of all of them, and a new version is a new address (cached for a year).
 """
 
@@ -28,6 +30,14 @@ PAGE_POLICY = (
 )
 
 
+def page_template() -> str:
+    """``console.html`` with the screen files in place of its ``$screens``; the partials are
+    substituted together with the page, so they may use the same ``$name`` values."""
+    partials = sorted((HERE / "screens").glob("*.html"))
+    screens = "\n".join(p.read_text("utf-8") for p in partials)
+    return (HERE / "console.html").read_text("utf-8").replace("$screens", screens, 1)
+
+
 @dataclass(frozen=True)
 class ConsolePage:
     html: bytes
@@ -45,7 +55,7 @@ class ConsolePage:
             assets[path.name] = (body, CONTENT_TYPES[path.suffix[1:]])
         version = digest.hexdigest()[:16]
         base = f"/console/static/{version}"
-        page = Template((HERE / "console.html").read_text("utf-8")).substitute(
+        page = Template(page_template()).substitute(
             css_url=f"{base}/console.css", js_url=f"{base}/main.js", **template_values()
         )
         return cls(page.encode(), version, assets)
@@ -85,4 +95,6 @@ def mount_console(app: web.Application) -> None:
     app.router.add_get("/console", console_page)
     app.router.add_get("/console/static/{version}/{name}", static_file)
     app.router.add_post("/console/session", session.login)
+    app.router.add_post("/console/unified-session", session.unified_login)
+    app.router.add_post("/console/unified-binding", session.unified_binding)
     app.router.add_post("/console/logout", session.logout)

@@ -1,5 +1,8 @@
 """The console's cookie session and its CSRF check.
 
+Three ways in, each answering the same body and setting the same cookies: the net-sign login,
+the unified identity login and the unified binding (关联本地用户), which signs in as it binds.
+
 The console calls the same ``/api/v1`` routes as any client; only the credential differs. Its
 login (``POST /console/session``) answers no token: it sets the session token as an HttpOnly,
 SameSite=Strict cookie (Secure over https), so no script of the page can read it, and a second
@@ -20,11 +23,17 @@ from datetime import datetime
 
 from aiohttp import web
 
-from backend.accounts.schemas import AccountOut, LoginRequest
+from backend.accounts.schemas import (
+    AccountOut,
+    LoginRequest,
+    UnifiedBindingRequest,
+    UnifiedLoginRequest,
+)
 from backend.appkeys import PORTS, SETTINGS
 from backend.http import CSRF_COOKIE, SESSION_COOKIE, authenticated, parse_body
 from signing_flow.errors import DomainError
-from signing_flow.usecases import auth
+from signing_flow.usecases import auth, unified
+from signing_flow.usecases.auth import LoginResult
 
 
 def _secure(request: web.Request) -> bool:
@@ -44,18 +53,42 @@ def _clear_cookies(response: web.Response) -> None:
         response.del_cookie(name, path="/")
 
 
-async def login(request: web.Request) -> web.Response:
-    """登录: the session goes into the cookie, never into the answer."""
-    body = await parse_body(request, LoginRequest)
-    result = await auth.login(request.app[PORTS], body.username, body.password)
+def _signed_in(request: web.Request, result: LoginResult, status: int = 200) -> web.Response:
     answer = {
         "account": AccountOut.of(result.account).model_dump(mode="json"),
         "must_change_password": result.account.must_change_password,
         "expires_at": result.session.expires_at.isoformat(),
     }
-    response = web.json_response(answer)
+    response = web.json_response(answer, status=status)
     _set_cookies(response, request, result.token, result.session.expires_at)
     return response
+
+
+async def login(request: web.Request) -> web.Response:
+    """登录: the session goes into the cookie, never into the answer."""
+    body = await parse_body(request, LoginRequest)
+    return _signed_in(request, await auth.login(request.app[PORTS], body.username, body.password))
+
+
+async def unified_login(request: web.Request) -> web.Response:
+    """统一认证登录, as ``POST /api/v1/auth/unified-login`` but into the cookie."""
+    body = await parse_body(request, UnifiedLoginRequest)
+    result = await unified.unified_login(request.app[PORTS], body.username, body.password)
+    return _signed_in(request, result)
+
+
+async def unified_binding(request: web.Request) -> web.Response:
+    """关联本地用户, as ``POST /api/v1/auth/unified-bindings`` but into the cookie: the
+    binding signs the net-sign account in, which may then have to change its password."""
+    body = await parse_body(request, UnifiedBindingRequest)
+    result = await unified.bind_unified_account(
+        request.app[PORTS],
+        unified_username=body.unified_username,
+        unified_password=body.unified_password,
+        username=body.username,
+        password=body.password,
+    )
+    return _signed_in(request, result, 201)
 
 
 async def logout(request: web.Request) -> web.Response:

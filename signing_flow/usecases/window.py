@@ -219,7 +219,8 @@ async def upload_signed_pages(
     return contract
 
 
-def _is_minor(party: Party, today: date) -> bool:
+def is_minor(party: Party, today: date) -> bool:
+    """Under 18 by the birth date in a resident ID number (the guide's 未成年人)."""
     age = age_on(party.id_number or "", today) if party.id_type == "resident_id" else None
     return age is not None and age < ADULT_AGE
 
@@ -252,7 +253,7 @@ def case_problems(contract: Contract, case: WindowCase, today: date) -> list[Fie
                     "须本人持有效身份证件原件到场，或委托他人办理 (appear with a valid ID, or by proxy)",
                 )
             )
-        if _is_minor(party, today):
+        if is_minor(party, today):
             if not (a.father_present and a.mother_present):
                 problems.append(
                     FieldProblem(

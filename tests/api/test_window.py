@@ -239,6 +239,7 @@ async def test_the_printed_filing_forms_mask_id_numbers_and_phones_as_the_contra
         html = await print_form(window, key)
         for p in contract["sellers"] + contract["buyers"]:
             assert p["id_number"] not in html and mask_id_number(p["id_number"]) in html, key
+            assert p["phone"] not in html and mask_id_number(p["phone"]) in html, key
 
 
 async def test_a_contract_filed_at_the_window_is_cancelled_at_the_window(

@@ -151,7 +151,7 @@ def test_the_to_do_list_shows_the_purge_countdown_and_filters_by_number_at_768px
     expect(row.locator("[data-purge]")).to_have_text(re.compile(r"^\d+ 小时 \d\d 分 \d\d 秒$"))
     width = desk.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 768
-    desk.page.get_by_label("合同编号").fill("CL0000")
+    desk.page.locator("#list-filter").get_by_label("合同编号").fill("CL0000")
     desk.page.get_by_role("button", name="查询").click()
     expect(desk.page.locator("#list-empty")).to_be_visible()
     desk.shot("08-todo-tablet")

@@ -170,7 +170,7 @@ def test_an_online_cancellation_runs_the_same_signing_screen_and_ends_cancelled(
         page.locator("#receipt-list a").first.click()
     assert download.value.suggested_filename.endswith("-s1-receipt.json")
     expect(page.get_by_role("button", name="修改合同")).to_be_hidden()
-    page.get_by_label("注销原因").fill("买卖双方协商一致解除合同")
+    page.locator("#cancellation-form").get_by_label("注销原因").fill("买卖双方协商一致解除合同")
     desk.shot("13-filed")
     page.get_by_role("button", name="提交注销申请").click()
     signing = desk.on("signing")
@@ -201,7 +201,7 @@ def test_a_cancellation_is_refused_with_the_reason_once_the_registry_accepted_th
     desk = signed_in(browser, server, f"/contracts/{order['contract_id']}")
     page = desk.page
     desk.on("contract")
-    page.get_by_label("注销原因").fill("买卖双方协商一致解除合同")
+    page.locator("#cancellation-form").get_by_label("注销原因").fill("买卖双方协商一致解除合同")
     page.get_by_role("button", name="提交注销申请").click()
     expect(page.locator("#cancellation-refused")).to_have_text(
         "不能线上注销：不动产登记部门已受理该房屋的转移登记，不能注销"

@@ -4,8 +4,9 @@
 export class ApiError extends Error {
   constructor(status, body) {
     const error = (body && body.error) || {};
-    // The API's messages are Chinese with an English gloss in brackets: agents read the first.
-    super((error.message || `请求失败（${status}）`).replace(/\s*\([^()]*\)\s*$/, ""));
+    // The API's messages are Chinese with an English gloss in brackets (which may hold
+    // brackets of its own: "(3 invalid field(s))"): agents read the Chinese.
+    super((error.message || `请求失败（${status}）`).replace(/\s*\((?:[^()]|\([^()]*\))*\)\s*$/, ""));
     this.status = status;
     this.code = error.code || "";
     this.details = error.details || {};
@@ -17,7 +18,7 @@ export class ApiError extends Error {
   }
 }
 
-function csrfToken() {
+export function csrfToken() {
   const found = document.cookie.split("; ").find((c) => c.startsWith("wangqian_csrf="));
   return found ? found.slice("wangqian_csrf=".length) : "";
 }
@@ -28,11 +29,12 @@ export const sessionEvents = new EventTarget();
 export async function call(method, path, body, options = {}) {
   const headers = { Accept: "application/json", ...(options.headers || {}) };
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  // raw: the body is a file sent as it is (an upload), with the caller's Content-Type.
+  if (body !== undefined && !options.raw) headers["Content-Type"] = "application/json";
   const response = await fetch(path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || options.raw ? body : JSON.stringify(body),
     credentials: "same-origin",
     cache: "no-store",
     signal: options.signal,

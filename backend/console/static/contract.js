@@ -60,7 +60,8 @@ function render(contract) {
   const can = (action) => contract.allowed_actions.includes(action);
   $("#edit-contract").hidden = !can("edit");
   $("#generate-order").hidden = !(can("create_order") && !contract.open_order_id);
-  $("#open-order").hidden = !contract.open_order_id;
+  // The signing screen is the practitioner's; the agency admin and staff read the contract only.
+  $("#open-order").hidden = !contract.open_order_id || document.body.dataset.role !== "practitioner";
   showCancellation(contract);
 }
 

@@ -1,15 +1,13 @@
 // The console's entry: the session (sign-in, first-login password change, logout) and a
-// router over the address's hash. Each screen gets an AbortSignal that ends its loops when the
-// agent leaves it.
+// router over the address's hash (the table is routes.js). The signed-in account's role picks
+// the menu and the screens; each screen gets an AbortSignal that ends its loops when the user
+// leaves it.
 
 import { ApiError, call, get, post, sessionEvents } from "./api.js";
-import { $, message, notify, showScreen, takeCarried } from "./dom.js";
+import { $, $$, message, notify, showScreen, takeCarried } from "./dom.js";
 import { showFieldProblems, clearProblems } from "./problems.js";
-import { showList } from "./lists.js";
-import { showVerify } from "./verify.js";
-import { showForm } from "./form.js";
-import { showContract } from "./contract.js";
-import { showSigning } from "./signing.js";
+import { match } from "./routes.js";
+import { setupUnified } from "./unified.js";
 
 let account = null;
 let leaving = new AbortController();
@@ -21,6 +19,7 @@ const ENDED = {
 
 function signedOut(text) {
   account = null;
+  delete document.body.dataset.role;
   leaving.abort();
   $("#topbar").hidden = true;
   showScreen("login");
@@ -31,15 +30,22 @@ sessionEvents.addEventListener("ended", (event) => {
   signedOut(ENDED[event.detail.code] || "请重新登录。");
 });
 
-function signedIn(me) {
+// fromLogin: the form was just used, so an address left by another account's session gives
+// way to this role's home (an address opened directly keeps its 403 page).
+function signedIn(me, fromLogin = false) {
   account = me;
+  $("#account-role").textContent = me.role_label;
   $("#account-name").textContent = `${me.display_name}（${me.username}）`;
+  document.body.dataset.role = me.role;
+  for (const link of $$("#topbar nav a")) link.hidden = !roleMay(link.dataset.roles, me.role);
   if (me.must_change_password) {
     $("#topbar").hidden = true;
     showScreen("password");
     return;
   }
   $("#topbar").hidden = false;
+  const found = match(location.hash);
+  if (fromLogin && found && !found.entry.roles.includes(me.role)) history.replaceState(null, "", home());
   route();
 }
 
@@ -51,7 +57,7 @@ $("#login-form").addEventListener("submit", async (event) => {
     const { data } = await call("POST", "/console/session", body, { quiet: true });
     form.reset();
     message($("#login-message"), "");
-    signedIn({ ...data.account, must_change_password: data.must_change_password });
+    signedIn({ ...data.account, must_change_password: data.must_change_password }, true);
   } catch (error) {
     const text =
       error instanceof ApiError && error.status === 401
@@ -86,23 +92,42 @@ $("#logout").addEventListener("click", async () => {
   signedOut("已退出登录。");
 });
 
+function roleMay(roles, role) {
+  return (roles || "").split(/\s+/).includes(role);
+}
+
+// The role's first menu link.
+function home() {
+  const link = $$("#topbar nav a").find((a) => roleMay(a.dataset.roles, account.role));
+  return link ? link.getAttribute("href") : "#/none";
+}
+
+function forbidden() {
+  $("#forbidden-role").textContent = account.role_label;
+  $("#forbidden-home").setAttribute("href", home());
+  showScreen("forbidden");
+}
+
 function route() {
   if (!account || account.must_change_password) return;
   leaving.abort();
   leaving = new AbortController();
   const signal = leaving.signal;
   notify(takeCarried());
-  const hash = location.hash || "#/todo";
-  let m;
-  if ((m = hash.match(/^#\/contracts\/([\w-]+)\/edit$/))) showForm(m[1], signal);
-  else if ((m = hash.match(/^#\/contracts\/([\w-]+)$/))) showContract(m[1], signal);
-  else if ((m = hash.match(/^#\/orders\/([\w-]+)$/))) showSigning(m[1], signal);
-  else if (hash === "#/verify") showVerify(signal);
-  else if (hash === "#/contracts") showList("contracts", signal);
-  else showList("todo", signal);
+  const hash = location.hash && location.hash !== "#/" ? location.hash : home();
+  const found = match(hash);
+  if (!found) {
+    if (hash === home()) showScreen("no-screens");
+    else location.replace(home()); // an address nobody has: the role's home
+  } else if (!found.entry.roles.includes(account.role)) {
+    forbidden();
+  } else {
+    found.entry.show(found.params, signal, account);
+  }
 }
 
 window.addEventListener("hashchange", route);
+setupUnified(signedIn);
 
 // Back at the desk after a while: one read tells whether the session still stands (a
 // practitioner disabled meanwhile is shown the login page before touching anything).

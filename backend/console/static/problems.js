@@ -33,7 +33,7 @@ export function showFieldProblems(root, problems) {
       continue;
     }
     const id = `problem-${++serial}`;
-    const text = problem.message.replace(/\s*\([^()]*\)\s*$/, "");
+    const text = problem.message.replace(/\s*\((?:[^()]|\([^()]*\))*\)\s*$/, "");
     const note = element("p", text, { class: "field-error", id, "data-for": problem.path });
     if (target.tagName === "FIELDSET") {
       target.querySelector("legend").after(note);

@@ -1,0 +1,92 @@
+"""What the window screen reads: the open cases, and one contract's case with its minors and
+what still stops it from going to review."""
+
+from __future__ import annotations
+
+from backend.demo import DEMO_BUYERS, synthetic_id
+from signing_flow.validators import mask_id_number
+from tests.api.conftest import Api
+from tests.api.test_window import MINOR, Window, image, offline_contract, staff
+
+
+async def test_a_case_lists_what_submit_would_refuse_and_marks_the_minor(
+    agent: Api, anonymous: Api
+) -> None:
+    contract = await offline_contract(agent, buyers=[{**DEMO_BUYERS[0], "share_bp": 6000}, MINOR])
+    window = Window(await staff(anonymous), contract["id"])
+    before = await window.staff.get(f"{window.base}/case")
+    assert before["case"] is None and before["missing"] == []
+    assert before["business"] == "filing" and "filing-application" in before["forms"]
+    await window.open()
+    await window.everyone_appears(contract)
+    view = await window.staff.get(f"{window.base}/case")
+    assert {p["id"]: p["minor"] for p in view["parties"]} == {
+        "s1": False,
+        "s2": False,
+        "b1": False,
+        "b2": True,
+    }
+    missing = {(m["path"], m["code"]) for m in view["missing"]}
+    refused = await window.staff.post(f"{window.base}/submit", expect=422)
+    assert missing == {(f["path"], f["code"]) for f in refused["error"]["details"]["fields"]}
+    assert ("parties.b2.parents", "BOTH_PARENTS_REQUIRED") in missing
+    assert ("signed_pages", "MISSING") in missing
+    await window.appear("b2", father_present=True, mother_present=True)
+    await window.upload("parties/b2/documents/minor_guarantee", image())
+    await window.upload("parties/b2/documents/kinship_proof", image())
+    await window.upload("signed-pages", image(), method="POST")
+    ready = await window.staff.get(f"{window.base}/case")
+    assert ready["missing"] == [] and ready["case"]["signed_pages"] == 1
+    minor = next(p for p in ready["parties"] if p["id"] == "b2")
+    assert minor["appearance"]["documents"] == ["kinship_proof", "minor_guarantee"]
+    await window.staff.post(f"{window.base}/submit")
+    assert (await window.staff.get(f"{window.base}/case"))["case"]["in_review"] is True
+
+
+async def test_the_case_view_masks_the_parties_id_numbers_and_phones(
+    agent: Api, anonymous: Api
+) -> None:
+    contract = await offline_contract(agent)
+    window = Window(await staff(anonymous), contract["id"])
+    await window.open()
+    proxy_id = synthetic_id("19850312", "517")
+    proxy = {"proxy_name": "赵律师", "proxy_id_number": proxy_id, "poa_notarised": True}
+    await window.staff.call("PUT", f"{window.base}/parties/s2/appearance", proxy, 200)
+    text = str(await window.staff.get(f"{window.base}/case"))
+    for p in contract["sellers"] + contract["buyers"]:
+        assert p["id_number"] not in text and p["phone"] not in text
+        assert mask_id_number(p["id_number"]) in text and mask_id_number(p["phone"]) in text
+    seller = next(
+        p for p in (await window.staff.get(f"{window.base}/case"))["parties"] if p["id"] == "s2"
+    )
+    assert seller["appearance"]["proxy_id_number"] == proxy_id  # given back whole, to edit
+
+
+async def test_open_cases_are_listed_by_stage_until_decided(agent: Api, anonymous: Api) -> None:
+    contract = await offline_contract(agent)
+    window = Window(await staff(anonymous), contract["id"])
+    assert (await window.staff.get("/api/v1/window/cases"))["items"] == []
+    await window.open()
+    preparing = await window.staff.get("/api/v1/window/cases?stage=preparing")
+    assert [(c["number"], c["purpose"]) for c in preparing["items"]] == [
+        (contract["number"], "filing")
+    ]
+    assert (await window.staff.get("/api/v1/window/cases?stage=in_review"))["items"] == []
+    await window.everyone_appears(contract)
+    await window.upload("signed-pages", image(), method="POST")
+    await window.staff.post(f"{window.base}/submit")
+    in_review = await window.staff.get("/api/v1/window/cases?stage=in_review")
+    assert [c["contract_id"] for c in in_review["items"]] == [contract["id"]]
+    assert (await window.staff.get("/api/v1/window/cases?stage=preparing"))["items"] == []
+    await window.staff.post(f"{window.base}/approve")
+    assert (await window.staff.get("/api/v1/window/cases"))["items"] == []
+    bad = await window.staff.get("/api/v1/window/cases?stage=done", expect=422)
+    assert bad["error"]["details"]["fields"][0]["path"] == "stage"
+
+
+async def test_only_center_staff_look_up_window_cases(agent: Api, anonymous: Api) -> None:
+    contract = await offline_contract(agent)
+    for user in (agent, await anonymous.login("demo_agency")):
+        for path in ("/api/v1/window/cases", f"/api/v1/window/contracts/{contract['id']}/case"):
+            body = await user.get(path, expect=403)
+            assert body["error"]["code"] == "ROLE_NOT_ALLOWED"
