@@ -38,7 +38,7 @@ from backend.storage.sweeps import StoreSweeps
 from backend.webhooks.transport import http_transport
 from miniapp_mock.pages.phone_page import mount_phone_pages
 from miniapp_mock.routes import mount_sandbox
-from schedulers.scheduler import build_scheduler
+from schedulers.scheduler import add_supervision_job, build_scheduler
 from signing_flow.ports import Clock, Ports
 
 log = logging.getLogger("wangqian")
@@ -92,6 +92,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             StoreSweeps(app[STORE]),
             app[CLOCK],
             expiry_interval_seconds=settings.expiry_interval_seconds,
+        )
+        add_supervision_job(
+            scheduler,
+            app[PORTS],
+            interval_seconds=settings.bank_query_interval_seconds,
+            query_after_seconds=settings.bank_query_after_seconds,
         )
         scheduler.start()
         log.info("scheduler started (order expiry every %ss)", settings.expiry_interval_seconds)

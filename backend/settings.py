@@ -30,6 +30,10 @@ class Settings:
     # long a receiver has to answer (docs/webhooks.md)
     webhook_allow: tuple[str, ...] = ()
     webhook_timeout: float = 10.0
+    # fund supervision (docs/fund-supervision.md): a pending application is looked up at the
+    # bank this long after it was opened or last looked up, by a job running this often
+    bank_query_after_seconds: float = 15 * 60
+    bank_query_interval_seconds: float = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +64,8 @@ class Settings:
             ),
             # at most 20 s: an attempt must end within its claim (schedulers.webhooks.CLAIM)
             webhook_timeout=min(float(env.get("WANGQIAN_WEBHOOK_TIMEOUT", 10)), 20.0),
+            bank_query_after_seconds=float(env.get("WANGQIAN_BANK_QUERY_AFTER", 15 * 60)),
+            bank_query_interval_seconds=float(env.get("WANGQIAN_BANK_QUERY_INTERVAL", 60)),
         )
 
 

@@ -5,14 +5,15 @@ Day-of-week fields use names: APScheduler 3 counts 0 as Monday, cron counts 0 as
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from schedulers.jobs import expire_orders, purge_stale_contracts
+from schedulers.supervision import check_fund_supervision
 from signing_flow.deadlines import CITY_TZ
-from signing_flow.ports import Clock, ContractSweeps
+from signing_flow.ports import Clock, ContractSweeps, Ports
 
 JOB_DEFAULTS = {
     "coalesce": True,  # a backlog of missed runs collapses into one
@@ -51,3 +52,21 @@ def build_scheduler(
         next_run_time=datetime.now(CITY_TZ),
     )
     return scheduler
+
+
+def add_supervision_job(
+    scheduler: AsyncIOScheduler,
+    ports: Ports,
+    *,
+    interval_seconds: float,
+    query_after_seconds: float,
+) -> None:
+    """The bank status job (``schedulers.supervision``): a lost callback, a bank that was down."""
+    scheduler.add_job(
+        check_fund_supervision,
+        "interval",
+        seconds=interval_seconds,
+        args=[ports],
+        kwargs={"query_after": timedelta(seconds=query_after_seconds)},
+        id="check_fund_supervision",
+    )
