@@ -129,12 +129,10 @@ def branch_agreement_problems(number: str, branch: str, today: date) -> list[Fie
         )
     if not branch.strip():
         problems.append(FieldProblem("branch", "REQUIRED", "必填：办理支行 (branch)"))
-    elif len(branch) > BRANCH_MAX or (reason := check_visible_text(branch)):
-        problems.append(
-            FieldProblem(
-                "branch", "INVALID", f"至多 {BRANCH_MAX} 个字符的支行名称 ({reason or 'too long'})"
-            )
-        )
+    elif len(branch) > BRANCH_MAX:
+        problems.append(FieldProblem("branch", "INVALID", f"支行名称至多 {BRANCH_MAX} 个字符"))
+    elif reason := check_visible_text(branch):
+        problems.append(FieldProblem("branch", "INVALID", reason))
     return problems
 
 
