@@ -78,6 +78,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                 public_base_url=settings.public_base_url.rstrip("/"),
                 notifier=events,
                 webhooks=webhooks,
+                bank=services.bank,
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)

@@ -1,6 +1,6 @@
 """The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt,
 verify-audit (in the store, or over the API: ``backend.audit_client``), verify-webhook
-(``backend.webhooks.cli``)."""
+(``backend.webhooks.cli``), sandbox-bank (``miniapp_mock.ccb.cli``)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from backend.settings import Settings
 from backend.storage import open_store
 from backend.storage.sweeps import StoreSweeps
 from backend.webhooks.cli import add_verify_webhook
+from miniapp_mock.ccb.cli import add_sandbox_bank
 from miniapp_mock.clock import MovableClock
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
 from miniapp_mock.simulate import run_cli
@@ -299,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_verify_receipt(sub)
     _add_verify_audit(sub)
     add_verify_webhook(sub)
+    add_sandbox_bank(sub)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()

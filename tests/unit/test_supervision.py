@@ -54,7 +54,11 @@ def notice(status: B, nid: str | None, minutes: int = 1, **extra: str) -> BankNo
 def test_only_a_pending_application_moves_and_only_signed_may_still_be_cancelled() -> None:
     assert set(SUPERVISION.table[SupervisionStatus.PENDING]) == set(SupervisionAction)
     assert set(SUPERVISION.table[SupervisionStatus.SIGNED]) == {SupervisionAction.CANCEL}
-    for final in (SupervisionStatus.REJECTED, SupervisionStatus.CANCELLED, SupervisionStatus.EXPIRED):
+    for final in (
+        SupervisionStatus.REJECTED,
+        SupervisionStatus.CANCELLED,
+        SupervisionStatus.EXPIRED,
+    ):
         assert SUPERVISION.is_final(final)
 
 
