@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from backend.contracts.schemas import ContractFields
 from backend.demo import DEMO_BUYERS, DEMO_PROPERTIES, contract_terms, seed_demo, seller_fields
 from backend.signing_keys import Ed25519Signer
+from backend.storage import open_store
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
+from miniapp_mock.services import SANDBOX_COLLECTIONS
 from miniapp_mock.sms import SandboxSms
 from miniapp_mock.unified_identity import SandboxUnifiedIdentity
 from schedulers.supervision import check_fund_supervision
@@ -376,22 +379,44 @@ async def test_past_the_contracts_deadline_the_job_cancels_at_the_bank_and_expir
     assert late is NoticeOutcome.STALE
 
 
-async def test_a_callback_during_the_agents_edit_keeps_both(
-    ports: Ports, bank: BankDouble, store_url: str
-) -> None:
-    """Two processes (two stores on one database): the edit and the callback each lose the
-    compare-and-set at most a few times and both land."""
-    from backend.storage import open_store
-    from miniapp_mock.services import SANDBOX_COLLECTIONS
+class CallbackFirst:
+    """The agent's store: just before the edit's first write, the bank's callback lands through
+    another process's store, so that the edit's compare-and-set loses exactly once."""
 
-    contract_id, app_id = await opened(ports)
+    def __init__(self, inner: DocumentStore, callback: Callable[[], Awaitable[object]]) -> None:
+        self.inner = inner
+        self.callback: Callable[[], Awaitable[object]] | None = callback
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def compare_and_set(self, collection: str, doc: Any, expected_version: int) -> Any:
+        if self.callback is not None:
+            callback, self.callback = self.callback, None
+            await callback()
+        return await self.inner.compare_and_set(collection, doc, expected_version)
+
+
+@pytest.fixture
+async def second_store(store_url: str) -> AsyncIterator[DocumentStore]:
     async with open_store(store_url, SANDBOX_COLLECTIONS) as second:
-        other = replace(ports, store=second)
-        notices = [
-            apply_notification(other, bank.notice(app_id, B.SIGNED, notification_id="n")),
-            update_contract(ports, AGENT, contract_id, fields(supplementary_terms="补充")),
-        ]
-        await asyncio.gather(*notices)
+        yield second
+
+
+def racing(ports: Ports, second: DocumentStore, app_id: str, bank: BankDouble) -> Ports:
+    """``ports`` whose next contract write lets the bank's signed callback land first."""
+    other = replace(ports, store=second)
+    notice = bank.notice(app_id, B.SIGNED, notification_id="n")
+    store = CallbackFirst(ports.store, lambda: apply_notification(other, notice))
+    return replace(ports, store=cast(DocumentStore, store))
+
+
+async def test_a_callback_landing_during_the_agents_edit_keeps_both(
+    ports: Ports, bank: BankDouble, second_store: DocumentStore
+) -> None:
+    contract_id, app_id = await opened(ports)
+    agent_side = racing(ports, second_store, app_id, bank)
+    await update_contract(agent_side, AGENT, contract_id, fields(supplementary_terms="补充"))
     contract = await read(ports, contract_id)
     assert contract.supplementary_terms == "补充"
     assert contract.supervision is not None
