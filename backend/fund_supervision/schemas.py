@@ -62,6 +62,32 @@ def supervision_next_step(c: Contract) -> str | None:
     return next_step((fund.enabled, fund.bank), c.supervision)
 
 
+class PartyFundOut(BaseModel):
+    """资金监管 as a party's phone shows it: the bank, where the agreement stands, and the
+    bank's page while an online application waits for the parties."""
+
+    bank: str
+    bank_label: str
+    status_label: str | None
+    next_step: str | None
+    redirect_url: str | None = Field(description="建设银行龙存管页面；待签监管协议时才有")
+
+    @classmethod
+    def of(cls, c: Contract) -> PartyFundOut | None:
+        fund, app = c.fund_supervision, c.supervision
+        if not fund.enabled or fund.bank is None:
+            return None
+        current = app if app is not None and app.bank == fund.bank else None
+        waiting = current is not None and current.status is SupervisionStatus.PENDING
+        return cls(
+            bank=fund.bank,
+            bank_label=BANK_LABELS.get(fund.bank, fund.bank),
+            status_label=SUPERVISION_LABELS[current.status] if current else None,
+            next_step=supervision_next_step(c),
+            redirect_url=current.redirect_url if waiting and current else None,
+        )
+
+
 class ApplicationOut(BaseModel):
     contract_id: str
     redirect_url: str = Field(description="跳转建设银行龙存管：在浏览器或手机上打开")

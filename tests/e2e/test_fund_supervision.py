@@ -424,3 +424,28 @@ async def test_a_callback_arriving_while_the_agent_edits_keeps_both(
         assert after["supplementary_terms"] == f"补充条款{round_}"
         assert after["supervision"]["status"] == "signed"
         await service.call("DELETE", f"/api/v1/contracts/{contract_id}", expect=200)
+
+
+async def test_each_partys_phone_links_to_the_bank_page_while_the_agreement_waits(
+    service: Service,
+) -> None:
+    contract_id, first = await opened(service)
+    order = await service.call(
+        "POST", f"/api/v1/contracts/{contract_id}/signing-orders", expect=201
+    )
+    for party in order["parties"]:
+        qr = f"/api/v1/signing-orders/{order['id']}/parties/{party['party_id']}/qrcode"
+        url = (await service.call("GET", qr, expect=200))["url"]
+        token = url.split("token=", 1)[1]
+        opened_session = await service.call("POST", "/mp/v1/sessions", {"token": token}, expect=201)
+        fund = opened_session["view"]["fund_supervision"]
+        assert (fund["redirect_url"], fund["status_label"]) == (
+            first["redirect_url"],
+            "待签监管协议",
+        )
+    await service.confirm_all(first["redirect_url"])
+    view = await service.call(
+        "GET", "/mp/v1/order", expect=200, token=opened_session["session_token"]
+    )
+    assert view["fund_supervision"]["redirect_url"] is None
+    assert view["fund_supervision"]["status_label"] == "已签监管协议"
