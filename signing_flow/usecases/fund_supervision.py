@@ -144,7 +144,7 @@ def _request(ports: Ports, contract: Contract) -> ApplicationRequest:
         seller_names=tuple(p.name or "" for p in contract.sellers),
         buyer_names=tuple(p.name or "" for p in contract.buyers),
         notify_url=f"{ports.public_base_url}{CALLBACK_PATH}",
-        return_url=f"{ports.public_base_url}/console/",
+        return_url=f"{ports.public_base_url}/console#/contracts/{contract.id}",
     )
 
 

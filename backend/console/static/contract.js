@@ -4,6 +4,7 @@
 import { get, post } from "./api.js";
 import { $, carry, element, localTime, message, setText, showScreen, yuan } from "./dom.js";
 import { clearProblems, showFieldProblems } from "./problems.js";
+import { showSupervision } from "./supervision.js";
 
 let current = null;
 const screen = $("#screen-contract");
@@ -62,6 +63,7 @@ function render(contract) {
   $("#generate-order").hidden = !(can("create_order") && !contract.open_order_id);
   $("#open-order").hidden = !contract.open_order_id;
   showCancellation(contract);
+  showSupervision(contract);
 }
 
 $("#edit-contract").addEventListener("click", () => {
