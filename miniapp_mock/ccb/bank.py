@@ -23,6 +23,7 @@ from backend.signing_keys import Ed25519Signer
 from miniapp_mock.ccb.state import (
     OUTAGE,
     REJECT_REASON,
+    STATUS_LABELS,
     Application,
     Nonce,
     Notice,
@@ -319,7 +320,8 @@ def _stranger() -> Ed25519Signer:
 
 def _must_be(app: Application, statuses: tuple[str, ...]) -> None:
     if app.status not in statuses:
-        raise Refused(409, "APPLICATION_SETTLED", f"该监管申请已办结（{app.status}）")
+        label = STATUS_LABELS[app.status]
+        raise Refused(409, "APPLICATION_SETTLED", f"该监管申请已办结（{label}），不能再办理")
 
 
 def _unconfirm(app: Application, roles: tuple[str, ...]) -> None:

@@ -21,6 +21,12 @@ COLLECTIONS = {
     NONCES: CollectionSpec(indexed=("seen_at",)),
 }
 OUTAGE = "outage"  # the one switch: while on, the open API answers 503
+STATUS_LABELS = {
+    "pending": "待签监管协议",
+    "signed": "已签监管协议",
+    "rejected": "银行退回",
+    "cancelled": "已撤销",
+}
 
 
 class Rule(StrEnum):
