@@ -91,13 +91,16 @@ class Providers:
             log.warning("WANGQIAN_CCB_URL is not set: no fund supervision at CCB (503)")
             yield UnconfiguredBank()
             return
+        keys = bank_public_keys(settings)
+        if not keys:
+            log.warning("WANGQIAN_CCB_PUBLIC_KEYS is not set: every CCB callback is refused")
         async with aiohttp.ClientSession() as session:
             yield CcbBank(
                 session,
                 url,
                 settings.ccb_app_id,
                 platform_key(settings),
-                bank_public_keys(settings),
+                keys,
                 timeout=settings.ccb_timeout,
             )
 

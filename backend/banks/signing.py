@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from multidict import CIMultiDict
 
 from backend.signing_keys import Ed25519Signer, b64url_decode
 from signing_flow.secrets import new_id
@@ -100,6 +101,7 @@ class Signed:
 
 def signed_parts(headers: Mapping[str, str], now: float) -> Signed:
     """The timestamp, nonce and signature headers, checked for form and freshness."""
+    headers = CIMultiDict(headers)  # header names are case-insensitive, whoever passes them
     timestamp, nonce = headers.get(TIMESTAMP, ""), headers.get(NONCE, "")
     signature = headers.get(SIGNATURE, "")
     if not (timestamp and nonce and signature):

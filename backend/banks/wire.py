@@ -3,15 +3,13 @@ sandbox bank so that the two cannot drift apart."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 MAX_FEN = 10**12  # ten billion yuan: above any Zhongshan price, within both stores' integers
-Name = Field(min_length=1, max_length=50)
+PartyName = Annotated[str, Field(min_length=1, max_length=50)]
 Status = Literal["pending", "signed", "rejected", "cancelled"]
-NOTIFIED = ("signed", "rejected", "cancelled")
 
 
 class OpenRequest(BaseModel):
@@ -23,8 +21,8 @@ class OpenRequest(BaseModel):
     contract_number: str = Field(min_length=1, max_length=64)
     amount_fen: int = Field(ge=1, le=MAX_FEN)
     property_address: str = Field(min_length=1, max_length=300)
-    seller_names: list[str] = Field(min_length=1, max_length=20)
-    buyer_names: list[str] = Field(min_length=1, max_length=20)
+    seller_names: list[PartyName] = Field(min_length=1, max_length=20)
+    buyer_names: list[PartyName] = Field(min_length=1, max_length=20)
     notify_url: str = Field(min_length=1, max_length=500)
     return_url: str = Field(min_length=1, max_length=500)
 
@@ -77,7 +75,3 @@ class BankError(BaseModel):
 
 class ErrorBody(BaseModel):
     error: BankError
-
-
-def utc_text(value: datetime) -> str:
-    return value.isoformat()

@@ -23,17 +23,20 @@ from backend.signing_keys import Ed25519Signer
 from miniapp_mock.ccb.state import (
     OUTAGE,
     REJECT_REASON,
+    STATUS_LABELS,
     Application,
+    Nonce,
     Notice,
     Party,
     Rule,
     Switch,
     applications,
+    nonces,
     notices,
     rule_for,
     switches,
 )
-from signing_flow.errors import VersionConflict
+from signing_flow.errors import DuplicateKey, VersionConflict
 from signing_flow.ports import Clock, DocumentStore
 from signing_flow.repository import with_retries
 from signing_flow.secrets import new_id
@@ -103,6 +106,15 @@ class SandboxCcb:
                 await repo.save(current)
 
         await with_retries(write)
+
+    async def first_use(self, app_id: str, nonce: str) -> bool:
+        """Whether this signed request is new: a request replayed within the timestamp window
+        carries a nonce already seen (the store's unique id decides, across processes)."""
+        try:
+            await nonces(self.store).insert(Nonce(f"{app_id} {nonce}", self.clock.now()))
+        except DuplicateKey:
+            return False
+        return True
 
     async def open(self, app_id: str, request: wire.OpenRequest) -> Application:
         now = self.clock.now()
@@ -308,7 +320,8 @@ def _stranger() -> Ed25519Signer:
 
 def _must_be(app: Application, statuses: tuple[str, ...]) -> None:
     if app.status not in statuses:
-        raise Refused(409, "APPLICATION_SETTLED", f"该监管申请已办结（{app.status}）")
+        label = STATUS_LABELS[app.status]
+        raise Refused(409, "APPLICATION_SETTLED", f"该监管申请已办结（{label}），不能再办理")
 
 
 def _unconfirm(app: Application, roles: tuple[str, ...]) -> None:

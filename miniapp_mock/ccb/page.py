@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from miniapp_mock.ccb.bank import PREFIX
-from miniapp_mock.ccb.state import Application
+from miniapp_mock.ccb.state import STATUS_LABELS, Application
 
 HERE = Path(__file__).parent
 ASSETS = ("bank.js", "bank.css")
@@ -26,12 +26,6 @@ POLICY = (
     "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; "
     "require-trusted-types-for 'script'"
 )
-STATUS_LABELS = {
-    "pending": "待签监管协议",
-    "signed": "已签监管协议",
-    "rejected": "银行退回",
-    "cancelled": "已撤销",
-}
 ROLE_LABELS = {"seller": "卖方", "buyer": "买方"}
 
 

@@ -64,6 +64,8 @@ async def signed_by_platform(request: web.Request, bank: SandboxCcb) -> tuple[st
             request.method, request.rel_url.raw_path, parts.timestamp, parts.nonce, body
         )
         signing.verify(keys, parts.signature, message)
+        if not await bank.first_use(app_id, parts.nonce):
+            raise signing.SignatureRefused("NONCE_REUSED", "请求重复提交 (nonce already used)")
     except signing.SignatureRefused as refused:
         raise Refused(401, refused.code, str(refused)) from refused
     if await bank.down():

@@ -13,12 +13,20 @@ from signing_flow.repository import Repository
 APPLICATIONS = "sandbox_ccb_applications"
 NOTICES = "sandbox_ccb_notices"
 SWITCHES = "sandbox_ccb_switches"
+NONCES = "sandbox_ccb_nonces"  # each signed request's app id and nonce, used once
 COLLECTIONS = {
     APPLICATIONS: CollectionSpec(indexed=("contract_id", "created_at")),
     NOTICES: CollectionSpec(indexed=("application_id", "sent_at")),
     SWITCHES: CollectionSpec(),
+    NONCES: CollectionSpec(indexed=("seen_at",)),
 }
 OUTAGE = "outage"  # the one switch: while on, the open API answers 503
+STATUS_LABELS = {
+    "pending": "待签监管协议",
+    "signed": "已签监管协议",
+    "rejected": "银行退回",
+    "cancelled": "已撤销",
+}
 
 
 class Rule(StrEnum):
@@ -90,6 +98,17 @@ class Switch:
     id: str
     on: bool
     version: int = 0
+
+
+@dataclass
+class Nonce:
+    id: str  # "<app id> <nonce>"
+    seen_at: datetime
+    version: int = 0
+
+
+def nonces(store: DocumentStore) -> Repository[Nonce]:
+    return Repository(store, NONCES, Nonce)
 
 
 def applications(store: DocumentStore) -> Repository[Application]:

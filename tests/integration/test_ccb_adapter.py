@@ -151,3 +151,25 @@ async def test_an_unknown_application_is_not_found_at_the_bank(ccb: Setup) -> No
     with pytest.raises(BankRequestRefused) as refused:
         await ccb.adapter.query_application("LCGnope")
     assert (refused.value.status, refused.value.code) == (404, "APPLICATION_NOT_FOUND")
+
+
+async def test_the_bank_refuses_a_signed_request_replayed_within_the_window(ccb: Setup) -> None:
+    body = b'{"reason": "x"}'
+    opened = await ccb.adapter.open_application(ccb.request())
+    path = f"/sandbox/v1/banks/ccb/applications/{opened.application_id}/cancel"
+    headers = signing.sign_request(ccb.platform.key, APP_ID, "POST", path, body, time.time())
+    headers["Content-Type"] = "application/json"
+    url = ccb.bank.url + f"/applications/{opened.application_id}/cancel"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, data=body, headers=headers) as first:
+            assert first.status == 200
+        async with http.post(url, data=body, headers=headers) as replay:
+            assert (replay.status, (await replay.json())["error"]["code"]) == (401, "NONCE_REUSED")
+
+
+async def test_callback_header_names_are_read_in_any_case(ccb: Setup) -> None:
+    opened = await ccb.adapter.open_application(ccb.request())
+    await ccb.confirm_all(opened.application_id)
+    [posted] = ccb.platform.posted
+    lowered = {name.lower(): value for name, value in posted.headers.items()}
+    assert ccb.adapter.parse_callback(lowered, posted.body).status == "signed"
