@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.appkeys import PORTS
+from backend.banks.ccb import MALFORMED
 from backend.contracts.schemas import ContractOut
 from backend.fund_supervision.schemas import (
     ApplicationOut,
@@ -18,9 +19,9 @@ from signing_flow.fund_supervision import CallbackRefused
 from signing_flow.usecases import fund_supervision as fs
 from signing_flow.usecases import supervision_changes
 
-# The adapter's refusals that are about the body's form, not its proof of origin: 400.
-# Anything else it refuses (signature, key, timestamp, replay window) is 401.
-MALFORMED_REFUSALS = frozenset({"CALLBACK_MALFORMED", "MALFORMED_CALLBACK", "MALFORMED_BODY"})
+# The adapter's refusal of a verified body it cannot read is 400; anything else it refuses
+# (signature missing or not verifying, a timestamp outside the window) is 401.
+MALFORMED_REFUSALS = frozenset({MALFORMED})
 
 
 async def open_application(request: web.Request) -> web.Response:
