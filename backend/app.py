@@ -49,7 +49,7 @@ from backend.webhooks.transport import http_transport
 from miniapp_mock.pages.phone_page import mount_phone_pages
 from miniapp_mock.routes import mount_sandbox
 from schedulers.running import RunningJobs
-from schedulers.scheduler import build_scheduler
+from schedulers.scheduler import add_supervision_job, build_scheduler
 from signing_flow.ports import Clock, Ports
 
 log = logging.getLogger("wangqian")
@@ -102,6 +102,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
                     if settings.evidence_pdf
                     else None
                 ),
+                bank=services.bank,
             )
             app[SNAPSHOTS] = snapshots = Snapshots(store)
             app[STATUS_POLL] = StatusPoll(ports, snapshots, feed)
@@ -117,6 +118,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
             StoreSweeps(app[STORE], metrics),
             app[CLOCK],
             expiry_interval_seconds=settings.expiry_interval_seconds,
+            running=running,
+            observer=metrics,
+        )
+        add_supervision_job(
+            scheduler,
+            app[PORTS],
+            interval_seconds=settings.bank_query_interval_seconds,
+            query_after_seconds=settings.bank_query_after_seconds,
             running=running,
             observer=metrics,
         )

@@ -1,5 +1,7 @@
-"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt, verify-audit
-(in the store, or over the API: ``backend.audit_client``), verify-webhook, verify-evidence."""
+"""The ``wangqian`` command: serve, seed-demo, scheduler, purge, simulate, verify-receipt,
+verify-audit (in the store, or over the API: ``backend.audit_client``), verify-webhook
+(``backend.webhooks.cli``), verify-evidence, backup and restore, sandbox-bank
+(``miniapp_mock.ccb.cli``)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from backend.shutdown import Draining, stop_scheduler, until_signalled
 from backend.storage import open_store
 from backend.storage.sweeps import StoreSweeps
 from backend.webhooks.cli import add_verify_webhook
+from miniapp_mock.ccb.cli import add_sandbox_bank
 from miniapp_mock.clock import MovableClock
 from miniapp_mock.phone import fetch_signing_keys, receipts_in, verify_receipt
 from miniapp_mock.simulate import run_cli
@@ -261,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     add_verify_webhook(sub)
     add_backup_commands(sub)
     add_verify_evidence(sub)
+    add_sandbox_bank(sub)
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()

@@ -7,6 +7,11 @@ since its messages carry initial passwords: in the sandbox they go to the outbox
 (``backend.sms``), or nowhere when none is configured, and no message is ever stored.
 ``WANGQIAN_SANDBOX=1`` also adds a clock that can be moved, and the sandbox routes
 (``backend.app`` mounts them).
+
+The fund supervision bank (CCB 龙存管) is always the HTTP adapter (``backend.banks.ccb``), so the
+sandbox exercises the wire format a real bank sees: to ``WANGQIAN_CCB_URL`` when set, else in the
+sandbox to the sandbox bank the service itself serves (``<public base URL>/sandbox/v1/banks/ccb``),
+and outside the sandbox to nothing (``UnconfiguredBank``: 503, and every callback refused).
 """
 
 from __future__ import annotations
@@ -18,12 +23,16 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from backend.banks.ccb import CcbBank, UnconfiguredBank
+from backend.banks.keys import bank_public_keys, platform_key
 from backend.clock import SystemClock
 from backend.settings import Settings
 from backend.sms import HttpSmsGateway, UnconfiguredSms
 from miniapp_mock import sms as outbox
+from miniapp_mock.ccb.bank import PREFIX as SANDBOX_BANK_PATH
 from miniapp_mock.clock import MovableClock
 from miniapp_mock.services import SANDBOX_COLLECTIONS, sandbox_services
+from signing_flow.fund_supervision import FundSupervisionBank
 from signing_flow.ports import (
     Clock,
     CollectionSpec,
@@ -46,6 +55,7 @@ class Services:
     face: FaceVerifier
     sms: SmsGateway
     unified_identity: UnifiedIdentity
+    bank: FundSupervisionBank
 
 
 @dataclass(frozen=True)
@@ -61,13 +71,37 @@ class Providers:
     ) -> AsyncIterator[Services]:
         """The providers, open while the app runs (the SMS gateway's HTTP client)."""
         sandbox = sandbox_services(store, self.clock, passwords)
-        async with self._sms(sandbox.sms) as sms:
+        async with self._sms(sandbox.sms) as sms, self._bank() as bank:
             yield Services(
                 registry=sandbox.registry,
                 police=sandbox.police,
                 face=sandbox.face,
                 sms=sms,
                 unified_identity=sandbox.unified_identity,
+                bank=bank,
+            )
+
+    @asynccontextmanager
+    async def _bank(self) -> AsyncIterator[FundSupervisionBank]:
+        settings = self.settings
+        url = settings.ccb_url
+        if url is None and settings.sandbox:
+            url = settings.public_base_url.rstrip("/") + SANDBOX_BANK_PATH
+        if url is None:
+            log.warning("WANGQIAN_CCB_URL is not set: no fund supervision at CCB (503)")
+            yield UnconfiguredBank()
+            return
+        keys = bank_public_keys(settings)
+        if not keys:
+            log.warning("WANGQIAN_CCB_PUBLIC_KEYS is not set: every CCB callback is refused")
+        async with aiohttp.ClientSession() as session:
+            yield CcbBank(
+                session,
+                url,
+                settings.ccb_app_id,
+                platform_key(settings),
+                keys,
+                timeout=settings.ccb_timeout,
             )
 
     @asynccontextmanager

@@ -15,9 +15,12 @@ from backend.contracts import handlers as contracts
 from backend.contracts import property_schemas as property_s
 from backend.contracts import sale_out
 from backend.contracts import schemas as contracts_s
+from backend.contracts import todo_schemas as todo_s
 from backend.events import handlers as events
 from backend.events import schemas as events_s
 from backend.evidence import handlers as evidence
+from backend.fund_supervision import handlers as funds
+from backend.fund_supervision import schemas as funds_s
 from backend.miniapp import handlers as miniapp
 from backend.miniapp import schemas as miniapp_s
 from backend.ops import handlers as ops
@@ -60,8 +63,13 @@ ROUTES = [
     Route("DELETE", "/api/v1/contracts/{id}", contracts.delete, "删除合同", response=contracts_s.ContractOut),
     Route("POST", "/api/v1/contracts/{id}/submit", contracts.submit, "提交合同", response=contracts_s.ContractOut),
     Route("GET", "/api/v1/contracts/{id}/evidence.zip", evidence.contract_bundle, "证据包：签署的 PDF、合同文本、签名回执、审计记录、证书与公钥（docs/evidence.md）", produces=("application/zip",)),
-    Route("GET", "/api/v1/todo", contracts.todo, "待办业务", response=contracts_s.TodoList),
+    Route("GET", "/api/v1/todo", contracts.todo, "待办业务", response=todo_s.TodoList),
     Route("POST", "/api/v1/annex-files", contracts.upload_annex_file, "上传合同附件图片：请求体为图片本身（PNG/JPEG，不超过 500K）；在 annexes[].file_id 中引用", response=sale_out.AnnexFileOut, status=201, upload=IMAGE),
+    # 资金监管 (docs/fund-supervision.md)
+    Route("POST", "/api/v1/contracts/{id}/fund-supervision/applications", funds.open_application, "跳转建设银行龙存管：发起资金监管申请（已有待签或已签的申请时返回该申请）", response=funds_s.ApplicationOut, status=201),
+    Route("PUT", "/api/v1/contracts/{id}/fund-supervision/branch-agreement", funds.record_branch_agreement, "录入农商行资金监管协议（协议编号与办理支行）", funds_s.BranchAgreementRequest, contracts_s.ContractOut),
+    Route("POST", "/api/v1/contracts/{id}/fund-supervision/cancellation", funds.cancel, "取消资金监管协议（建设银行在线取消；农商行在支行取消后录入）", funds_s.SupervisionCancelRequest, contracts_s.ContractOut),
+    Route("POST", "/api/v1/callbacks/banks/ccb", funds.ccb_callback, "建设银行龙存管回调（银行签名与时间戳验证，按通知编号幂等）", response=funds_s.CallbackAck, auth=False, tag="callbacks"),
     # the agent's side of the signing handshake
     Route("POST", "/api/v1/contracts/{id}/signing-orders", signing.create, "生成电子合同订单", response=signing_s.OrderOut, status=201),
     Route("GET", "/api/v1/signing-orders/{oid}", signing.status, "签名状态 (ETag/If-None-Match → 304; ?wait=S&version=N long-poll)", response=signing_s.OrderOut, query=POLL_QUERY, not_modified=True),

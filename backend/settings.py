@@ -43,6 +43,19 @@ class Settings:
     log_format: str = "text"  # or "json": one object per line
     # the signed contract PDF and the evidence bundles (docs/evidence.md); off, no PDF is kept
     evidence_pdf: bool = True
+    # CCB 龙存管 (docs/bank-api.md): the open API's base URL (unset in the sandbox: the built-in
+    # sandbox bank under /sandbox/v1/banks/ccb), our app id there, our request-signing key
+    # (base64 Ed25519 private key; else generated under key_dir) and the bank's public keys
+    # (base64url, comma-separated while the bank rotates; unset in the sandbox: its own bank's)
+    ccb_url: str | None = None
+    ccb_app_id: str = "wangqian-zhongshan"
+    ccb_key: str | None = None
+    ccb_public_keys: tuple[str, ...] = ()
+    ccb_timeout: float = 10.0
+    # fund supervision (docs/fund-supervision.md): a pending application is looked up at the
+    # bank this long after it was opened or last looked up, by a job running this often
+    bank_query_after_seconds: float = 15 * 60
+    bank_query_interval_seconds: float = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +93,15 @@ class Settings:
             metrics_address=env.get("WANGQIAN_METRICS_ADDRESS") or None,
             log_format=_log_format(env.get("WANGQIAN_LOG_FORMAT", "text")),
             evidence_pdf=_flag(env.get("WANGQIAN_EVIDENCE_PDF", "on")),
+            ccb_url=env.get("WANGQIAN_CCB_URL") or None,
+            ccb_app_id=env.get("WANGQIAN_CCB_APP_ID") or cls.ccb_app_id,
+            ccb_key=env.get("WANGQIAN_CCB_KEY") or None,
+            ccb_public_keys=tuple(
+                k.strip() for k in env.get("WANGQIAN_CCB_PUBLIC_KEYS", "").split(",") if k.strip()
+            ),
+            ccb_timeout=float(env.get("WANGQIAN_CCB_TIMEOUT", 10)),
+            bank_query_after_seconds=float(env.get("WANGQIAN_BANK_QUERY_AFTER", 15 * 60)),
+            bank_query_interval_seconds=float(env.get("WANGQIAN_BANK_QUERY_INTERVAL", 60)),
         )
 
 

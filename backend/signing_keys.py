@@ -43,10 +43,13 @@ class Ed25519Signer:
         return {"key_id": self.key_id, "alg": "Ed25519", "public_key": b64url(self.public_bytes)}
 
 
-def load_signer(configured: str | None, key_dir: str) -> Ed25519Signer:
+def load_signer(
+    configured: str | None, key_dir: str, file_name: str = "signing-key.b64"
+) -> Ed25519Signer:
+    """``file_name``: other keys of the platform (the bank API's) are kept the same way."""
     if configured:
         return Ed25519Signer(base64.b64decode(configured))
-    path = Path(key_dir) / "signing-key.b64"
+    path = Path(key_dir) / file_name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written to a private temporary file and linked into place, so that of two processes

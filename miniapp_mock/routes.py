@@ -8,6 +8,7 @@ from aiohttp import web
 from backend.route import Route, Upload, mount
 from miniapp_mock import clock, handlers, webhook_inbox, webhook_inbox_routes
 from miniapp_mock import schemas as sbx
+from miniapp_mock.ccb.server import mount_in_service as mount_sandbox_bank
 
 # fmt: off
 SANDBOX_ROUTES = [
@@ -27,5 +28,6 @@ def mount_sandbox(app: web.Application) -> None:
     ``MovableClock`` (``backend.providers`` picks one with ``WANGQIAN_SANDBOX=1``), whose offset
     every request and the scheduler's jobs read from the store (``miniapp_mock.clock``)."""
     mount(app, SANDBOX_ROUTES)
+    mount_sandbox_bank(app)  # the sandbox CCB 龙存管 under /sandbox/v1/banks/ccb
     app.middlewares.append(clock.refresh_clock)
     app.cleanup_ctx.append(clock.keep_clock_fresh)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from miniapp_mock import clock, registry, sms, unified_identity, webhook_inbox
+from miniapp_mock.ccb import state as ccb
 from miniapp_mock.providers import SandboxFace, SandboxPolice
 from miniapp_mock.registry import SandboxRegistry
 from miniapp_mock.sms import SandboxSms
@@ -19,6 +20,7 @@ SANDBOX_COLLECTIONS: dict[str, CollectionSpec] = {
     sms.COLLECTION: sms.SPEC,
     clock.COLLECTION: clock.SPEC,
     webhook_inbox.COLLECTION: webhook_inbox.SPEC,
+    **ccb.COLLECTIONS,  # the sandbox CCB 龙存管's applications, notices and outage switch
 }
 
 

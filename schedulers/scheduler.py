@@ -6,7 +6,7 @@ Day-of-week fields use names: APScheduler 3 counts 0 as Monday, cron counts 0 as
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -14,8 +14,9 @@ from apscheduler.triggers.cron import CronTrigger
 from schedulers.jobs import JobReport, expire_orders, purge_stale_contracts
 from schedulers.observe import JobObserver, observed
 from schedulers.running import RunningJobs
+from schedulers.supervision import check_fund_supervision
 from signing_flow.deadlines import CITY_TZ
-from signing_flow.ports import Clock, ContractSweeps
+from signing_flow.ports import Clock, ContractSweeps, Ports
 
 JOB_DEFAULTS = {
     "coalesce": True,  # a backlog of missed runs collapses into one
@@ -36,9 +37,8 @@ def build_scheduler(
     stopping service can wait for it: ``schedulers.running``)."""
     scheduler = AsyncIOScheduler(timezone=CITY_TZ, job_defaults=JOB_DEFAULTS)
     args = [sweeps, clock]
-    track = running.track if running is not None else _as_is
-    expire = track(observed("expire_orders", expire_orders, observer))
-    purge = track(observed("purge_stale_contracts", purge_stale_contracts, observer))
+    expire = _wrapped("expire_orders", expire_orders, running, observer)
+    purge = _wrapped("purge_stale_contracts", purge_stale_contracts, running, observer)
     scheduler.add_job(
         expire,
         "interval",
@@ -66,5 +66,32 @@ def build_scheduler(
     return scheduler
 
 
-def _as_is(job: Callable[..., Awaitable[JobReport]]) -> Callable[..., Awaitable[JobReport]]:
-    return job
+def _wrapped(
+    name: str,
+    job: Callable[..., Awaitable[JobReport]],
+    running: RunningJobs | None,
+    observer: JobObserver | None,
+) -> Callable[..., Awaitable[JobReport]]:
+    """``job`` counted by the metrics, and known while it runs to a stopping service."""
+    job = observed(name, job, observer)
+    return running.track(job) if running is not None else job
+
+
+def add_supervision_job(
+    scheduler: AsyncIOScheduler,
+    ports: Ports,
+    *,
+    interval_seconds: float,
+    query_after_seconds: float,
+    running: RunningJobs | None = None,
+    observer: JobObserver | None = None,
+) -> None:
+    """The bank status job (``schedulers.supervision``): a lost callback, a bank that was down."""
+    scheduler.add_job(
+        _wrapped("check_fund_supervision", check_fund_supervision, running, observer),
+        "interval",
+        seconds=interval_seconds,
+        args=[ports],
+        kwargs={"query_after": timedelta(seconds=query_after_seconds)},
+        id="check_fund_supervision",
+    )

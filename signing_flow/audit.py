@@ -95,6 +95,13 @@ class EventType(StrEnum):
     WINDOW_CASE_REJECTED = "window_case_rejected"
     WINDOW_CANCELLATION_SUBMITTED = "window_cancellation_submitted"
     WINDOW_CANCELLATION_REJECTED = "window_cancellation_rejected"
+    # 资金监管 (``usecases.fund_supervision``): the contract's status stays as it is
+    FUND_SUPERVISION_OPENED = "fund_supervision_opened"  # 建设银行 龙存管 application
+    FUND_SUPERVISION_SIGNED = "fund_supervision_signed"
+    FUND_SUPERVISION_RECORDED = "fund_supervision_recorded"  # 农商行 agreement entered
+    FUND_SUPERVISION_REJECTED = "fund_supervision_rejected"
+    FUND_SUPERVISION_CANCELLED = "fund_supervision_cancelled"
+    FUND_SUPERVISION_EXPIRED = "fund_supervision_expired"
 
 
 # The event type of each recorded action whose name is not already the type's.

@@ -158,7 +158,7 @@ class CheckFailed(DomainError):
 # tests/unit/test_error_codes.py checks that these, the docs and the code raising them agree.
 # A code may be carried by two classes when two paths refuse the same thing differently.
 CODES: dict[type[DomainError], frozenset[str]] = {
-    MalformedRequest: frozenset({"MALFORMED_REQUEST"}),
+    MalformedRequest: frozenset({"MALFORMED_REQUEST", "CALLBACK_MALFORMED"}),
     NotAuthenticated: frozenset(
         {
             "NOT_AUTHENTICATED",
@@ -168,6 +168,7 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "SESSION_EXPIRED",
             "ACCOUNT_DISABLED",
             "UNIFIED_INVALID_CREDENTIALS",
+            "CALLBACK_SIGNATURE_INVALID",  # a bank callback not provably from the bank
         }
     ),
     Forbidden: frozenset({"ROLE_NOT_ALLOWED", "PASSWORD_CHANGE_REQUIRED", "CSRF_REFUSED"}),
@@ -186,6 +187,7 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "DOCUMENT_KIND_NOT_FOUND",
             "WEBHOOK_ENDPOINT_NOT_FOUND",
             "EVENT_NOT_FOUND",
+            "BANK_APPLICATION_NOT_FOUND",
         }
     ),
     InvalidState: frozenset(
@@ -209,6 +211,9 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "UNIFIED_ACCOUNT_NOT_BOUND",
             "UNIFIED_ACCOUNT_NOT_VERIFIED",
             "TOO_MANY_WEBHOOK_ENDPOINTS",
+            "SUPERVISION_STATE_CONFLICT",
+            "SUPERVISION_CANCEL_REQUIRED",
+            "SUPERVISION_CANCEL_REFUSED",
         }
     ),
     NotEligible: frozenset(
@@ -220,6 +225,9 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "FILED_ONLINE",
             "PROPERTY_TRANSFER_ACCEPTED",
             "PROPERTY_TRANSFERRED",
+            "SUPERVISION_NOT_ONLINE",
+            "SUPERVISION_NOT_AT_BRANCH",
+            "SUPERVISION_DEADLINE_PASSED",
         }
     ),
     AlreadyExists: frozenset(
@@ -251,6 +259,7 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "FACE_SERVICE_UNAVAILABLE",
             "SMS_SERVICE_UNAVAILABLE",
             "EVIDENCE_UNAVAILABLE",
+            "BANK_UNAVAILABLE",
         }
     ),
 }

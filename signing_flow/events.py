@@ -47,6 +47,11 @@ class PublicType(StrEnum):
     WINDOW_REJECTED = "window.rejected"
     WINDOW_CANCELLATION_REJECTED = "window.cancellation_rejected"
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    FUND_SUPERVISION_OPENED = "fund_supervision.opened"
+    FUND_SUPERVISION_SIGNED = "fund_supervision.signed"
+    FUND_SUPERVISION_REJECTED = "fund_supervision.rejected"
+    FUND_SUPERVISION_CANCELLED = "fund_supervision.cancelled"
+    FUND_SUPERVISION_EXPIRED = "fund_supervision.expired"
 
 
 TYPE_LABELS: dict[PublicType, str] = {
@@ -71,6 +76,11 @@ TYPE_LABELS: dict[PublicType, str] = {
     PublicType.WINDOW_REJECTED: "窗口审核退回",
     PublicType.WINDOW_CANCELLATION_REJECTED: "窗口注销审核退回",
     PublicType.WEBHOOK_ENDPOINT_DISABLED: "回调地址连续失败，已停用",
+    PublicType.FUND_SUPERVISION_OPENED: "已跳转建设银行龙存管，待签监管协议",
+    PublicType.FUND_SUPERVISION_SIGNED: "已签资金监管协议",
+    PublicType.FUND_SUPERVISION_REJECTED: "资金监管申请被银行退回",
+    PublicType.FUND_SUPERVISION_CANCELLED: "资金监管协议已取消",
+    PublicType.FUND_SUPERVISION_EXPIRED: "资金监管申请已过期",
 }
 
 # The one table: audit event type (``order_failed`` by the order's end) → public type. An audit
@@ -98,6 +108,13 @@ PUBLIC_TYPE: dict[str, PublicType] = {
     EventType.WINDOW_REVIEW_STARTED: PublicType.WINDOW_REVIEW_STARTED,
     EventType.WINDOW_CASE_REJECTED: PublicType.WINDOW_REJECTED,
     EventType.WINDOW_CANCELLATION_REJECTED: PublicType.WINDOW_CANCELLATION_REJECTED,
+    EventType.FUND_SUPERVISION_OPENED: PublicType.FUND_SUPERVISION_OPENED,
+    EventType.FUND_SUPERVISION_SIGNED: PublicType.FUND_SUPERVISION_SIGNED,
+    # signed at a 农商行 branch: the same news, ``data.bank`` says which
+    EventType.FUND_SUPERVISION_RECORDED: PublicType.FUND_SUPERVISION_SIGNED,
+    EventType.FUND_SUPERVISION_REJECTED: PublicType.FUND_SUPERVISION_REJECTED,
+    EventType.FUND_SUPERVISION_CANCELLED: PublicType.FUND_SUPERVISION_CANCELLED,
+    EventType.FUND_SUPERVISION_EXPIRED: PublicType.FUND_SUPERVISION_EXPIRED,
 }
 
 # What integrators do not see: steps inside the platform, or said already by a public event of
@@ -127,7 +144,7 @@ _CHANNEL_OF_ACTION: dict[str, str] = {
     C.WINDOW_CANCEL: "window",
 }
 # Audit data an integrator may see: states and kinds, never free text (reasons) or people.
-_PUBLIC_DATA = ("order_status", "purpose")
+_PUBLIC_DATA = ("order_status", "purpose", "bank", "application_id", "supervision_status")
 
 
 @dataclass

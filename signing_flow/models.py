@@ -30,6 +30,7 @@ from signing_flow.states import (
     PURGEABLE_STATUSES,
     offers,
 )
+from signing_flow.supervision import SupervisionApplication
 from signing_flow.vocabulary import (
     Channel,
     ContractAction,
@@ -299,6 +300,12 @@ class Contract:
     cancellation_reason: str | None = None
     filed_via: Channel | None = None  # how it was filed: decides how it may be cancelled
     window_case: WindowCase | None = None
+    # 资金监管 at the bank (``signing_flow.supervision``): the current agreement, the ones it
+    # replaced, and since when the status job should ask the bank about a pending one (None:
+    # nothing to ask; a top-level field, so that the job's query has an index)
+    supervision: SupervisionApplication | None = None
+    past_supervisions: list[SupervisionApplication] = field(default_factory=list)
+    supervision_check_at: datetime | None = None
     events: list[AuditEvent] = field(default_factory=list)
     version: int = 0
     # The events feed's marker (``schedulers.feed``): True once a write records an event and

@@ -17,6 +17,7 @@ from signing_flow.agency_models import UnifiedPrincipal
 from signing_flow.audit import AuditEvent
 from signing_flow.checks import CheckResult
 from signing_flow.errors import FieldProblem
+from signing_flow.fund_supervision import FundSupervisionBank
 from signing_flow.models import Contract, RegistryProperty, SigningOrder
 from signing_flow.secrets import InlineHasher
 
@@ -45,7 +46,13 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "evidence_pdfs": CollectionSpec(),
     "contracts": CollectionSpec(
         unique=("number", "property_lock"),
-        indexed=("practitioner_id", "agency_id", "created_at", "feed_pending"),
+        indexed=(
+            "practitioner_id",
+            "agency_id",
+            "created_at",
+            "feed_pending",
+            "supervision_check_at",
+        ),
         # status filters, and the sweeps' status IN (…) AND deadline <= now
         compound=(("status", "purge_at"), ("status", "order_expires_at")),
     ),
@@ -55,6 +62,9 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     "practitioners": CollectionSpec(unique=("person_lock",), indexed=("agency_id", "status")),
     # net-sign account ⇄ unified identity account, one-to-one in both directions
     "unified_bindings": CollectionSpec(unique=("unified_account_id", "netsign_account_id")),
+    # a bank's application id → its contract (``usecases.fund_supervision``): the bank's
+    # callbacks name only the application
+    "bank_applications": CollectionSpec(),
     # the events feed (signing_flow.events.FeedEntry): _id is the event id, seq its position
     "feed": CollectionSpec(
         unique=("seq",),
@@ -238,6 +248,8 @@ class Ports:
     notifier: Notifier | None = None
     # None: no webhooks can be registered or delivered (tools); the app passes its HTTP client
     webhooks: WebhookTransport | None = None
+    # None: no bank is connected (tools); 建设银行 龙存管 applications answer 503 BANK_UNAVAILABLE
+    bank: FundSupervisionBank | None = None
     # None: no signed PDF is kept (tools, unit tests); the app passes backend.evidence's
     evidence: SignedPdf | None = None
 

@@ -16,6 +16,7 @@ from signing_flow.vocabulary import (
     ORDER_LABELS,
     PARTY_LABELS,
     PRACTITIONER_LABELS,
+    SUPERVISION_LABELS,
     Channel,
 )
 from signing_flow.vocabulary import AgencyAction as AA
@@ -28,6 +29,8 @@ from signing_flow.vocabulary import PartyAction as PA
 from signing_flow.vocabulary import PartyStep as P
 from signing_flow.vocabulary import PractitionerAction as PSA
 from signing_flow.vocabulary import PractitionerStatus as PS
+from signing_flow.vocabulary import SupervisionAction as SA
+from signing_flow.vocabulary import SupervisionStatus as SS
 
 # ---- contracts -------------------------------------------------------------------------------
 
@@ -181,6 +184,29 @@ NEXT_STEP: dict[P, PA | None] = {
     P.LOCKED: None,
 }
 PARTY = StepMachine(PARTY_TRANSITIONS, PARTY_LABELS, NEXT_STEP, code="OUT_OF_ORDER", field="step")
+
+# ---- fund supervision (资金监管) with a bank -------------------------------------------------
+
+# Moved by the bank's notices (and the status job); a final state stays, whatever arrives late.
+# A new application replaces a rejected, cancelled or expired one (``usecases.fund_supervision``).
+SUPERVISION_TRANSITIONS: dict[SS, dict[SA, SS]] = {
+    SS.PENDING: {
+        SA.SIGN: SS.SIGNED,
+        SA.REJECT: SS.REJECTED,
+        SA.CANCEL: SS.CANCELLED,
+        SA.EXPIRE: SS.EXPIRED,
+    },
+    SS.SIGNED: {SA.CANCEL: SS.CANCELLED},
+    SS.REJECTED: {},
+    SS.CANCELLED: {},
+    SS.EXPIRED: {},
+}
+SUPERVISION = StateMachine(
+    SUPERVISION_TRANSITIONS,
+    SUPERVISION_LABELS,
+    subject=("资金监管", "the fund supervision"),
+    code="SUPERVISION_STATE_CONFLICT",
+)
 
 # ---- agency accounts and practitioners (guide §1.2, §1.3) ------------------------------------
 

@@ -202,3 +202,30 @@ class PractitionerAction(StrEnum):
     DISABLE = "disable"
     ENABLE = "enable"
     RESET_PASSWORD = "reset_password"
+
+
+class SupervisionStatus(StrEnum):
+    """资金监管协议 with a bank: an online application (建设银行 龙存管) or an agreement signed
+    at a branch (农商行) and recorded afterwards."""
+
+    PENDING = "pending"  # the parties have not all confirmed at the bank
+    SIGNED = "signed"
+    REJECTED = "rejected"  # the bank sent it back, with a reason
+    CANCELLED = "cancelled"  # cancelled at the bank (before the bank or the choice changes)
+    EXPIRED = "expired"  # the contract's deadline passed before the agreement was signed
+
+
+SUPERVISION_LABELS: dict[SupervisionStatus, str] = {
+    SupervisionStatus.PENDING: "待签监管协议",
+    SupervisionStatus.SIGNED: "已签监管协议",
+    SupervisionStatus.REJECTED: "银行退回",
+    SupervisionStatus.CANCELLED: "已取消",
+    SupervisionStatus.EXPIRED: "已过期",
+}
+
+
+class SupervisionAction(StrEnum):
+    SIGN = "sign"  # the bank reports the agreement signed
+    REJECT = "reject"  # the bank sends the application back
+    CANCEL = "cancel"  # cancelled at the bank (its notice, or the platform's request)
+    EXPIRE = "expire"  # the status job gave up at the contract's deadline

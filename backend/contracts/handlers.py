@@ -17,9 +17,8 @@ from backend.contracts.schemas import (
     ContractList,
     ContractOut,
     ContractSummary,
-    TodoItem,
-    TodoList,
 )
+from backend.contracts.todo_schemas import TodoItem, TodoList
 from backend.http import actor_of, parse_body, read_upload, respond
 from backend.request_values import QueryParam
 from backend.webhooks.schemas import EndpointTodo

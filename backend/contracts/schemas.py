@@ -36,8 +36,8 @@ from backend.contracts.sale_schemas import (
     sale_part,
 )
 from backend.fields import MAX_PRICE_FEN, SHARE_BP_TOTAL, IdNumber, Name, Phone, Reason
+from backend.fund_supervision.schemas import SupervisionOut, supervision_next_step
 from backend.shared_schemas import Body
-from backend.webhooks.schemas import EndpointTodo
 from signing_flow.audit import public_view
 from signing_flow.codec import to_doc
 from signing_flow.models import (
@@ -69,8 +69,12 @@ from signing_flow.terms import (
     IdType,
     PaymentMethod,
 )
-from signing_flow.usecases.contracts import TODO_NEXT_STEP
-from signing_flow.vocabulary import CONTRACT_LABELS, ORDER_LABELS, Channel, PartyRole
+from signing_flow.vocabulary import (
+    CONTRACT_LABELS,
+    ORDER_LABELS,
+    Channel,
+    PartyRole,
+)
 
 
 class PartyBody(Body):
@@ -245,6 +249,12 @@ class ContractOut(BaseModel):
     evaluation_label: str | None
     fund_supervision: dict[str, Any]
     fund_supervision_label: str | None
+    supervision: SupervisionOut | None = Field(
+        description="资金监管协议：建设银行龙存管申请或农商行协议"
+    )
+    fund_supervision_next_step: str | None = Field(
+        description="资金监管的下一步（跳转建设银行龙存管、请到农商行支行办理…）；无事可做为 null"
+    )
     acknowledgements: dict[str, bool]
     property_terms: PropertyTermsOut
     payment: PaymentOut
@@ -301,6 +311,8 @@ class ContractOut(BaseModel):
             evaluation_label=EVALUATION_LABELS.get(c.evaluation.level or 0),
             fund_supervision={"enabled": fund.enabled, "bank": fund.bank},
             fund_supervision_label=fund_label,
+            supervision=SupervisionOut.of_contract(c),
+            fund_supervision_next_step=supervision_next_step(c),
             acknowledgements=c.acknowledgements,
             property_terms=PropertyTermsOut.of(c.property_terms),
             payment=PaymentOut.of(c.payment),
@@ -364,18 +376,3 @@ class ContractSummary(BaseModel):
 
 class ContractList(BaseModel):
     items: list[ContractSummary]
-
-
-class TodoItem(ContractSummary):
-    next_step: str
-
-    @classmethod
-    def of(cls, c: Contract) -> TodoItem:
-        return cls(**ContractSummary.of(c).model_dump(), next_step=TODO_NEXT_STEP[c.status])
-
-
-class TodoList(BaseModel):
-    items: list[TodoItem] = Field(description="经纪人：待办的合同")
-    webhook_endpoints: list[EndpointTodo] = Field(
-        default_factory=list, description="企业管理员：连续 3 天发送失败、已被停用的回调地址"
-    )

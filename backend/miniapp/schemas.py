@@ -11,6 +11,7 @@ from backend.fields import (
     Name,
     Reason,
 )
+from backend.fund_supervision.schemas import PartyFundOut
 from backend.shared_schemas import Body, ReceiptOut
 from miniapp_mock.check_answers import FACE_SAMPLES
 from signing_flow.models import Contract, OrderParty, SigningOrder
@@ -73,6 +74,9 @@ class PartyViewOut(BaseModel):
     attempts_left: int
     receipt: ReceiptOut | None
     others: list[OtherPartyOut]
+    fund_supervision: PartyFundOut | None = Field(
+        description="资金监管：建设银行龙存管的页面，或请到农商行支行办理；不监管为 null"
+    )
 
     @classmethod
     def of(cls, c: Contract, o: SigningOrder, p: OrderParty, max_checks: int) -> PartyViewOut:
@@ -104,6 +108,7 @@ class PartyViewOut(BaseModel):
                 for q in o.parties
                 if q.party_id != p.party_id
             ],
+            fund_supervision=PartyFundOut.of(c),
         )
 
 

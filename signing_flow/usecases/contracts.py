@@ -13,10 +13,11 @@ from signing_flow.models import Contract, Owner, Party, PropertySnapshot, Regist
 from signing_flow.orders import end_order
 from signing_flow.outbox import insert_contract, save_contract
 from signing_flow.ports import Ports
-from signing_flow.repository import contracts
+from signing_flow.repository import contracts, with_retries
 from signing_flow.roles import Actor, Role, ensure_practitioner
 from signing_flow.sale_contract import SALE_PARTS, Annex, PropertyTerms
 from signing_flow.secrets import new_id
+from signing_flow.supervision import ensure_choice_may_change
 from signing_flow.usecases.annexes import attach_annex_files
 from signing_flow.usecases.properties import (
     PropertyLookup,
@@ -220,14 +221,27 @@ def _visible_to(actor: Actor) -> dict[str, Any]:
 async def update_contract(
     ports: Ports, actor: Actor, contract_id: str, changes: dict[str, Any]
 ) -> Contract:
-    """Edit a draft; editing a submitted contract returns it to draft (guide §2.2 (九))."""
-    contract = await get_own_contract(ports, actor, contract_id)
-    contract.ensure_can(ContractAction.EDIT, actor)
-    await _ensure_annex_files(ports, actor, changes, contract.annexes)
-    _apply_changes(contract, changes)
-    contract.apply(ContractAction.EDIT, actor, ports.clock.now(), {"fields": sorted(changes)})
-    await save_contract(ports, contract)
-    return contract
+    """Edit a draft; editing a submitted contract returns it to draft (guide §2.2 (九)). The
+    fund supervision choice stays while an agreement is open at the bank."""
+
+    async def attempt() -> Contract:
+        contract = await get_own_contract(ports, actor, contract_id)
+        contract.ensure_can(ContractAction.EDIT, actor)
+        if (fund := changes.get("fund_supervision")) is not None:
+            old = contract.fund_supervision
+            ensure_choice_may_change(
+                contract.supervision, (old.enabled, old.bank), (fund.enabled, fund.bank)
+            )
+        await _ensure_annex_files(ports, actor, changes, contract.annexes)
+        _apply_changes(contract, changes)
+        contract.apply(ContractAction.EDIT, actor, ports.clock.now(), {"fields": sorted(changes)})
+        await save_contract(ports, contract)
+        return contract
+
+    # Retried on a lost compare-and-set: the edit re-reads and decides again, so a bank's
+    # callback landing meanwhile is kept (and may now refuse a change of bank).
+    async with ports.store.writing("contracts", contract_id):
+        return await with_retries(attempt)
 
 
 async def submit_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:

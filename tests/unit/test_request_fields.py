@@ -58,6 +58,10 @@ KINDS: dict[tuple[str, str], str] = {
     ("UnifiedRegistration", "applicant_name"): "name",
     ("UnifiedRegistration", "enterprise_name"): "name",
     ("UnifiedRegistration", "uscc"): "uscc",
+    # fund supervision: the 农商行 agreement (its format checked by the domain) and the branch
+    ("BranchAgreementRequest", "agreement_number"): "cert_no",
+    ("BranchAgreementRequest", "branch"): "name",
+    ("SupervisionCancelRequest", "reason"): "reason",
     # the sale contract's parts
     ("LoanBody", "bank"): "name",
     ("AncillaryBody", "name"): "name",

@@ -4,6 +4,7 @@
 import { get, post } from "./api.js";
 import { $, carry, element, localTime, message, setText, showScreen, yuan } from "./dom.js";
 import { clearProblems, showFieldProblems } from "./problems.js";
+import { showSupervision } from "./supervision.js";
 
 let current = null;
 const screen = $("#screen-contract");
@@ -63,6 +64,7 @@ function render(contract) {
   // The signing screen is the practitioner's; the agency admin and staff read the contract only.
   $("#open-order").hidden = !contract.open_order_id || document.body.dataset.role !== "practitioner";
   showCancellation(contract);
+  showSupervision(contract);
 }
 
 $("#edit-contract").addEventListener("click", () => {

@@ -161,12 +161,24 @@ function render(v) {
   fill("name", v.name);
   fill("id_number_masked", v.id_number_masked);
   renderOthers(v);
+  renderFund(v.fund_supervision);
   for (const el of document.querySelectorAll(".attempts")) {
     el.hidden = v.attempts_left >= 3;
     el.textContent = msg("ATTEMPTS_BEFORE", { n: v.attempts_left });
   }
   if (v.receipt) renderReceipt(v);
   go(SCREEN_OF_STEP[v.step] || "review");
+}
+
+// 资金监管: the CCB page while the parties' confirmation is awaited; the 农商行 branch advice.
+function renderFund(f) {
+  if (!f) return;
+  fill("fund_bank", f.bank_label);
+  fill("fund_status", f.status_label || "");
+  $("fund-step").textContent = f.next_step || "";
+  const link = $("fund-link");
+  link.hidden = !f.redirect_url;
+  if (f.redirect_url) link.href = f.redirect_url;
 }
 
 function renderOthers(v) {
@@ -221,6 +233,7 @@ function go(screen) {
     else li.removeAttribute("aria-current");
   }
   $("others").hidden = !view || ["invalid", "session", "start", "ended"].includes(screen);
+  $("fund").hidden = !view?.fund_supervision || ["invalid", "session", "start"].includes(screen);
   if (leaving === "face") stopCamera();
   clearInterval(clockTimer);
   if (screen === "review") loadDocument().catch(failed);
