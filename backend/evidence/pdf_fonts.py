@@ -21,6 +21,8 @@ import pylopdf_fonts_zh_cn
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from backend.evidence.pdf_font_cache import common_characters, common_face
+
 
 @dataclass(frozen=True)
 class Face:
@@ -51,10 +53,15 @@ def _options() -> subset.Options:
 
 
 def cut_down(face: Face, characters: Iterable[str]) -> bytes:
-    """The face with only the glyphs of ``characters`` (and .notdef), as an OpenType file."""
+    """The face for a document of ``characters``, as an OpenType file for fpdf2, which embeds
+    only the glyphs the document uses: the face's common characters when they hold them all
+    (built once per machine), else the full face cut down to ``characters`` (and .notdef)."""
+    wanted = set(characters) | set(_ALWAYS)
+    if wanted <= common_characters():
+        return common_face(face.path)
     font = TTFont(face.path, recalcBBoxes=False, recalcTimestamp=False)
     subsetter = subset.Subsetter(_options())
-    subsetter.populate(text="".join(sorted(set(characters) | set(_ALWAYS))))
+    subsetter.populate(text="".join(sorted(wanted)))
     subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)

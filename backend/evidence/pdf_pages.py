@@ -75,6 +75,9 @@ class Pages(FPDF):
             path = directory / f"{face.family}.otf"
             path.write_bytes(cut_down(face, chars))
             self.add_font(face.family, "", path)
+            # fpdf2 cuts the font once more when it writes the PDF; measuring every glyph's
+            # outline for the font's bounding box would cost more than the rest of the render
+            self.fonts[face.family.lower()].ttfont.recalcBBoxes = False
 
     def close_faces(self) -> None:
         """fpdf2 reads its fonts lazily and leaves the files open."""
