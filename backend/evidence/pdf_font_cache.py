@@ -11,6 +11,7 @@ the version of the set, atomically (a half-written file is never read), and kept
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -97,8 +98,7 @@ def common_face(path: Path) -> bytes:
     except FileNotFoundError:
         pass
     data = _build(path)
-    try:
+    # a read-only home still renders, only each process builds its own
+    with contextlib.suppress(OSError):
         _write_atomically(target, data)
-    except OSError:
-        pass  # a read-only home still renders, only each process builds its own
     return data
