@@ -4,9 +4,11 @@
 machine renders, and every viewer shows, the same glyphs.
 
 Both are CFF OpenType fonts of about 31,000 glyphs (8 and 11 MB). fpdf2 embeds only the glyphs a
-PDF uses, but parsing and cutting down the whole font costs it several seconds per face. fontTools
-cuts each face down to the document's characters first (a fraction of that), and fpdf2 works on
-the small font: the embedded subset is the same, ToUnicode included.
+PDF uses, but parsing and cutting down the whole font costs it seconds per face. So fpdf2 is
+handed a smaller font: the face cut once per machine to GB 2312 and the common marks
+(``pdf_font_cache``, 2 MB, read from disk), or, for a document with a character outside that set,
+the full face cut down by fontTools to the document's characters. Either way the embedded subset
+holds the document's glyphs, ToUnicode included.
 """
 
 from __future__ import annotations
