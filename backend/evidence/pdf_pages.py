@@ -7,7 +7,7 @@ starts a line (it hangs in the margin instead), an opening one (（《“) never
 of Latin letters and figures (a certificate number, an amount) is not split unless it is longer
 than a line.
 
-The output is reproducible: the fonts are cut down deterministically, and the creation date and
+The output is reproducible: the fonts are cut down deterministically (``pdf_font_cache``), and the creation date and
 so the file ID are fixed, so the same text always gives the same bytes.
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from backend.evidence.pdf_fonts import SERIF, Face, cut_down
 
@@ -75,6 +76,11 @@ class Pages(FPDF):
             path = directory / f"{face.family}.otf"
             path.write_bytes(cut_down(face, chars))
             self.add_font(face.family, "", path)
+            # fpdf2 cuts the font once more when it writes the PDF; measuring every glyph's
+            # outline for the font's bounding box would cost more than the rest of the render
+            font = self.fonts[face.family.lower()]
+            if isinstance(font, TTFFont):
+                font.ttfont.recalcBBoxes = False
 
     def close_faces(self) -> None:
         """fpdf2 reads its fonts lazily and leaves the files open."""

@@ -69,8 +69,9 @@ class Api:
 
 @pytest.fixture
 def settings(store_url: str, tmp_path: Path) -> Settings:
-    # No scheduler: tests move the clock and run the jobs themselves. No signed PDF either: it
-    # costs seconds of CPU per order (the CJK font); tests/api/test_evidence.py turns it on.
+    # No scheduler: tests move the clock and run the jobs themselves. No signed PDF either: a
+    # filed order still costs about 0.5 s of CPU for its contract and certificate, which every
+    # order the suite files would pay; tests/api/test_evidence.py turns it on.
     return Settings(
         store_url=store_url, key_dir=str(tmp_path / "keys"), scheduler=False, evidence_pdf=False
     )

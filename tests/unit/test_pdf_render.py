@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from backend.evidence import pdf_font_cache as font_cache
+from backend.evidence.pdf_font_cache import common_characters
 from backend.evidence.pdf_fonts import SANS, SERIF
 from backend.evidence.pdf_pages import pages_for
 from backend.evidence.pdf_render import (
@@ -248,3 +250,36 @@ def test_without_poppler_the_pdf_tests_fail_when_ci_requires_them(
 
 def test_an_empty_document_still_renders_a_page() -> None:
     assert poppler.page_count(render_contract_pdf("")) == 1
+
+
+def test_a_character_outside_the_common_set_is_set_from_the_full_face() -> None:
+    rare = "龘"  # in Noto SC, not in GB 2312
+    assert rare not in common_characters()
+    text = f"合同\n合同编号：1\n出卖人{rare}先生与买受人约定如下。\n"
+    pdf = render_contract_pdf(text)
+    assert poppler.normalised(poppler.text_of(pdf)) == poppler.normalised(text)
+    assert all(f["emb"] == "yes" for f in poppler.fonts_of(pdf))
+
+
+def test_the_common_face_is_built_once_per_font_file_and_then_read_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(font_cache.CACHE_ENV, str(tmp_path))
+    builds: list[Path] = []
+
+    def build(path: Path) -> bytes:
+        builds.append(path)
+        return b"cut down " + path.name.encode()
+
+    monkeypatch.setattr(font_cache, "_build", build)
+    font_cache.common_face.cache_clear()
+    try:
+        assert font_cache.common_face(SERIF.path) == b"cut down " + SERIF.path.name.encode()
+        font_cache.common_face.cache_clear()  # a new process: only the file remains
+        assert font_cache.common_face(SERIF.path) == b"cut down " + SERIF.path.name.encode()
+        font_cache.common_face(SANS.path)
+    finally:
+        font_cache.common_face.cache_clear()
+    assert builds == [SERIF.path, SANS.path]
+    assert len(list(tmp_path.glob("*.otf"))) == 2
+    assert not list(tmp_path.glob("*.tmp"))
