@@ -132,8 +132,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         scheduler.start()
         draining.schedulers.append(scheduler)
         log.info("scheduler started (order expiry every %ss)", settings.expiry_interval_seconds)
-        async with events.running(app[PORTS]):
+        async with events.running(app[PORTS], stop_within=draining.left):
             yield
+            draining.begin()  # the grace period counts from here if no signal started it
         await stop_scheduler(scheduler, running, draining)
 
     app.cleanup_ctx.append(poll_summaries)

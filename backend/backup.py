@@ -23,9 +23,11 @@ from pathlib import Path
 from backend.settings import Settings
 from backend.storage import file_lock
 from backend.storage.sqlite import SqliteStore
-from signing_flow.ports import COLLECTIONS
 
 MONGO_HINT = "MongoDB: use mongodump / mongorestore (docs/operations.md, Backups and restore)"
+# What makes a file a wangqian store, in every release. A collection added later (evidence_pdfs)
+# may be missing from an older backup: the store creates it, empty, when it opens.
+CORE_TABLES = frozenset({"sequences", "accounts", "contracts"})
 
 
 class BackupInvalid(Exception):
@@ -46,7 +48,7 @@ class Checked:
 
 
 def check(path: Path) -> Checked:
-    """``integrity_check`` passes, every domain collection is there; the counts."""
+    """``integrity_check`` passes, the core tables are there; the counts."""
     if not path.is_file():
         raise BackupInvalid(f"{path}: no such file")
     try:
@@ -58,7 +60,7 @@ def check(path: Path) -> Checked:
             tables = {
                 row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
-            missing = set(COLLECTIONS) - tables
+            missing = CORE_TABLES - tables
             if missing:
                 raise BackupInvalid(
                     f"{path}: not a wangqian store (no {', '.join(sorted(missing))})"
@@ -74,8 +76,15 @@ def check(path: Path) -> Checked:
     return Checked(path, counts)
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """Never creates the file: a mistyped path must fail, not back up a new, empty store."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such store file")
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def _copy(source: Path, target: Path) -> None:
-    src = sqlite3.connect(source)
+    src = _read_only(source)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)  # all pages in one step: one read transaction, one moment

@@ -45,7 +45,7 @@ LAG_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 2, 5, 15, 60, 300, 3600)
 
 # The order statuses an order ends in (completed is where signing ends; submitted files it).
 ENDED = frozenset(
-    s.value for s in OrderStatus if s is not OrderStatus.AWAITING_SIGNATURES
+    s.value for s in OrderStatus if s not in (OrderStatus.AWAITING_SIGNATURES, OrderStatus.COMPLETED)
 )  # fmt: skip
 # The audit events whose order status is in their data (``signing_flow.orders.end_order``).
 _END_EVENTS = frozenset({"order_cancelled", "order_expired", "order_failed"})
@@ -79,9 +79,9 @@ def process_exited(pid: int) -> None:
 
 
 def order_end(event_type: str, data: Mapping[str, Any]) -> str | None:
-    """The status an order ended in, if this audit event ended one."""
-    if event_type == "order_completed":
-        return OrderStatus.COMPLETED.value
+    """The status an order ended in, if this audit event ended one. ``completed`` (all signed) is
+    not an end: such an order goes on to ``submitted`` or ``cancelled`` (``ORDER_TRANSITIONS``),
+    and counting both would count it twice."""
     if event_type in _END_EVENTS:
         status = data.get("order_status")
         return status if status in ENDED else None

@@ -36,12 +36,11 @@ from backend.providers import providers
 from backend.settings import Settings
 from backend.shutdown import keep_draining_on_second_signal
 from backend.storage import open_store
+from backend.supervisor import SUPERVISOR_PID, Workers, die_with_parent
 
 log = logging.getLogger("wangqian")
 
 WORKER_HEADER = "X-Wangqian-Worker"  # which worker answered, with several (tests, debugging)
-RESTART_PAUSE_SECONDS = 1.0
-EARLY_EXIT_SECONDS = 10.0  # a worker that dies sooner is not restarted: it would die again
 STOP_MARGIN_SECONDS = 15.0  # beyond the workers' grace period, before they are killed
 
 
@@ -70,6 +69,8 @@ def _stop_before_start(signum: int, frame: FrameType | None) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     signal.signal(signal.SIGTERM, _stop_before_start)
     signal.signal(signal.SIGINT, _stop_before_start)
+    if args.worker is not None:
+        die_with_parent()
     if args.seed_demo:
         seeded = seed(settings)
         if seeded["created"]:
@@ -140,6 +141,7 @@ def supervise(
         "WANGQIAN_HOST": host,
         "WANGQIAN_PORT": str(port),
         "WANGQIAN_PUBLIC_BASE_URL": settings.public_base_url,
+        SUPERVISOR_PID: str(os.getpid()),
     }
 
     def start(index: int) -> subprocess.Popen[bytes]:
@@ -147,55 +149,23 @@ def supervise(
         argv += ["--workers", str(workers)] + (["--demo-order"] if args.demo_order else [])
         return subprocess.Popen(argv, env=env, start_new_session=True)
 
-    children = {i: start(i) for i in range(workers)}
-    started = dict.fromkeys(children, time.monotonic())
-    stopping = False
+    stop_seconds = settings.shutdown_grace_seconds + STOP_MARGIN_SECONDS
+    pool = Workers(start, workers, stop_seconds, metrics.process_exited)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        if not stopping:
-            stopping = True
-            for child in children.values():
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
+        pool.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    failed = False  # a worker could not even start: stop them all rather than loop
-    stop_by: float | None = None
-    while any(c.poll() is None for c in children.values()):
+    while pool.running():
         time.sleep(0.1)
-        if stopping and stop_by is None:
-            stop_by = time.monotonic() + settings.shutdown_grace_seconds + STOP_MARGIN_SECONDS
-        if stop_by is not None and time.monotonic() > stop_by:
-            for child in children.values():
-                if child.poll() is None:
-                    child.kill()
-        for index, child in list(children.items()):
-            code = child.poll()
-            if code is None or stopping:
-                continue
-            metrics.process_exited(child.pid)
-            if time.monotonic() - started[index] < EARLY_EXIT_SECONDS:
-                log.error("worker %s exited with %s as it started; stopping", index, code)
-                failed = True
-                stop(signal.SIGTERM, None)
-                continue
-            log.warning(
-                "worker %s (pid %s) exited with %s; starting it again", index, child.pid, code
-            )
-            time.sleep(RESTART_PAUSE_SECONDS)
-            children[index], started[index] = start(index), time.monotonic()
-    # A worker still importing when our SIGTERM came died of it, having served nothing: clean.
-    clean = (0, -signal.SIGTERM)
-    for child in children.values():
-        metrics.process_exited(child.pid)
-        failed |= child.returncode not in clean
+        pool.step()
+    clean = pool.finish()
     if not settings.metrics_dir:
         for leftover in metrics_dir.glob("*"):
             leftover.unlink()
         metrics_dir.rmdir()
-    return 1 if failed else 0
+    return 0 if clean else 1
 
 
 def add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

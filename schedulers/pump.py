@@ -4,7 +4,8 @@ APScheduler runs jobs at times; the events' jobs should run as soon as there is 
 transition's hand-off wakes the mover, a move wakes the deliveries) and also on a timer, since
 a wake-up is a hint that may never come (another process wrote, this one restarted). One run at
 a time per pump; a wake during a run makes one more run after it. Stopping lets a run under way
-end (up to ``STOP_SECONDS``) rather than cancelling it in the middle.
+end (up to ``STOP_SECONDS``, and no longer than what is left of the process's grace period:
+``stop_within``) rather than cancelling it in the middle.
 """
 
 from __future__ import annotations
@@ -60,7 +61,11 @@ class Pump:
                 await self.run_once()
 
     @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
+    async def running(
+        self, stop_within: Callable[[], float] = lambda: STOP_SECONDS
+    ) -> AsyncIterator[None]:
+        """``stop_within``: asked when stopping, the seconds left to wait for a run under way
+        (``backend.shutdown.Draining.left``: the pumps stop one after another, on one clock)."""
         task = asyncio.create_task(self._loop(), name=self.name)
         self.wake()  # a first run at start: catch up with what happened while down
         try:
@@ -69,7 +74,7 @@ class Pump:
             self._stopping = True
             self.wake()  # a pump between runs ends at once; one in a run ends after it
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(STOP_SECONDS):
+                async with asyncio.timeout(min(STOP_SECONDS, stop_within())):
                     await asyncio.shield(task)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -8,13 +8,13 @@ milliseconds rather than seconds (DESIGN §10: transition to receiver under 2 s 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from backend.status_poll import ChangeFeed
 from schedulers.feed import MoveReport, move_events
 from schedulers.observe import JobObserver
-from schedulers.pump import Pump
+from schedulers.pump import STOP_SECONDS, Pump
 from schedulers.webhooks import DeliveryReport, run_webhooks
 from signing_flow.audit import AuditEvent
 from signing_flow.ports import Ports
@@ -37,7 +37,9 @@ class EventsRuntime:
             self.mover.wake()
 
     @asynccontextmanager
-    async def running(self, ports: Ports) -> AsyncIterator[None]:
+    async def running(
+        self, ports: Ports, stop_within: Callable[[], float] = lambda: STOP_SECONDS
+    ) -> AsyncIterator[None]:
         async def move() -> MoveReport:
             report = await move_events(ports.store, ports.clock)
             if report.moved:
@@ -52,7 +54,7 @@ class EventsRuntime:
         self.mover = Pump("move_events", move, MOVE_INTERVAL_SECONDS, self.observer)
         self.deliverer = Pump("deliver_webhooks", deliver, DELIVERY_INTERVAL_SECONDS, self.observer)
         try:
-            async with self.mover.running(), self.deliverer.running():
+            async with self.mover.running(stop_within), self.deliverer.running(stop_within):
                 yield
         finally:
             self.mover = self.deliverer = None

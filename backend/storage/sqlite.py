@@ -16,11 +16,13 @@ process holds the write lock.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from operator import itemgetter
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import orjson
@@ -31,6 +33,32 @@ from signing_flow.errors import DependencyUnavailable, DuplicateKey, VersionConf
 from signing_flow.ports import COLLECTIONS, CollectionSpec, Doc, Where
 
 _OPERATORS = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
+log = logging.getLogger("wangqian")
+
+
+class _Unavailable:
+    """The errors of a store that cannot answer now (still locked after ``busy_timeout``, disk
+    full, an I/O error, a damaged file) become 503 ``STORE_UNAVAILABLE`` (DESIGN §6), as Mongo's
+    do, so the metrics count them too. Only those two exact classes: ``IntegrityError`` is a
+    unique key (``DuplicateKey``), and ``ProgrammingError`` and the like are bugs (500)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if kind is sqlite3.OperationalError or kind is sqlite3.DatabaseError:
+            log.warning("the embedded store did not answer: %s", exc)
+            raise DependencyUnavailable(
+                "the embedded store cannot answer now", code="STORE_UNAVAILABLE"
+            ) from exc
+
+
+_UNAVAILABLE = _Unavailable()  # a class, not @contextmanager: the status poll's reads are hot
 
 
 def _column(field: str) -> str:
@@ -132,30 +160,35 @@ class SqliteStore:
         return self._db
 
     async def insert(self, collection: str, doc: Doc) -> None:
-        try:
-            self.db.execute(
-                f"INSERT INTO {collection} (id, version, body) VALUES (?, ?, CAST(? AS TEXT))",
-                (doc["_id"], doc["version"], _dump(doc)),
-            )
-        except sqlite3.IntegrityError as exc:
-            raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
+        with _UNAVAILABLE:
+            try:
+                self.db.execute(
+                    f"INSERT INTO {collection} (id, version, body) VALUES (?, ?, CAST(? AS TEXT))",
+                    (doc["_id"], doc["version"], _dump(doc)),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
 
     async def get(self, collection: str, doc_id: str) -> Doc | None:
-        row = self.db.execute(f"SELECT body FROM {collection} WHERE id = ?", (doc_id,)).fetchone()
-        return orjson.loads(row[0]) if row else None
+        with _UNAVAILABLE:
+            row = self.db.execute(
+                f"SELECT body FROM {collection} WHERE id = ?", (doc_id,)
+            ).fetchone()
+            return orjson.loads(row[0]) if row else None
 
     def writing(self, collection: str, doc_id: str) -> AbstractAsyncContextManager[None]:
         """This process's writers of one document take turns (``DocumentStore.writing``)."""
         return self._writers.turn(f"{collection}/{doc_id}")
 
     async def get_versions(self, keys: Sequence[tuple[str, str]]) -> list[int | None]:
-        # One statement, so one read transaction: in WAL mode each costs a lock round trip.
-        collections = tuple(map(itemgetter(0), keys))
-        sql = _VERSIONS_SQL.get(collections)
-        if sql is None:
-            columns = (f"(SELECT version FROM {c} WHERE id = ?)" for c in collections)
-            sql = _VERSIONS_SQL[collections] = f"SELECT {', '.join(columns)}"
-        return list(self.db.execute(sql, list(map(itemgetter(1), keys))).fetchone())
+        with _UNAVAILABLE:
+            # One statement, so one read transaction: in WAL mode each costs a lock round trip.
+            collections = tuple(map(itemgetter(0), keys))
+            sql = _VERSIONS_SQL.get(collections)
+            if sql is None:
+                columns = (f"(SELECT version FROM {c} WHERE id = ?)" for c in collections)
+                sql = _VERSIONS_SQL[collections] = f"SELECT {', '.join(columns)}"
+            return list(self.db.execute(sql, list(map(itemgetter(1), keys))).fetchone())
 
     async def find(
         self,
@@ -166,78 +199,83 @@ class SqliteStore:
         descending: bool = False,
         limit: int | None = None,
     ) -> list[Doc]:
-        clause, params = _where_sql(where)
-        sql = f"SELECT body FROM {collection} WHERE {clause}"
-        if sort:
-            sql += f" ORDER BY {_column(sort)} {'DESC' if descending else 'ASC'}"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [orjson.loads(row[0]) for row in self.db.execute(sql, params)]
+        with _UNAVAILABLE:
+            clause, params = _where_sql(where)
+            sql = f"SELECT body FROM {collection} WHERE {clause}"
+            if sort:
+                sql += f" ORDER BY {_column(sort)} {'DESC' if descending else 'ASC'}"
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
+            return [orjson.loads(row[0]) for row in self.db.execute(sql, params)]
 
     async def compare_and_set(self, collection: str, doc: Doc, expected_version: int) -> Doc:
-        new = {**doc, "version": expected_version + 1}
-        try:
-            cur = self.db.execute(
-                f"UPDATE {collection} SET version = ?, body = CAST(? AS TEXT) WHERE id = ? AND version = ?",
-                (new["version"], _dump(new), doc["_id"], expected_version),
-            )
-        except sqlite3.IntegrityError as exc:
-            raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
-        if cur.rowcount != 1:
-            raise VersionConflict(
-                "记录已被他人修改，请刷新后重试 (the record changed since it was read)",
-                details={"collection": collection, "expected_version": expected_version},
-            )
-        return new
+        with _UNAVAILABLE:
+            new = {**doc, "version": expected_version + 1}
+            try:
+                cur = self.db.execute(
+                    f"UPDATE {collection} SET version = ?, body = CAST(? AS TEXT) WHERE id = ? AND version = ?",
+                    (new["version"], _dump(new), doc["_id"], expected_version),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
+            if cur.rowcount != 1:
+                raise VersionConflict(
+                    "记录已被他人修改，请刷新后重试 (the record changed since it was read)",
+                    details={"collection": collection, "expected_version": expected_version},
+                )
+            return new
 
     async def compare_and_set_many(self, collection: str, items: list[tuple[Doc, int]]) -> int:
-        rows = [
-            (expected + 1, _dump({**doc, "version": expected + 1}), doc["_id"], expected)
-            for doc, expected in items
-        ]
-        db = self.db
-        # One transaction: one commit for the whole batch instead of one per document.
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            written = db.executemany(
-                f"UPDATE {collection} SET version = ?, body = CAST(? AS TEXT) WHERE id = ? AND version = ?",
-                rows,
-            ).rowcount
-            db.execute("COMMIT")
-        except sqlite3.IntegrityError as exc:
-            db.execute("ROLLBACK")
-            raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return written
+        with _UNAVAILABLE:
+            rows = [
+                (expected + 1, _dump({**doc, "version": expected + 1}), doc["_id"], expected)
+                for doc, expected in items
+            ]
+            db = self.db
+            # One transaction: one commit for the whole batch instead of one per document.
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                written = db.executemany(
+                    f"UPDATE {collection} SET version = ?, body = CAST(? AS TEXT) WHERE id = ? AND version = ?",
+                    rows,
+                ).rowcount
+                db.execute("COMMIT")
+            except sqlite3.IntegrityError as exc:
+                db.execute("ROLLBACK")
+                raise DuplicateKey(collection, _violated_key(collection, exc)) from exc
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return written
 
     async def set_fields(
         self, collection: str, doc_id: str, expected_version: int, fields: Mapping[str, Any]
     ) -> bool:
-        paths: list[str] = []
-        params: list[Any] = []
-        for field, value in fields.items():
-            _column(field)  # validates the name
-            if "." in field:
-                raise ValueError(f"top-level fields only: {field!r}")
-            paths.append(f"'$.{field}', json(?)")
-            params.append(orjson.dumps(value).decode())
-        cur = self.db.execute(
-            f"UPDATE {collection} SET body = json_set(body, {', '.join(paths)}) "
-            "WHERE id = ? AND version = ?",
-            (*params, doc_id, expected_version),
-        )
-        return cur.rowcount == 1
+        with _UNAVAILABLE:
+            paths: list[str] = []
+            params: list[Any] = []
+            for field, value in fields.items():
+                _column(field)  # validates the name
+                if "." in field:
+                    raise ValueError(f"top-level fields only: {field!r}")
+                paths.append(f"'$.{field}', json(?)")
+                params.append(orjson.dumps(value).decode())
+            cur = self.db.execute(
+                f"UPDATE {collection} SET body = json_set(body, {', '.join(paths)}) "
+                "WHERE id = ? AND version = ?",
+                (*params, doc_id, expected_version),
+            )
+            return cur.rowcount == 1
 
     async def next_sequence(self, name: str) -> int:
-        row = self.db.execute(
-            "INSERT INTO sequences (name, value) VALUES (?, 1) "
-            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
-            (name,),
-        ).fetchone()
-        return int(row[0])
+        with _UNAVAILABLE:
+            row = self.db.execute(
+                "INSERT INTO sequences (name, value) VALUES (?, 1) "
+                "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+                (name,),
+            ).fetchone()
+            return int(row[0])
 
     async def ping(self) -> None:
         try:

@@ -117,7 +117,8 @@ async def test_a_whole_handshake_is_counted_and_no_label_names_anything_of_it(
         )
         == 1
     )
-    assert value(found, "wangqian_orders_ended_total", status="completed") == 1
+    # one order, signed by all then filed: counted once, at its terminal status
+    assert value(found, "wangqian_orders_ended_total", status="completed") == 0
     assert value(found, "wangqian_orders_ended_total", status="submitted") == 1
     poll = {"method": "GET", "route": "/api/v1/signing-orders/{oid}", "status": "200"}
     assert value(found, "wangqian_http_requests_total", **poll) == 1

@@ -13,8 +13,8 @@ import socket
 import time
 from pathlib import Path
 
-from backend.serve import EARLY_EXIT_SECONDS
 from backend.storage import open_store
+from backend.supervisor import EARLY_EXIT_SECONDS
 from bench.fixtures import seed
 from miniapp_mock.services import SANDBOX_COLLECTIONS
 from tests.e2e.processes import order_with_party, server_process
@@ -130,6 +130,32 @@ async def test_the_supervisor_starts_a_worker_again_when_it_dies(tmp_path: Path)
         assert seen == {"0", "1"}
         server.signal()
         assert await asyncio.to_thread(server.wait) == 0
+
+
+async def test_workers_stop_when_the_supervisor_is_killed(tmp_path: Path) -> None:
+    store_url = f"sqlite:///{tmp_path}/wangqian.db"
+    with server_process(tmp_path, store_url, "--workers", "2") as server:
+        workers = _workers_of(server.proc.pid)
+        assert len(workers) == 2
+        server.signal(signal.SIGKILL)  # no SIGTERM forwarded: the workers must notice alone
+        server.wait()
+        try:
+            for _ in range(100):
+                if not any(_alive(pid) for pid in workers):
+                    break
+                await asyncio.sleep(0.1)
+            assert not any(_alive(pid) for pid in workers)
+        finally:
+            for pid in filter(_alive, workers):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent (gone) would reap it
 
 
 async def test_workers_that_cannot_start_stop_the_supervisor_with_status_1(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from backend.shutdown import Draining
 from backend.status_poll import ChangeFeed
 from schedulers.pump import Pump
 from schedulers.running import RunningJobs
@@ -58,3 +59,22 @@ async def test_a_closed_feed_wakes_its_waiters_and_holds_nobody_again() -> None:
     started = time.monotonic()
     await feed.wait("c2", 30)
     assert time.monotonic() - started < 0.1
+
+
+async def test_a_stopping_pump_waits_no_longer_than_the_grace_period_has_left() -> None:
+    ran: list[str] = []
+
+    async def job() -> None:
+        ran.append("start")
+        await asyncio.sleep(5)
+        ran.append("end")
+
+    draining = Draining(grace_seconds=0.3)
+    draining.begin()
+    first, second = Pump("first", job, interval=60), Pump("second", job, interval=60)
+    started = time.monotonic()
+    async with first.running(draining.left), second.running(draining.left):
+        await asyncio.sleep(0.05)  # both first runs are under way
+    # one after the other, on one clock: 0.3 s in all, not up to 10 s each
+    assert time.monotonic() - started < 1
+    assert ran == ["start", "start"]  # cancelled at the end of the grace period

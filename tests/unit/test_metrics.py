@@ -110,7 +110,8 @@ def test_the_feed_lag_is_observed_for_each_moved_event() -> None:
 @pytest.mark.parametrize(
     ("event_type", "data", "status"),
     [
-        ("order_completed", {"order_id": "c-o1"}, "completed"),
+        ("order_completed", {"order_id": "c-o1"}, None),  # not an end: submitted next
+        ("order_failed", {"order_status": "completed"}, None),
         ("order_cancelled", {"order_status": "cancelled"}, "cancelled"),
         ("order_expired", {"order_status": "expired"}, "expired"),
         ("order_failed", {"order_status": "declined"}, "declined"),
