@@ -77,6 +77,19 @@ def build_bundle(
             "purpose": order.purpose.value,
             "document_sha256": order.document_sha256,
             "audit_head": contract.events[-1].hash if contract.events else None,
+            # How many events lead the trail under digest v1: the verifier holds the rest to
+            # v2, so that no event escapes its digest by claiming v1 (signing_flow.audit).
+            "audit_v1_events": sum(1 for e in contract.events if e.digest_v == 1),
+            # Who had to sign: the verifier requires each one's receipt, PDF signature and
+            # party_signed event, so a bundle cannot drop a party unnoticed.
+            "parties": [
+                {
+                    "party_id": p.party_id,
+                    "role": p.role.value,
+                    "id_number_sha256": hashlib.sha256(p.id_number.encode()).hexdigest(),
+                }
+                for p in order.parties
+            ],
             "key_id": signer.key_id,
             "files": {
                 name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())
