@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any
 
-from backend.evidence.authority import Authority
+from backend.evidence.authority import Authority, id_number_hmac
 from backend.evidence.pdf_store import pdf_bytes
 from signing_flow.audit import public_view
 from signing_flow.codec import Doc, to_doc
@@ -87,6 +87,8 @@ def build_bundle(
                     "party_id": p.party_id,
                     "role": p.role.value,
                     "id_number_sha256": hashlib.sha256(p.id_number.encode()).hexdigest(),
+                    # the event certificate's serialNumber (backend.evidence.authority)
+                    "id_number_hmac": id_number_hmac(authority.id_secret, p.id_number),
                 }
                 for p in order.parties
             ],

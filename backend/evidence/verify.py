@@ -209,7 +209,7 @@ def _binding_problems(bundle: Bundle, sig: Any, party: dict[str, Any]) -> list[s
     if uris != [want]:
         problems.append(f"{sig.field_name}: certificate not bound to this order, role and document")
     serial = cert.subject.native.get("serial_number")
-    if serial != party.get("id_number_sha256"):
+    if serial != party.get("id_number_hmac"):
         problems.append(f"{sig.field_name}: certificate holder is not the manifest's party")
     return problems
 
