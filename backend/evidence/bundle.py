@@ -28,7 +28,9 @@ from signing_flow.codec import Doc, to_doc
 from signing_flow.models import Contract, SigningOrder
 from signing_flow.ports import Signer
 
-FORMAT = "wangqian-evidence/1"
+# /2: the manifest lists the order's parties and the audit trail's v1 events (the verifier
+# requires both; a /1 bundle lacks them).
+FORMAT = "wangqian-evidence/2"
 MANIFEST, MANIFEST_SIG = "manifest.json", "manifest.sig"
 
 

@@ -25,7 +25,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from backend.evidence.anchors import AnchorProblem, Pins, bundle_keys, check_anchors
 from backend.evidence.authority import event_binding
-from backend.evidence.bundle import MANIFEST, MANIFEST_SIG
+from backend.evidence.bundle import FORMAT, MANIFEST, MANIFEST_SIG
 from backend.evidence.bundle_reader import BadBundle, Bundle
 from backend.evidence.pdf_signing import SEAL_FIELD, TIMESTAMP_FIELD, attached_document
 from miniapp_mock.phone import verify_receipt
@@ -61,6 +61,8 @@ def check_manifest(bundle: Bundle) -> str:
     listed: dict[str, str] = bundle.manifest["files"]
     present = set(bundle.files) - {MANIFEST, MANIFEST_SIG}
     problems = [f"{n}: missing" for n in sorted(set(listed) - present)]
+    if bundle.manifest.get("format") != FORMAT:
+        problems.append(f"format {bundle.manifest.get('format')}: this verifier reads {FORMAT}")
     problems += [f"{n}: not in the manifest" for n in sorted(present - set(listed))]
     problems += [
         f"{n}: SHA-256 differs"
