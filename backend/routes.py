@@ -19,6 +19,7 @@ from backend.contracts import todo_schemas as todo_s
 from backend.events import handlers as events
 from backend.events import schemas as events_s
 from backend.evidence import handlers as evidence
+from backend.evidence import schemas as evidence_s
 from backend.fund_supervision import handlers as funds
 from backend.fund_supervision import schemas as funds_s
 from backend.miniapp import handlers as miniapp
@@ -49,6 +50,7 @@ ROUTES = [
     Route("GET", "/readyz", ops.readyz, "就绪检查：存储可达 (store reachable)", response=ops_s.Health, auth=False, tag="ops"),
     Route("GET", "/openapi.json", ops.openapi, "OpenAPI 3.1 document", auth=False, tag="ops", produces=("application/json",)),
     Route("GET", "/api/v1/signing-keys", signing.signing_keys, "平台验签公钥 (receipt verification keys)", response=signing_s.SigningKeys, auth=False, tag="ops"),
+    Route("GET", "/api/v1/evidence-certificates", evidence.evidence_certificates, "证据包的信任锚：沙箱根证书、时间戳与签章证书及其 SHA-256 指纹（docs/evidence.md）", response=evidence_s.EvidenceCertificates, auth=False, tag="ops"),
     # accounts
     Route("POST", "/api/v1/auth/login", auth.login, "登录", auth_s.LoginRequest, auth_s.LoginResponse, auth=False),
     Route("POST", "/api/v1/auth/password", auth.change_password, "修改密码（首次登录必须修改初始密码）", auth_s.PasswordChangeRequest, auth_s.AccountOut),

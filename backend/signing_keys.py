@@ -24,11 +24,17 @@ def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def key_id_for(public_bytes: bytes) -> str:
+    """A key's id is a function of the key, so that a key set cannot put another key under a
+    known id (``wangqian verify-evidence`` recomputes it)."""
+    return "ed25519-" + hashlib.sha256(public_bytes).hexdigest()[:16]
+
+
 class Ed25519Signer:
     def __init__(self, private_bytes: bytes) -> None:
         self._key = Ed25519PrivateKey.from_private_bytes(private_bytes)
         self.public_bytes = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        self.key_id = "ed25519-" + hashlib.sha256(self.public_bytes).hexdigest()[:16]
+        self.key_id = key_id_for(self.public_bytes)
         # A separate secret for tokens, derived so that one configured key is enough.
         self._token_secret = hmac.new(private_bytes, b"wangqian qr tokens", "sha256").digest()
 

@@ -51,6 +51,7 @@ def measure(rounds: int) -> dict[str, Any]:
                     authority.ca,
                     name=party.name,
                     id_number=party.id_number,
+                    id_secret=authority.id_secret,
                     binding=event_binding(order.id, party.party_id, party.role.value, "0" * 64),
                     role_label=party.role.value,
                     at=at,

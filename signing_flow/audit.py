@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -263,4 +263,32 @@ def chain_break(contract_id: str, events: Sequence[AuditEvent]) -> int | None:
         ):
             return event.seq
         prev = event.hash
+    return None
+
+
+def served_chain_break(contract_id: str, served: Sequence[Mapping[str, Any]]) -> int | None:
+    """``chain_break`` for events as served (``public_view``), as an outside verifier has them:
+    the same rules but the two that need what is never served (a v1 event's digest covers the
+    raw client; ``client_sha256`` commits to it). So that a v2 event cannot pass as v1 to escape
+    its digest, versions never go back along the chain; the caller pins how many v1 events lead
+    it (the evidence manifest does). Returns the position (1-based) of the first break."""
+    prev, seen_v2 = GENESIS_HASH, False
+    for n, event in enumerate(served, 1):
+        version = event.get("digest_v")
+        body = {k: v for k, v in event.items() if k != "hash"}
+        if (
+            event.get("seq") != n
+            or event.get("prev_hash") != prev
+            or event.get("id") != event_id(contract_id, n)
+            or event.get("type") != event_type_of(str(event.get("action")))
+            or version not in (1, DIGEST_VERSION)
+            or (version == 1 and seen_v2)
+            or (
+                version == DIGEST_VERSION
+                and hashlib.sha256(canonical_json(body)).hexdigest() != event.get("hash")
+            )
+        ):
+            return n
+        seen_v2 = seen_v2 or version == DIGEST_VERSION
+        prev = str(event.get("hash"))
     return None

@@ -7,14 +7,20 @@ certificates (never the keys) go into every evidence bundle; ``wangqian verify-e
 ``pdfsig``/pyHanko trust the bundled CA (docs/evidence.md).
 
 Per-signer event certificates (事件证书, ``issue_event_certificate``): subject CN = the party's
-name and serialNumber = the SHA-256 (hex) of the ID number, never the number; one subjectAltName
+name and serialNumber = HMAC-SHA256 of the ID number under a platform secret kept with the CA key
+(``id_number_hmac``), never the number. Not its plain SHA-256: an ID number has so little entropy
+(a region, a birth date, a check digit; the masked form on the certificate page shows all but
+about ten digits) that its hash is reversed by trying them all in under a second; the keyed hash
+cannot be tried without the secret. One subjectAltName
 URI binds the certificate to the order, the party, the role and the document's SHA-256. The key
 is made for one signature and dropped by the caller right after it.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +60,26 @@ class Authority:
     ca: KeyAndCert
     tsa: KeyAndCert
     seal: KeyAndCert
+    id_secret: bytes  # keys the event certificates' serialNumber (module doc)
+
+
+def id_number_hmac(secret: bytes, id_number: str) -> str:
+    return hmac.new(secret, id_number.encode(), hashlib.sha256).hexdigest()
+
+
+def _load_or_create_secret(path: Path) -> bytes:
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(base64.b64encode(os.urandom(32)).decode())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return base64.b64decode(path.read_text().strip())
 
 
 def _name(common_name: str, *extra: tuple[x509.ObjectIdentifier, str]) -> x509.Name:
@@ -173,7 +199,8 @@ def load_authority(key_dir: str) -> Authority:
         folder / "platform-seal.pem",
         lambda: make_leaf("网签平台电子签章 (wangqian platform seal)", None),
     )
-    return Authority(ca=ca, tsa=tsa, seal=seal)
+    secret = _load_or_create_secret(folder / "id-number-secret.b64")
+    return Authority(ca=ca, tsa=tsa, seal=seal, id_secret=secret)
 
 
 def event_binding(order_id: str, party_id: str, role: str, document_sha256: str) -> str:
@@ -189,6 +216,7 @@ def issue_event_certificate(
     *,
     name: str,
     id_number: str,
+    id_secret: bytes,
     binding: str,
     role_label: str,
     at: datetime,
@@ -199,7 +227,7 @@ def issue_event_certificate(
         name,
         (NameOID.ORGANIZATION_NAME, PLATFORM),
         (NameOID.ORGANIZATIONAL_UNIT_NAME, f"事件证书 {role_label}"),
-        (NameOID.SERIAL_NUMBER, hashlib.sha256(id_number.encode()).hexdigest()),
+        (NameOID.SERIAL_NUMBER, id_number_hmac(id_secret, id_number)),
     )
     start = at - EVENT_CERT_BACKDATE
     cert = _issue(ca, subject, key, start, at + EVENT_CERT_LIFETIME, binding=binding)

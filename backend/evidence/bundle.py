@@ -21,14 +21,16 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any
 
-from backend.evidence.authority import Authority
+from backend.evidence.authority import Authority, id_number_hmac
 from backend.evidence.pdf_store import pdf_bytes
 from signing_flow.audit import public_view
 from signing_flow.codec import Doc, to_doc
 from signing_flow.models import Contract, SigningOrder
 from signing_flow.ports import Signer
 
-FORMAT = "wangqian-evidence/1"
+# /2: the manifest lists the order's parties and the audit trail's v1 events (the verifier
+# requires both; a /1 bundle lacks them).
+FORMAT = "wangqian-evidence/2"
 MANIFEST, MANIFEST_SIG = "manifest.json", "manifest.sig"
 
 
@@ -77,6 +79,21 @@ def build_bundle(
             "purpose": order.purpose.value,
             "document_sha256": order.document_sha256,
             "audit_head": contract.events[-1].hash if contract.events else None,
+            # How many events lead the trail under digest v1: the verifier holds the rest to
+            # v2, so that no event escapes its digest by claiming v1 (signing_flow.audit).
+            "audit_v1_events": sum(1 for e in contract.events if e.digest_v == 1),
+            # Who had to sign: the verifier requires each one's receipt, PDF signature and
+            # party_signed event, so a bundle cannot drop a party unnoticed.
+            "parties": [
+                {
+                    "party_id": p.party_id,
+                    "role": p.role.value,
+                    "id_number_sha256": hashlib.sha256(p.id_number.encode()).hexdigest(),
+                    # the event certificate's serialNumber (backend.evidence.authority)
+                    "id_number_hmac": id_number_hmac(authority.id_secret, p.id_number),
+                }
+                for p in order.parties
+            ],
             "key_id": signer.key_id,
             "files": {
                 name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())

@@ -4,24 +4,51 @@ party's session): the evidence bundle of the last submitted order (``backend.evi
 from __future__ import annotations
 
 from aiohttp import web
+from cryptography.hazmat.primitives import hashes
 
 from backend.appkeys import PORTS, SIGNER
+from backend.evidence.authority import KeyAndCert
 from backend.evidence.bundle import build_bundle
 from backend.evidence.pdf_store import StoredPdfs
-from backend.http import actor_of, bearer_token
+from backend.evidence.schemas import EvidenceCertificate, EvidenceCertificates
+from backend.http import actor_of, bearer_token, respond
 from signing_flow.errors import DependencyUnavailable
 from signing_flow.models import Contract, SigningOrder
 from signing_flow.usecases.evidence import contract_evidence, party_evidence
 
 
-async def _bundle(request: web.Request, contract: Contract, order: SigningOrder) -> web.Response:
-    ports = request.app[PORTS]
-    pdfs = ports.evidence
+def _stored_pdfs(request: web.Request) -> StoredPdfs:
+    pdfs = request.app[PORTS].evidence
     if not isinstance(pdfs, StoredPdfs):
         raise DependencyUnavailable(
             "证据包未启用 (the signed PDF is turned off: WANGQIAN_EVIDENCE_PDF)",
             code="EVIDENCE_UNAVAILABLE",
         )
+    return pdfs
+
+
+def _certificate(held: KeyAndCert) -> EvidenceCertificate:
+    return EvidenceCertificate(
+        subject=held.cert.subject.rfc4514_string(),
+        sha256=held.cert.fingerprint(hashes.SHA256()).hex(),
+        pem=held.cert_pem.decode(),
+    )
+
+
+async def evidence_certificates(request: web.Request) -> web.Response:
+    """The anchors, published apart from any bundle: a bundle's own CA proves nothing."""
+    authority = _stored_pdfs(request).authority
+    return respond(
+        EvidenceCertificates(
+            ca=_certificate(authority.ca),
+            tsa=_certificate(authority.tsa),
+            seal=_certificate(authority.seal),
+        )
+    )
+
+
+async def _bundle(request: web.Request, contract: Contract, order: SigningOrder) -> web.Response:
+    pdfs = _stored_pdfs(request)
     await pdfs.seal(contract, order)  # catches up a seal that failed at submit; else nothing
     doc = await pdfs.get(order.id)
     if doc is None or doc["sealed_at"] is None:

@@ -127,6 +127,7 @@ class StoredPdfs:
                 self.authority.ca,
                 name=party.name,
                 id_number=party.id_number,
+                id_secret=self.authority.id_secret,
                 binding=binding,
                 role_label=ROLE_LABELS[party.role],
                 at=at,

@@ -2,29 +2,34 @@
 (no server, no network), and names every check that fails (docs/evidence.md).
 
 The bundle vouches for itself only as far as its anchors: the CA certificate and the receipt
-key. Compare their fingerprints with the platform's published ones to trust the verdict.
+keys (``backend.evidence.anchors``). Pinned (``--ca-sha256``, ``--keys``) they are compared with
+the platform's published ones; unpinned, the verdict says the bundle is only self-consistent.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from asn1crypto import pem, x509
+from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from backend.evidence.authority import BINDING_PREFIX
-from backend.evidence.bundle import MANIFEST, MANIFEST_SIG
+from backend.evidence.anchors import AnchorProblem, Pins, bundle_keys, check_anchors
+from backend.evidence.authority import event_binding
+from backend.evidence.bundle import FORMAT, MANIFEST, MANIFEST_SIG
+from backend.evidence.bundle_reader import BadBundle, Bundle
 from backend.evidence.pdf_signing import SEAL_FIELD, TIMESTAMP_FIELD, attached_document
 from miniapp_mock.phone import verify_receipt
-from signing_flow.audit import GENESIS_HASH, canonical_json
+from signing_flow.audit import served_chain_break
 
 
 @dataclass(frozen=True)
@@ -44,38 +49,27 @@ class Broken(Exception):
     """A check's failure, with what failed."""
 
 
-class Bundle:
-    def __init__(self, data: bytes) -> None:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            self.files = {name: zf.read(name) for name in zf.namelist()}
-        self.manifest: dict[str, Any] = json.loads(self.files[MANIFEST])
-
-    def json(self, name: str) -> Any:
-        return json.loads(self.files[name])
-
-    def cert(self, name: str) -> x509.Certificate:
-        _, _, der = pem.unarmor(self.files[name])
-        return x509.Certificate.load(der)
-
-    def receipts(self) -> dict[str, dict[str, Any]]:
-        return {
-            name.removeprefix("receipts/").removesuffix(".json"): self.json(name)
-            for name in self.files
-            if name.startswith("receipts/")
-        }
+def parties(bundle: Bundle) -> dict[str, dict[str, Any]]:
+    """The order's parties as the signed manifest lists them: who had to sign."""
+    listed = bundle.manifest.get("parties")
+    if not isinstance(listed, list) or not listed:
+        raise Broken("the manifest lists no party")
+    return {str(p["party_id"]): p for p in listed}
 
 
 def check_manifest(bundle: Bundle) -> str:
     listed: dict[str, str] = bundle.manifest["files"]
     present = set(bundle.files) - {MANIFEST, MANIFEST_SIG}
     problems = [f"{n}: missing" for n in sorted(set(listed) - present)]
+    if bundle.manifest.get("format") != FORMAT:
+        problems.append(f"format {bundle.manifest.get('format')}: this verifier reads {FORMAT}")
     problems += [f"{n}: not in the manifest" for n in sorted(present - set(listed))]
     problems += [
         f"{n}: SHA-256 differs"
         for n in sorted(set(listed) & present)
         if hashlib.sha256(bundle.files[n]).hexdigest() != listed[n]
     ]
-    keys = bundle.json("keys/signing-keys.json")
+    keys = bundle_keys(bundle)
     signature = bundle.files.get(MANIFEST_SIG, b"").decode()
     if not _ed25519_ok(keys, bundle.manifest["key_id"], bundle.files[MANIFEST], signature):
         problems.append("manifest.sig: not the platform's signature of manifest.json")
@@ -102,19 +96,23 @@ def _ed25519_ok(keys: Any, key_id: str, message: bytes, signature: str) -> bool:
 
 
 def check_receipts(bundle: Bundle) -> str:
-    receipts, keys = bundle.receipts(), bundle.json("keys/signing-keys.json")
-    if not receipts:
-        raise Broken("no receipt in the bundle")
-    problems = []
+    receipts, keys, want = bundle.receipts(), bundle_keys(bundle), parties(bundle)
+    problems = [f"{p}: no receipt" for p in sorted(set(want) - set(receipts))]
+    problems += [f"{p}: not a party of the order" for p in sorted(set(receipts) - set(want))]
     for party_id, receipt in sorted(receipts.items()):
         checked = verify_receipt(receipt, keys)
         payload = receipt.get("payload", {})
+        party = want.get(party_id, {})
         if not checked.ok:
             problems.append(f"{party_id}: {checked.reason}")
         elif payload.get("order_id") != bundle.manifest["order_id"]:
             problems.append(f"{party_id}: for another order")
         elif payload.get("document_sha256") != bundle.manifest["document_sha256"]:
             problems.append(f"{party_id}: for another document")
+        elif payload.get("party_id") != party_id or any(
+            payload.get(k) != party.get(k) for k in ("role", "id_number_sha256")
+        ):
+            problems.append(f"{party_id}: not the manifest's party (id, role or ID number)")
     if problems:
         raise Broken("; ".join(problems))
     return f"{len(receipts)} receipts valid ({', '.join(sorted(receipts))})"
@@ -122,25 +120,22 @@ def check_receipts(bundle: Bundle) -> str:
 
 def check_audit(bundle: Bundle) -> str:
     events: list[dict[str, Any]] = bundle.json("audit/events.json")
-    prev = GENESIS_HASH
-    contract_id = bundle.manifest["contract_id"]
-    for n, event in enumerate(events, 1):
-        body = {k: v for k, v in event.items() if k != "hash"}
-        if event.get("seq") != n or event.get("id") != f"{contract_id}-e{n}":
-            raise Broken(f"event {n}: out of place (seq {event.get('seq')}, id {event.get('id')})")
-        if event.get("prev_hash") != prev:
-            raise Broken(f"event {n}: does not link to the event before it")
-        digest = hashlib.sha256(canonical_json(body)).hexdigest()
-        if event.get("digest_v") == 2 and digest != event.get("hash"):
-            raise Broken(f"event {n}: hash does not match the event")
-        prev = event["hash"]
-    if prev != bundle.manifest["audit_head"]:
+    broken = served_chain_break(bundle.manifest["contract_id"], events)
+    if broken is not None:
+        raise Broken(f"event {broken}: does not verify (place, link, type, digest version or hash)")
+    v1 = sum(1 for e in events if e.get("digest_v") == 1)
+    if v1 != bundle.manifest.get("audit_v1_events"):
+        raise Broken(
+            f"{v1} events claim digest v1, the manifest says {bundle.manifest.get('audit_v1_events')}"
+        )
+    head = events[-1]["hash"] if events else None
+    if head != bundle.manifest["audit_head"]:
         raise Broken("the last event is not the manifest's audit_head (events missing at the end)")
     signed = {e["data"].get("party_id") for e in events if e.get("type") == "party_signed"}
-    missing = set(bundle.receipts()) - signed
+    missing = set(parties(bundle)) - signed
     if missing:
         raise Broken(f"no party_signed event for {', '.join(sorted(missing))}")
-    return f"{len(events)} events chained, head {prev[:16]}…"
+    return f"{len(events)} events chained, head {str(head)[:16]}…"
 
 
 def _context(bundle: Bundle, moment: Any = None) -> ValidationContext:
@@ -157,8 +152,11 @@ def check_pdf(bundle: Bundle) -> str:
     sigs = reader.embedded_signatures
     if not sigs:
         raise Broken("the PDF has no signature")
-    receipts = bundle.receipts()
-    problems, parties = [], set()
+    want = parties(bundle)
+    problems, signed = _field_problems(reader, want), set()
+    last = sigs[-1]
+    if last.evaluate_signature_coverage() != SignatureCoverageLevel.ENTIRE_FILE:
+        problems.append(f"{last.field_name}: does not cover the whole file (a later revision)")
     for sig in sigs:
         name = sig.field_name
         if sig.sig_object_type == "/DocTimeStamp":
@@ -175,22 +173,32 @@ def check_pdf(bundle: Bundle) -> str:
         pinned = {SEAL_FIELD: "certificates/seal.pem", TIMESTAMP_FIELD: "certificates/tsa.pem"}
         if name in pinned and sig.signer_cert.dump() != bundle.cert(pinned[name]).dump():
             problems.append(f"{name}: not signed with the bundle's {pinned[name]}")
-        if name.startswith("party_"):
+        if name.startswith("party_") and name.removeprefix("party_") in want:
             party_id = name.removeprefix("party_")
-            parties.add(party_id)
-            problems += _binding_problems(bundle, sig, party_id, receipts.get(party_id))
-    if sigs[-1].field_name != TIMESTAMP_FIELD or sigs[-2].field_name != SEAL_FIELD:
+            signed.add(party_id)
+            problems += _binding_problems(bundle, sig, want[party_id])
+    if len(sigs) < 2 or last.field_name != TIMESTAMP_FIELD or sigs[-2].field_name != SEAL_FIELD:
         problems.append("the PDF does not end with the platform seal and the document timestamp")
-    if parties != set(receipts):
-        problems.append("the PDF's party signatures are not the receipts' parties")
+    problems += [f"{p}: no signature in the PDF" for p in sorted(set(want) - signed)]
     if problems:
         raise Broken("; ".join(problems))
     return f"{len(sigs)} signatures valid and trusted ({', '.join(s.field_name for s in sigs)})"
 
 
-def _binding_problems(
-    bundle: Bundle, sig: Any, party_id: str, receipt: dict[str, Any] | None
-) -> list[str]:
+def _field_problems(reader: PdfFileReader, want: dict[str, Any]) -> list[str]:
+    """Only the parties', the seal's and the timestamp's fields, each signed: an extra field
+    (an empty one, or one added later) is something the signers never saw."""
+    allowed = {f"party_{p}" for p in want} | {SEAL_FIELD, TIMESTAMP_FIELD}
+    problems = []
+    for name, value, _ in enumerate_sig_fields(reader, filled_status=None):
+        if name not in allowed:
+            problems.append(f"{name}: a signature field that is not the order's")
+        elif value is None:
+            problems.append(f"{name}: an unsigned signature field")
+    return problems
+
+
+def _binding_problems(bundle: Bundle, sig: Any, party: dict[str, Any]) -> list[str]:
     cert: x509.Certificate = sig.signer_cert
     uris = [
         n.native
@@ -198,14 +206,13 @@ def _binding_problems(
         if n.name == "uniform_resource_identifier"
     ]
     m = bundle.manifest
-    want = f"{BINDING_PREFIX}:order:{m['order_id']}:party:{party_id}:"
-    ok = any(
-        u.startswith(want) and u.endswith(f":document-sha256:{m['document_sha256']}") for u in uris
-    )
-    problems = [] if ok else [f"{sig.field_name}: certificate not bound to this order and document"]
+    want = event_binding(m["order_id"], party["party_id"], party["role"], m["document_sha256"])
+    problems = []
+    if uris != [want]:
+        problems.append(f"{sig.field_name}: certificate not bound to this order, role and document")
     serial = cert.subject.native.get("serial_number")
-    if receipt is None or serial != receipt.get("payload", {}).get("id_number_sha256"):
-        problems.append(f"{sig.field_name}: certificate holder is not the receipt's party")
+    if serial != party.get("id_number_hmac"):
+        problems.append(f"{sig.field_name}: certificate holder is not the manifest's party")
     return problems
 
 
@@ -232,32 +239,46 @@ CHECKS: tuple[tuple[str, str, str, Callable[[Bundle], str]], ...] = (
     ("receipts", "签名回执", "signature receipts", check_receipts),
     ("audit", "审计记录哈希链", "audit hash chain", check_audit),
 )
+UNPINNED = Pins()
+ANCHORS = ("anchors", "信任锚（根证书与公钥指纹）", "trust anchors (CA and key fingerprints)")
 
 
-def verify_bundle(data: bytes) -> list[Check]:
+def verify_bundle(data: bytes, pins: Pins = UNPINNED) -> list[Check]:
     try:
         bundle = Bundle(data)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         return [Check("bundle", "证据包", "bundle", False, f"not an evidence bundle: {exc}")]
     results = []
-    for key, zh, en, run in CHECKS:
+    anchors: Callable[[Bundle], str] = partial(check_anchors, pins=pins)
+    for key, zh, en, run in ((*ANCHORS, anchors), *CHECKS):
         try:
             results.append(Check(key, zh, en, True, run(bundle)))
-        except Broken as exc:
+        except (Broken, AnchorProblem, BadBundle) as exc:
             results.append(Check(key, zh, en, False, str(exc)))
         except Exception as exc:  # a malformed file is a failure of its check, never a crash
             results.append(Check(key, zh, en, False, f"{type(exc).__name__}: {exc}"))
     return results
 
 
-def run(path: str) -> int:
+UNANCHORED = (
+    "证据包内部一致，但其根证书与公钥未与平台公布的核对"
+    "（用 --ca-sha256 与 --keys 核对 GET /api/v1/evidence-certificates 与 GET /api/v1/signing-keys）"
+    " / the bundle is internally consistent, but its anchors were not checked against the "
+    "platform's published ones (pin them with --ca-sha256 and --keys)"
+)
+
+
+def run(path: str, pins: Pins = UNPINNED) -> int:
     with open(path, "rb") as f:
-        results = verify_bundle(f.read())
+        results = verify_bundle(f.read(), pins)
     for check in results:
         print(check.line())
     failed = [c.key for c in results if not c.ok]
     if failed:
         print(f"验证失败 FAILED: {', '.join(failed)}")
         return 1
-    print("验证通过 OK: 证据包完整可信 (every check passed)")
+    if not pins.given:
+        print(f"验证通过（未核对信任锚） OK, ANCHORS NOT CHECKED: {UNANCHORED}")
+        return 0
+    print("验证通过 OK: 证据包完整，信任锚与平台公布的一致 (every check passed, anchors pinned)")
     return 0

@@ -107,7 +107,7 @@ async def test_the_verifier_passes_a_good_bundle(
     path.write_bytes(await bundle_of(agent, contract["id"]))
     assert await asyncio.to_thread(main, ["verify-evidence", str(path)]) == 0
     out = capsys.readouterr().out
-    assert out.count("通过 PASS") == 5 and "验证通过 OK" in out
+    assert out.count("通过 PASS") == 6 and "验证通过（未核对信任锚） OK" in out
 
 
 def rewrite(bundle: bytes, name: str, change: Any) -> bytes:

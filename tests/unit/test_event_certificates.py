@@ -13,6 +13,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from backend.evidence.authority import (
     EVENT_CERT_LIFETIME,
     event_binding,
+    id_number_hmac,
     issue_event_certificate,
     load_authority,
 )
@@ -27,6 +28,7 @@ def test_an_event_certificate_names_the_party_and_hashes_the_id_number(tmp_path:
         authority.ca,
         name="李娜",
         id_number="442000198503152461",
+        id_secret=authority.id_secret,
         binding=binding,
         role_label="卖方（甲方）",
         at=AT,
@@ -35,7 +37,9 @@ def test_an_event_certificate_names_the_party_and_hashes_the_id_number(tmp_path:
     subject = cert.subject
     assert subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "李娜"
     serial = subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)[0].value
-    assert serial == hashlib.sha256(b"442000198503152461").hexdigest()
+    # Keyed: the plain SHA-256 of an ID number is reversed by trying every birth date.
+    assert serial == id_number_hmac(authority.id_secret, "442000198503152461")
+    assert serial != hashlib.sha256(b"442000198503152461").hexdigest()
     assert b"442000198503152461" not in cert.tbs_certificate_bytes
     san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert san.get_values_for_type(x509.UniformResourceIdentifier) == [binding]
@@ -51,6 +55,7 @@ def test_each_signature_gets_a_key_of_its_own(tmp_path: Path) -> None:
             authority.ca,
             name="王强",
             id_number="442000198307201350",
+            id_secret=authority.id_secret,
             binding="urn:x",
             role_label="卖方（甲方）",
             at=AT,
@@ -64,7 +69,8 @@ def test_each_signature_gets_a_key_of_its_own(tmp_path: Path) -> None:
 def test_the_authorities_are_generated_once_and_kept_private(tmp_path: Path) -> None:
     first, again = load_authority(str(tmp_path)), load_authority(str(tmp_path))
     assert first.ca.cert == again.ca.cert and first.tsa.cert == again.tsa.cert
-    for name in ("sandbox-ca.pem", "sandbox-tsa.pem", "platform-seal.pem"):
+    assert first.id_secret == again.id_secret and len(first.id_secret) == 32
+    for name in ("sandbox-ca.pem", "sandbox-tsa.pem", "platform-seal.pem", "id-number-secret.b64"):
         assert stat.S_IMODE((tmp_path / "evidence" / name).stat().st_mode) == 0o600
     usage = first.tsa.cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
     assert usage.critical and list(usage.value) == [ExtendedKeyUsageOID.TIME_STAMPING]
