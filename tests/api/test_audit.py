@@ -73,7 +73,7 @@ async def test_verify_audit_over_the_api_finds_a_tampered_event(
 ) -> None:
     contract = await filed_online(agent, client)
     cid, base = contract["id"], str(client.make_url("/"))
-    argv = ["verify-audit", "--base-url", base, "--token", str(agent.token)]
+    argv = ["verify-audit", "--base-url", base, f"--token={agent.token}"]
     assert await run_cli([*argv, cid]) == 0
     assert capsys.readouterr().out.startswith(f"OK      {contract['number']} ({cid}): ")
 
@@ -102,7 +102,7 @@ async def test_a_forged_hash_breaks_the_link_to_the_next_event(
         )
 
     await tamper(client, cid, forge)
-    argv = ["verify-audit", "--base-url", str(client.make_url("/")), "--token", str(agent.token)]
+    argv = ["verify-audit", "--base-url", str(client.make_url("/")), f"--token={agent.token}"]
     assert await run_cli([*argv, cid]) == 1
     assert "broken at event 2 (prev_hash" in capsys.readouterr().out
 
@@ -135,7 +135,7 @@ async def test_events_stored_before_v2_still_verify_and_are_linked_from_outside(
     served = await agent.get(f"/api/v1/contracts/{cid}")
     assert {e["digest_v"] for e in served["events"]} == {1}
     assert all(e["client_sha256"] is None for e in served["events"])
-    argv = ["verify-audit", "--base-url", str(client.make_url("/")), "--token", str(agent.token)]
+    argv = ["verify-audit", "--base-url", str(client.make_url("/")), f"--token={agent.token}"]
     assert await run_cli([*argv, cid]) == 0
     n = len(served["events"])
     assert f"{n} events; {n} older (digest_v 1) linked only" in capsys.readouterr().out
