@@ -24,7 +24,8 @@ CHECKS_PASSED = ("微警认证", "人脸识别")
 # Short enough that four parties' certificate stays on one page (the page reserved for it).
 HOW_TO_VERIFY = (
     "1. 下载证据包：经纪人 GET /api/v1/contracts/{合同ID}/evidence.zip；当事人在手机签署页下载。",
-    "2. 离线验证：wangqian verify-evidence 证据包.zip；或 pdfsig、pyhanko sign validate（信任证据包中的 ca.pem）。",
+    "2. 离线验证：wangqian verify-evidence 证据包.zip --ca-sha256 …；或 pdfsig、pyhanko sign validate。",
+    "   证书指纹以平台公布为准：GET /api/v1/evidence-certificates（勿只信任证据包自带的 ca.pem）。",
     "3. 本证明由平台签章覆盖，其后加盖 RFC 3161 文档时间戳，任何改动均可被发现。",
 )
 
