@@ -226,6 +226,9 @@ class Lifetimes:
     qr_rotate_before: int = 60
     party_session: int = 30 * 60
     order: int = 24 * 3600
+    # 资金监管: how long an application opened for a signed or filed contract may wait at the
+    # bank (a contract still before signing keeps its deletion deadline instead)
+    supervision_days: int = 30
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from signing_flow.supervision import SupervisionApplication, branch_agreement_pr
 from signing_flow.terms import Bank
 from signing_flow.usecases.contracts import get_contract
 from signing_flow.usecases.fund_supervision import (
+    application_deadline,
     apply_notification,
     bank_of,
     bank_unavailable,
@@ -70,7 +71,7 @@ async def record_branch_agreement(
             bank=Bank.ZSRCB.value,
             status=SupervisionStatus.SIGNED,
             opened_at=now,
-            expires_at=contract.purge_at,
+            expires_at=application_deadline(ports, contract, now),
             opened_by=actor.account_id,
             agreement_number=number,
             branch=branch,
@@ -87,11 +88,12 @@ async def record_branch_agreement(
 async def cancel_agreement(ports: Ports, actor: Actor, contract_id: str, reason: str) -> Contract:
     """Cancel the current agreement: at 建设银行 through its API (the sandbox bank supports it),
     at a 农商行 branch by the parties, then entered here. Needed before the bank or the
-    supervision choice of the contract may change."""
+    supervision choice of the contract may change. Whoever may open an application (the agent,
+    an admin of its agency) may cancel it, and center staff."""
     ensure_role(
         actor,
-        frozenset({Role.PRACTITIONER, Role.CENTER_STAFF}),
-        "只有合同的经纪人或交易中心工作人员可以取消 (the agent or center staff)",
+        frozenset({Role.PRACTITIONER, Role.AGENCY_ADMIN, Role.CENTER_STAFF}),
+        "只有合同的经纪人、其中介机构或交易中心工作人员可以取消 (agent, agency or staff)",
     )
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX or check_visible_text(reason, multiline=True):
