@@ -65,6 +65,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     # a bank's application id → its contract (``usecases.fund_supervision``): the bank's
     # callbacks name only the application
     "bank_applications": CollectionSpec(),
+    # a 农商行 agreement number → the one contract it was entered on
+    "branch_agreements": CollectionSpec(),
     # the events feed (signing_flow.events.FeedEntry): _id is the event id, seq its position
     "feed": CollectionSpec(
         unique=("seq",),

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from signing_flow.errors import FieldProblem, InvalidState, ValidationFailed
+from signing_flow.errors import (
+    AlreadyExists,
+    DuplicateKey,
+    FieldProblem,
+    InvalidState,
+    ValidationFailed,
+)
 from signing_flow.fund_supervision import BankUnavailable
 from signing_flow.models import Contract
 from signing_flow.outbox import save_contract
@@ -34,6 +40,7 @@ from signing_flow.validators import check_visible_text
 from signing_flow.vocabulary import SupervisionAction, SupervisionStatus
 
 REASON_MAX = 200
+BRANCH_AGREEMENTS = "branch_agreements"
 
 
 async def record_branch_agreement(
@@ -66,6 +73,7 @@ async def record_branch_agreement(
             ):
                 return contract
             raise SUPERVISION.refusal(current.status, "record", ["cancel"])
+        await _claim_number(ports, number, contract.id)
         app = SupervisionApplication(
             id=f"zsrcb-{number}",
             bank=Bank.ZSRCB.value,
@@ -83,6 +91,22 @@ async def record_branch_agreement(
 
     async with ports.store.writing("contracts", contract_id):
         return await with_retries(attempt)
+
+
+async def _claim_number(ports: Ports, number: str, contract_id: str) -> None:
+    """One agreement supervises one sale: its number is entered on one contract, for good (a
+    cancelled agreement's number is not issued again). The store's unique id decides a race."""
+    try:
+        await ports.store.insert(
+            BRANCH_AGREEMENTS, {"_id": number, "version": 0, "contract_id": contract_id}
+        )
+    except DuplicateKey:
+        held = await ports.store.get(BRANCH_AGREEMENTS, number)
+        if held is not None and held["contract_id"] != contract_id:
+            raise AlreadyExists(
+                "该监管协议编号已录入在另一份合同上 (the agreement is on another contract)",
+                code="AGREEMENT_NUMBER_TAKEN",
+            ) from None
 
 
 async def cancel_agreement(ports: Ports, actor: Actor, contract_id: str, reason: str) -> Contract:

@@ -9,13 +9,22 @@ from datetime import timedelta
 
 import pytest
 
+from backend.contracts.schemas import ContractFields
+from backend.demo import DEMO_BUYERS, DEMO_PROPERTIES, contract_terms, seller_fields
 from schedulers.supervision import check_fund_supervision
-from signing_flow.errors import InvalidState
+from signing_flow.errors import AlreadyExists, InvalidState
 from signing_flow.fund_supervision import BankApplicationStatus as B
 from signing_flow.ports import Ports
-from signing_flow.usecases.contracts import delete_contract, list_todo, update_contract
+from signing_flow.usecases.contracts import (
+    create_contract,
+    delete_contract,
+    list_todo,
+    submit_contract,
+    update_contract,
+)
 from signing_flow.usecases.fund_supervision import apply_notification, open_application
-from signing_flow.usecases.supervision_changes import cancel_agreement
+from signing_flow.usecases.properties import PropertyLookup
+from signing_flow.usecases.supervision_changes import cancel_agreement, record_branch_agreement
 from signing_flow.vocabulary import ContractStatus, SupervisionStatus
 from tests.bank_double import BankDouble
 from tests.conftest import FakeClock
@@ -24,6 +33,7 @@ from tests.integration.test_fund_supervision import (
     ADMIN,
     AGENT,
     QUERY_AFTER,
+    STAFF,
     fields,
     opened,
     read,
@@ -155,3 +165,23 @@ async def test_the_agency_admin_who_may_open_it_may_cancel_it(ports: Ports) -> N
     contract = await cancel_agreement(ports, ADMIN, contract_id, "买方改为自行付款")
     assert contract.supervision is not None
     assert contract.supervision.status is SupervisionStatus.CANCELLED
+
+
+async def test_a_zsrcb_agreement_number_is_entered_on_one_contract_only(ports: Ports) -> None:
+    zsrcb = {"fund_supervision": {"enabled": True, "bank": "zsrcb"}}
+    first = await submitted(ports, **zsrcb)
+    joint = next(p for p in DEMO_PROPERTIES if p.id == "prop-joint")
+    body = {"sellers": seller_fields(joint), "buyers": DEMO_BUYERS[:1], **contract_terms(joint)}
+    lookup = PropertyLookup(cert_no=joint.cert_no, owner_id_number=joint.owners[0].id_number)
+    changes = ContractFields.model_validate({**body, **zsrcb}).changes()
+    second = await create_contract(ports, AGENT, lookup, changes)
+    await submit_contract(ports, AGENT, second.id)
+    number = "NSJG202600012345"
+    await record_branch_agreement(ports, AGENT, first, number, "石岐支行")
+    with pytest.raises(AlreadyExists) as taken:
+        await record_branch_agreement(ports, STAFF, second.id, number.lower(), "东区支行")
+    assert taken.value.code == "AGREEMENT_NUMBER_TAKEN"
+    assert (await read(ports, second.id)).supervision is None
+    # the first contract may enter it again (nothing changes), and the second another number
+    await record_branch_agreement(ports, STAFF, first, number, "石岐支行")
+    await record_branch_agreement(ports, AGENT, second.id, "NSJG202600054321", "东区支行")
