@@ -283,8 +283,8 @@ def recorded(contract: Contract, app: SupervisionApplication, actor: Actor, at: 
 
 
 async def check_application(ports: Ports, contract_id: str) -> bool:
-    """The status job's look at one pending application: ask the bank; past the contract's
-    deadline, cancel it there and mark it expired. True when the application moved. Raises
+    """The status job's look at one pending application: ask the bank; past its deadline (or
+    once its contract is deleted or 注销), cancel it there if still pending and mark it expired. True when the application moved. Raises
     ``BankUnavailable`` (the job tries again on its next run); re-reads, so a callback that
     came first leaves nothing to do."""
     bank = bank_of(ports)
