@@ -102,6 +102,7 @@ class Providers:
                 platform_key(settings),
                 keys,
                 timeout=settings.ccb_timeout,
+                require_https=not settings.sandbox,
             )
 
     @asynccontextmanager

@@ -72,6 +72,7 @@ class Settings:
                 qr_token=int(env.get("WANGQIAN_QR_TTL", 10 * 60)),
                 party_session=int(env.get("WANGQIAN_PARTY_SESSION_TTL", 30 * 60)),
                 order=int(env.get("WANGQIAN_ORDER_TTL", 24 * 3600)),
+                supervision_days=int(env.get("WANGQIAN_SUPERVISION_DAYS", 30)),
             ),
             signing_key=env.get("WANGQIAN_SIGNING_KEY"),
             key_dir=env.get("WANGQIAN_KEY_DIR", cls.key_dir),

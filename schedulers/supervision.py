@@ -1,8 +1,9 @@
 """The fund supervision status job: a bank callback that never comes.
 
 Every application still pending some time after it was opened or last asked about
-(``WANGQIAN_BANK_QUERY_AFTER``) is looked up at the bank; past the contract's deadline it is
-cancelled there and marked expired. A bank that does not answer (down, 5xx) leaves the
+(``WANGQIAN_BANK_QUERY_AFTER``) is looked up at the bank; past its deadline (the contract's
+before signing, the supervision window after) or once its contract is gone, it is cancelled there
+while still pending and marked expired. A bank that does not answer (down, 5xx) leaves the
 application as it was, to be asked again on the next run. Each look re-reads the contract, so a
 callback that came first leaves nothing to do, and several processes may run it at once: the
 compare-and-set decides, and the bank's answers are idempotent.

@@ -238,6 +238,7 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "NETSIGN_ACCOUNT_ALREADY_BOUND",
             "UNIFIED_ACCOUNT_ALREADY_BOUND",
             "UNIFIED_USERNAME_TAKEN",
+            "AGREEMENT_NUMBER_TAKEN",
         }
     ),
     VersionConflict: frozenset({"VERSION_CONFLICT"}),

@@ -95,6 +95,11 @@ class FundSupervisionBank(Protocol):
         """The bank's current view of one application; raises BankUnavailable."""
         ...
 
-    async def cancel_application(self, application_id: str, reason: str) -> BankNotification:
-        """Asks the bank to cancel (e.g. before the bank is changed); raises BankUnavailable."""
+    async def cancel_application(
+        self, application_id: str, reason: str, *, only_if_pending: bool = False
+    ) -> BankNotification:
+        """Asks the bank to cancel (e.g. before the bank is changed) and answers the
+        application's state after it; raises BankUnavailable. ``only_if_pending``: cancel only
+        an application the parties have not signed (the platform giving up on one), else the
+        bank answers its state unchanged, so an agreement signed meanwhile stays signed."""
         ...

@@ -65,6 +65,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {
     # a bank's application id → its contract (``usecases.fund_supervision``): the bank's
     # callbacks name only the application
     "bank_applications": CollectionSpec(),
+    # a 农商行 agreement number → the one contract it was entered on
+    "branch_agreements": CollectionSpec(),
     # the events feed (signing_flow.events.FeedEntry): _id is the event id, seq its position
     "feed": CollectionSpec(
         unique=("seq",),
@@ -226,6 +228,9 @@ class Lifetimes:
     qr_rotate_before: int = 60
     party_session: int = 30 * 60
     order: int = 24 * 3600
+    # 资金监管: how long an application opened for a signed or filed contract may wait at the
+    # bank (a contract still before signing keeps its deletion deadline instead)
+    supervision_days: int = 30
 
 
 @dataclass(frozen=True)

@@ -144,9 +144,21 @@ def ensure_choice_may_change(app: SupervisionApplication | None, old: Choice, ne
     agreement exists or may still be signed at the bank: cancel it there first."""
     if app is None or not app.is_open or new == old:
         return
-    raise InvalidState(
-        f"资金监管协议{SUPERVISION_LABELS[app.status]}，须先取消监管协议才能更换监管银行或不选择"
-        "资金监管 (cancel the supervision agreement at the bank first)",
+    raise cancel_required(app, "更换监管银行或不选择资金监管")
+
+
+def ensure_online_closed(app: SupervisionApplication | None, doing: str) -> None:
+    """An application pending or signed at 建设银行 is about this contract as it stands (its
+    price, its parties): deleting the contract or changing those would leave it open at the bank
+    for a contract that no longer is, so it is cancelled first."""
+    if app is not None and app.is_open and app.bank == "ccb":
+        raise cancel_required(app, doing)
+
+
+def cancel_required(app: SupervisionApplication, doing: str) -> InvalidState:
+    return InvalidState(
+        f"资金监管协议{SUPERVISION_LABELS[app.status]}，须先取消监管协议才能{doing}"
+        " (cancel the supervision agreement at the bank first)",
         current=app.status.value,
         allowed=["cancel"],
         code="SUPERVISION_CANCEL_REQUIRED",

@@ -5,7 +5,7 @@ over HTTP (tests/e2e)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import orjson
@@ -29,6 +29,8 @@ class BankDouble:
         self.status: dict[str, BankApplicationStatus] = {}
         self.queries = 0
         self.cancels: list[str] = []
+        # runs as a cancel arrives: the parties signing between the platform's query and cancel
+        self.before_cancel: Callable[[], None] | None = None
 
     def _up(self) -> None:
         if self.down:
@@ -82,12 +84,16 @@ class BankDouble:
         self.queries += 1
         return self.notice(application_id, self.status[application_id])
 
-    async def cancel_application(self, application_id: str, reason: str) -> BankNotification:
+    async def cancel_application(
+        self, application_id: str, reason: str, *, only_if_pending: bool = False
+    ) -> BankNotification:
         self._up()
+        if self.before_cancel is not None:
+            self.before_cancel()
         self.cancels.append(application_id)
-        if self.status[application_id] in (
-            BankApplicationStatus.PENDING,
-            BankApplicationStatus.SIGNED,
-        ):
+        cancellable = [BankApplicationStatus.PENDING]
+        if not only_if_pending:
+            cancellable.append(BankApplicationStatus.SIGNED)
+        if self.status[application_id] in cancellable:
             self.status[application_id] = BankApplicationStatus.CANCELLED
         return self.notice(application_id, self.status[application_id], reason=reason)

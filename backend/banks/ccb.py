@@ -59,10 +59,16 @@ class CcbBank:
         *,
         timeout: float = 10.0,
         now: signing.Now = time.time,
+        require_https: bool = True,
     ) -> None:
         self._session = session
         self._base = base_url.rstrip("/")
-        self._path = urlsplit(self._base).path
+        base = urlsplit(self._base)
+        self._path = base.path
+        # The parties are sent to the redirect URL with the contract's terms: only the bank's own
+        # pages (https outside the sandbox, whose bank is this server over http)
+        self._origin = (base.scheme, base.netloc)
+        self._require_https = require_https
         self._app_id = app_id
         self._key = key
         self._bank_keys = tuple(bank_keys)
@@ -81,6 +87,12 @@ class CcbBank:
             return_url=request.return_url,
         )
         opened = await self._call("POST", "/applications", body, wire.Opened)
+        page = urlsplit(opened.redirect_url)
+        if (page.scheme, page.netloc) != self._origin or (
+            self._require_https and page.scheme != "https"
+        ):
+            log.error("CCB answered a redirect_url off its origin %s://%s", *self._origin)
+            raise BankRequestRefused(200, "REDIRECT_URL_UNTRUSTED")
         return OpenedApplication(opened.application_id, opened.redirect_url)
 
     async def query_application(self, application_id: str) -> BankNotification:
@@ -89,11 +101,13 @@ class CcbBank:
         )
         return _notification(state)
 
-    async def cancel_application(self, application_id: str, reason: str) -> BankNotification:
+    async def cancel_application(
+        self, application_id: str, reason: str, *, only_if_pending: bool = False
+    ) -> BankNotification:
         state = await self._call(
             "POST",
             f"/applications/{quote(application_id, safe='')}/cancel",
-            wire.CancelRequest(reason=reason),
+            wire.CancelRequest(reason=reason, only_if_pending=only_if_pending),
             wire.ApplicationState,
         )
         return _notification(state)
@@ -185,5 +199,7 @@ class UnconfiguredBank:
     async def query_application(self, application_id: str) -> BankNotification:
         raise BankUnavailable("WANGQIAN_CCB_URL is not set")
 
-    async def cancel_application(self, application_id: str, reason: str) -> BankNotification:
+    async def cancel_application(
+        self, application_id: str, reason: str, *, only_if_pending: bool = False
+    ) -> BankNotification:
         raise BankUnavailable("WANGQIAN_CCB_URL is not set")

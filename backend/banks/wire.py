@@ -39,6 +39,8 @@ class CancelRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=200)
+    # true: cancel only while the parties have not signed; a signed one is answered as it is
+    only_if_pending: bool = False
 
 
 class ApplicationState(BaseModel):

@@ -24,7 +24,7 @@ class TodoItem(ContractSummary):
         app = c.supervision
         return cls(
             **ContractSummary.of(c).model_dump(),
-            next_step=TODO_NEXT_STEP[c.status],
+            next_step=TODO_NEXT_STEP.get(c.status) or supervision_next_step(c) or "",
             fund_supervision_status=app.status.value if app else None,
             fund_supervision_status_label=SUPERVISION_LABELS[app.status] if app else None,
             fund_supervision_next_step=supervision_next_step(c),

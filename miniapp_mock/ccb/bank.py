@@ -176,17 +176,25 @@ class SandboxCcb:
         return await self._notify(await self._change(application_id, change))
 
     async def cancel(
-        self, application_id: str, reason: str, *, app_id: str | None = None, notify: bool
+        self,
+        application_id: str,
+        reason: str,
+        *,
+        app_id: str | None = None,
+        notify: bool,
+        only_if_pending: bool = False,
     ) -> Application:
         """A party on the page (``notify``: the platform hears by callback) or the platform
         through the open API (it has its answer). Pending and signed agreements can be
-        cancelled; any other is answered as it stands, so that a retried cancel is harmless."""
+        cancelled (only pending ones with ``only_if_pending``); any other is answered as it
+        stands, so that a retried cancel is harmless."""
         await self.find(application_id, app_id)
         cancelled = False
+        cancellable = ("pending",) if only_if_pending else ("pending", "signed")
 
         def change(app: Application) -> None:
             nonlocal cancelled
-            cancelled = app.status in ("pending", "signed")
+            cancelled = app.status in cancellable
             if cancelled:
                 app.status, app.reason = "cancelled", reason
 

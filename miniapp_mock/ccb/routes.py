@@ -103,7 +103,11 @@ async def cancel_application(request: web.Request) -> web.Response:
     app_id, body = await signed_by_platform(request, bank)
     asked = await read_json(request, wire.CancelRequest, body)
     app = await bank.cancel(
-        request.match_info["id"], "平台撤销：" + asked.reason, app_id=app_id, notify=False
+        request.match_info["id"],
+        "平台撤销：" + asked.reason,
+        app_id=app_id,
+        notify=False,
+        only_if_pending=asked.only_if_pending,
     )
     return reply(bank.state(app))
 

@@ -17,7 +17,7 @@ from signing_flow.repository import contracts, with_retries
 from signing_flow.roles import Actor, Role, ensure_practitioner
 from signing_flow.sale_contract import SALE_PARTS, Annex, PropertyTerms
 from signing_flow.secrets import new_id
-from signing_flow.supervision import ensure_choice_may_change
+from signing_flow.supervision import ensure_choice_may_change, ensure_online_closed, next_step
 from signing_flow.usecases.annexes import attach_annex_files
 from signing_flow.usecases.properties import (
     PropertyLookup,
@@ -55,6 +55,9 @@ TODO_NEXT_STEP = {
     ContractStatus.SIGNED: "提交备案",
     ContractStatus.CANCELLING: "等待买卖双方签署注销",
 }
+# Past those, a contract is in the list while its supervision still has a next step (the
+# agreement may be signed after filing): an agent must see it.
+SUPERVISION_TODO_STATUSES = (ContractStatus.WINDOW_REVIEW, ContractStatus.FILED)
 
 
 def _apply_changes(contract: Contract, changes: dict[str, Any]) -> None:
@@ -233,7 +236,10 @@ async def update_contract(
                 contract.supervision, (old.enabled, old.bank), (fund.enabled, fund.bank)
             )
         await _ensure_annex_files(ports, actor, changes, contract.annexes)
+        before = _bank_terms(contract)
         _apply_changes(contract, changes)
+        if _bank_terms(contract) != before:
+            ensure_online_closed(contract.supervision, "修改成交价或买卖双方")
         contract.apply(ContractAction.EDIT, actor, ports.clock.now(), {"fields": sorted(changes)})
         await save_contract(ports, contract)
         return contract
@@ -242,6 +248,12 @@ async def update_contract(
     # callback landing meanwhile is kept (and may now refuse a change of bank).
     async with ports.store.writing("contracts", contract_id):
         return await with_retries(attempt)
+
+
+def _bank_terms(contract: Contract) -> tuple[object, ...]:
+    """What the bank's application was opened with (``usecases.fund_supervision._request``)."""
+    parties = [(p.name, p.id_type, p.id_number) for p in (*contract.sellers, *contract.buyers)]
+    return contract.price_fen, len(contract.sellers), tuple(parties)
 
 
 async def submit_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
@@ -260,6 +272,7 @@ async def submit_contract(ports: Ports, actor: Actor, contract_id: str) -> Contr
 async def delete_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
     """删除: the tombstone stays, the property is free for a new contract."""
     contract = await get_own_contract(ports, actor, contract_id)
+    ensure_online_closed(contract.supervision, "删除合同")
     now = ports.clock.now()
     open_order = contract.order(contract.open_order_id or "")
     if contract.status is ContractStatus.SIGNING and open_order is not None:
@@ -288,12 +301,30 @@ async def list_contracts(
 
 
 async def list_todo(ports: Ports, actor: Actor) -> list[Contract]:
-    """待办业务: the practitioner's contracts waiting for its next step, oldest first."""
+    """待办业务: the practitioner's contracts waiting for its next step, and those past
+    signing whose supervision still has one, oldest first."""
     ensure_practitioner(actor)
-    return await contracts(ports.store).find(
+    repo = contracts(ports.store)
+    waiting = await repo.find(
         {
             "practitioner_id": actor.account_id,
             "status": {"$in": [s.value for s in TODO_NEXT_STEP]},
         },
         sort="created_at",
     )
+    supervised = await repo.find(
+        {
+            "practitioner_id": actor.account_id,
+            "status": {"$in": [s.value for s in SUPERVISION_TODO_STATUSES]},
+            "fund_supervision.enabled": True,
+        },
+        sort="created_at",
+    )
+    supervising = [c for c in supervised if supervision_step(c) is not None]
+    return sorted([*waiting, *supervising], key=lambda c: c.created_at)
+
+
+def supervision_step(contract: Contract) -> str | None:
+    """What is to be done about the contract's supervision next (None: nothing)."""
+    fund = contract.fund_supervision
+    return next_step((fund.enabled, fund.bank), contract.supervision)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from signing_flow.codec import encode_time
 from signing_flow.errors import (
@@ -36,6 +36,7 @@ from signing_flow.outbox import save_contract
 from signing_flow.ports import Ports
 from signing_flow.repository import contracts, with_retries
 from signing_flow.roles import Actor, Role
+from signing_flow.states import PURGEABLE_STATUSES
 from signing_flow.supervision import (
     NoticeOutcome,
     SupervisionApplication,
@@ -185,7 +186,7 @@ async def open_application(ports: Ports, actor: Actor, contract_id: str) -> tupl
                 bank=Bank.CCB.value,
                 status=SupervisionStatus.PENDING,
                 opened_at=now,
-                expires_at=fresh.purge_at,
+                expires_at=application_deadline(ports, fresh, now),
                 opened_by=actor.account_id,
                 redirect_url=opened.redirect_url,
                 amount_fen=fresh.price_fen,
@@ -203,10 +204,30 @@ async def open_application(ports: Ports, actor: Actor, contract_id: str) -> tupl
             raise
 
 
+def application_deadline(ports: Ports, contract: Contract, opened_at: datetime) -> datetime:
+    """Until when an application waits at the bank: a contract before signing is deleted at
+    ``purge_at`` and its application with it; a signed or filed one stays, and its application
+    gets the supervision window (``WANGQIAN_SUPERVISION_DAYS``) from when it opened."""
+    if contract.status in PURGEABLE_STATUSES:
+        return contract.purge_at
+    return opened_at + timedelta(days=ports.lifetimes.supervision_days)
+
+
+def _expires_at(ports: Ports, contract: Contract, app: SupervisionApplication) -> datetime:
+    """An application opened before signing is not cut off by the deletion deadline once the
+    contract is signed; one whose contract was deleted or 注销 is given up now (the contract no
+    longer needs it, so the job cancels it at the bank)."""
+    if contract.status in (ContractStatus.DELETED, ContractStatus.CANCELLED):
+        return min(app.expires_at, ports.clock.now())
+    if contract.status in PURGEABLE_STATUSES:
+        return app.expires_at
+    return max(app.expires_at, application_deadline(ports, contract, app.opened_at))
+
+
 def _ensure_openable(contract: Contract, now: datetime) -> None:
     ensure_bank(contract, Bank.CCB)
     ensure_after_submit(contract)
-    if contract.purge_at <= now:
+    if contract.status in PURGEABLE_STATUSES and contract.purge_at <= now:
         raise NotEligible(
             "合同期限已过，不能再发起资金监管申请 (past the contract's deadline)",
             code="SUPERVISION_DEADLINE_PASSED",
@@ -262,8 +283,8 @@ def recorded(contract: Contract, app: SupervisionApplication, actor: Actor, at: 
 
 
 async def check_application(ports: Ports, contract_id: str) -> bool:
-    """The status job's look at one pending application: ask the bank; past the contract's
-    deadline, cancel it there and mark it expired. True when the application moved. Raises
+    """The status job's look at one pending application: ask the bank; past its deadline (or
+    once its contract is deleted or 注销), cancel it there if still pending and mark it expired. True when the application moved. Raises
     ``BankUnavailable`` (the job tries again on its next run); re-reads, so a callback that
     came first leaves nothing to do."""
     bank = bank_of(ports)
@@ -278,8 +299,10 @@ async def check_application(ports: Ports, contract_id: str) -> bool:
         return False
     now = ports.clock.now()
     notice = await bank.query_application(app.id)
-    if notice.status is BankApplicationStatus.PENDING and now >= app.expires_at:
-        notice = await bank.cancel_application(app.id, EXPIRY_REASON)
+    if notice.status is BankApplicationStatus.PENDING and now >= _expires_at(ports, contract, app):
+        # Only while still pending at the bank: the parties may sign between the query and the
+        # cancel, and their agreement is then kept (the answer "signed" is applied as it is).
+        notice = await bank.cancel_application(app.id, EXPIRY_REASON, only_if_pending=True)
         if notice.status is BankApplicationStatus.CANCELLED:
             notice = replace(notice, status=BankApplicationStatus.EXPIRED, reason=EXPIRY_REASON)
     if notice.status is BankApplicationStatus.PENDING:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from signing_flow.errors import FieldProblem, InvalidState, ValidationFailed
+from signing_flow.errors import (
+    AlreadyExists,
+    DuplicateKey,
+    FieldProblem,
+    InvalidState,
+    ValidationFailed,
+)
 from signing_flow.fund_supervision import BankUnavailable
 from signing_flow.models import Contract
 from signing_flow.outbox import save_contract
@@ -18,6 +24,7 @@ from signing_flow.supervision import SupervisionApplication, branch_agreement_pr
 from signing_flow.terms import Bank
 from signing_flow.usecases.contracts import get_contract
 from signing_flow.usecases.fund_supervision import (
+    application_deadline,
     apply_notification,
     bank_of,
     bank_unavailable,
@@ -33,6 +40,7 @@ from signing_flow.validators import check_visible_text
 from signing_flow.vocabulary import SupervisionAction, SupervisionStatus
 
 REASON_MAX = 200
+BRANCH_AGREEMENTS = "branch_agreements"
 
 
 async def record_branch_agreement(
@@ -65,12 +73,13 @@ async def record_branch_agreement(
             ):
                 return contract
             raise SUPERVISION.refusal(current.status, "record", ["cancel"])
+        await _claim_number(ports, number, contract.id)
         app = SupervisionApplication(
             id=f"zsrcb-{number}",
             bank=Bank.ZSRCB.value,
             status=SupervisionStatus.SIGNED,
             opened_at=now,
-            expires_at=contract.purge_at,
+            expires_at=application_deadline(ports, contract, now),
             opened_by=actor.account_id,
             agreement_number=number,
             branch=branch,
@@ -84,14 +93,31 @@ async def record_branch_agreement(
         return await with_retries(attempt)
 
 
+async def _claim_number(ports: Ports, number: str, contract_id: str) -> None:
+    """One agreement supervises one sale: its number is entered on one contract, for good (a
+    cancelled agreement's number is not issued again). The store's unique id decides a race."""
+    try:
+        await ports.store.insert(
+            BRANCH_AGREEMENTS, {"_id": number, "version": 0, "contract_id": contract_id}
+        )
+    except DuplicateKey:
+        held = await ports.store.get(BRANCH_AGREEMENTS, number)
+        if held is not None and held["contract_id"] != contract_id:
+            raise AlreadyExists(
+                "该监管协议编号已录入在另一份合同上 (the agreement is on another contract)",
+                code="AGREEMENT_NUMBER_TAKEN",
+            ) from None
+
+
 async def cancel_agreement(ports: Ports, actor: Actor, contract_id: str, reason: str) -> Contract:
     """Cancel the current agreement: at 建设银行 through its API (the sandbox bank supports it),
     at a 农商行 branch by the parties, then entered here. Needed before the bank or the
-    supervision choice of the contract may change."""
+    supervision choice of the contract may change. Whoever may open an application (the agent,
+    an admin of its agency) may cancel it, and center staff."""
     ensure_role(
         actor,
-        frozenset({Role.PRACTITIONER, Role.CENTER_STAFF}),
-        "只有合同的经纪人或交易中心工作人员可以取消 (the agent or center staff)",
+        frozenset({Role.PRACTITIONER, Role.AGENCY_ADMIN, Role.CENTER_STAFF}),
+        "只有合同的经纪人、其中介机构或交易中心工作人员可以取消 (agent, agency or staff)",
     )
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX or check_visible_text(reason, multiline=True):

@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from signing_flow.supervision import GO_TO_BRANCH, GO_TO_CCB
 from tests.api.conftest import Api, Phone, qr_url, submitted_contract
+from tests.api.test_cancellation import filed_online
 
 BRANCH = {"enabled": True, "bank": "zsrcb"}
 AGREEMENT = {"agreement_number": "NSJG202600012345", "branch": "中山农商银行石岐支行"}
@@ -68,3 +69,12 @@ async def test_a_callback_nobody_signed_is_refused_401_without_a_configured_bank
 ) -> None:
     status, body = await anonymous.call("POST", "/api/v1/callbacks/banks/ccb", {"status": "signed"})
     assert status == 401 and body["error"]["code"] == "CALLBACK_SIGNATURE_INVALID"
+
+
+async def test_a_filed_contract_whose_supervision_is_still_to_do_is_in_the_todo_list(
+    agent: Api, client: TestClient[Any, Any]
+) -> None:
+    contract = await filed_online(agent, client)  # 建设银行 chosen, nothing opened yet
+    [item] = (await agent.get("/api/v1/todo"))["items"]
+    assert (item["id"], item["status"]) == (contract["id"], "filed")
+    assert item["next_step"] == item["fund_supervision_next_step"] == GO_TO_CCB

@@ -98,7 +98,13 @@ async def bank_setup(store_url: str, tmp: Path) -> AsyncIterator[Setup]:
             aiohttp.ClientSession() as session,
         ):
             adapter = CcbBank(
-                session, bank.url, APP_ID, platform.key, [public_key(bank.public_key)], timeout=2
+                session,
+                bank.url,
+                APP_ID,
+                platform.key,
+                [public_key(bank.public_key)],
+                timeout=2,
+                require_https=False,  # the sandbox bank on a local port
             )
             yield Setup(platform, bank, adapter)
     finally:

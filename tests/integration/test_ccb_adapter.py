@@ -122,10 +122,37 @@ async def test_a_well_signed_but_unreadable_callback_is_refused(ccb: Setup, body
 
 async def test_the_bank_refuses_a_request_not_signed_with_the_registered_key(ccb: Setup) -> None:
     async with aiohttp.ClientSession() as session:
-        stranger = CcbBank(session, ccb.bank.url, APP_ID, Ed25519Signer(bytes(32)), [], timeout=2)
+        stranger = CcbBank(
+            session, ccb.bank.url, APP_ID, Ed25519Signer(bytes(32)), [], require_https=False
+        )
         with pytest.raises(BankRequestRefused) as refused:
             await stranger.open_application(ccb.request())
     assert (refused.value.status, refused.value.code) == (401, "SIGNATURE_INVALID")
+
+
+async def test_the_platforms_expiry_cancel_leaves_an_agreement_the_parties_signed(
+    ccb: Setup,
+) -> None:
+    opened = await ccb.adapter.open_application(ccb.request())
+    await ccb.confirm_all(opened.application_id)
+    kept = await ccb.adapter.cancel_application(opened.application_id, "逾期", only_if_pending=True)
+    assert (kept.status, kept.agreement_number is not None) == (BankApplicationStatus.SIGNED, True)
+    other = await ccb.adapter.open_application(ccb.request())
+    gone = await ccb.adapter.cancel_application(other.application_id, "逾期", only_if_pending=True)
+    assert gone.status is BankApplicationStatus.CANCELLED
+
+
+async def test_a_redirect_url_off_the_banks_origin_or_over_http_is_refused(ccb: Setup) -> None:
+    other_host = ccb.bank.url.replace("127.0.0.1", "localhost")
+    async with aiohttp.ClientSession() as session:
+        for adapter in (
+            CcbBank(session, ccb.bank.url, APP_ID, ccb.platform.key, []),  # https required
+            CcbBank(session, other_host, APP_ID, ccb.platform.key, [], require_https=False),
+        ):
+            with pytest.raises(BankRequestRefused) as refused:
+                await adapter.open_application(ccb.request())
+            assert refused.value.code == "REDIRECT_URL_UNTRUSTED"
+    assert (await ccb.adapter.open_application(ccb.request())).redirect_url.startswith(ccb.bank.url)
 
 
 async def test_a_bank_in_outage_is_unavailable_until_it_recovers(ccb: Setup) -> None:
