@@ -40,7 +40,11 @@ async def view_window_case(ports: Ports, actor: Actor, contract_id: str) -> Wind
     """The contract at the window: who is a minor, and what the case still lacks."""
     contract = await get_window_contract(ports, actor, contract_id)
     today = ports.clock.now().astimezone(CITY_TZ).date()
-    minors = frozenset(p.id for p in contract.parties() if is_minor(p, today))
     case = contract.window_case
+    minors = frozenset(
+        p.id
+        for p in contract.parties()
+        if is_minor(p, today, case.appearance(p.id) if case else None)
+    )
     missing = case_problems(contract, case, today) if case and not case.in_review else []
     return WindowCaseView(contract, minors, missing)

@@ -56,10 +56,23 @@ async def test_the_case_view_masks_the_parties_id_numbers_and_phones(
     for p in contract["sellers"] + contract["buyers"]:
         assert p["id_number"] not in text and p["phone"] not in text
         assert mask_id_number(p["id_number"]) in text and mask_id_number(p["phone"]) in text
-    seller = next(
-        p for p in (await window.staff.get(f"{window.base}/case"))["parties"] if p["id"] == "s2"
+    assert proxy_id not in text  # the proxy's number is masked too
+
+    async def on_file() -> tuple[bool, str | None]:
+        view = await window.staff.get(f"{window.base}/case")
+        a = next(p for p in view["parties"] if p["id"] == "s2")["appearance"]
+        return a["proxy_id_on_file"], a["proxy_id_number_masked"]
+
+    assert await on_file() == (True, mask_id_number(proxy_id))
+    # Saved again without the number (the screen's 不修改则留空): the same proxy keeps it …
+    del proxy["proxy_id_number"]
+    await window.staff.call("PUT", f"{window.base}/parties/s2/appearance", proxy, 200)
+    assert await on_file() == (True, mask_id_number(proxy_id))
+    # … another proxy does not inherit it.
+    await window.staff.call(
+        "PUT", f"{window.base}/parties/s2/appearance", {**proxy, "proxy_name": "钱律师"}, 200
     )
-    assert seller["appearance"]["proxy_id_number"] == proxy_id  # given back whole, to edit
+    assert await on_file() == (False, None)
 
 
 async def test_open_cases_are_listed_by_stage_until_decided(agent: Api, anonymous: Api) -> None:
