@@ -63,9 +63,7 @@ class AppearanceOut(BaseModel):
             appeared=a.appeared,
             id_checked=a.id_checked,
             proxy_name=a.proxy_name,
-            proxy_id_number_masked=mask_id_number(a.proxy_id_number)
-            if a.proxy_id_number
-            else None,
+            proxy_id_number_masked=mask_id_number(a.proxy_id_number) if a.proxy_id_number else None,
             proxy_id_on_file=bool(a.proxy_id_number),
             poa_notarised=a.poa_notarised,
             poa_names_matter=a.poa_names_matter,

@@ -16,8 +16,8 @@ from signing_flow.errors import (
     InvalidState,
     NotAuthenticated,
 )
-from signing_flow.ports import Ports
 from signing_flow.models import Account
+from signing_flow.ports import Ports
 from signing_flow.repository import accounts, agencies, unified_bindings
 from signing_flow.roles import Role
 from signing_flow.secrets import new_id

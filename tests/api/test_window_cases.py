@@ -7,9 +7,9 @@ from typing import Any
 
 from backend.demo import DEMO_BUYERS, synthetic_id
 from signing_flow.validators import mask_id_number
-from tests.conftest import FakeClock
 from tests.api.conftest import DEMO_BY_ID, Api, full_contract_fields, lookup, seller_fields
 from tests.api.test_window import MINOR, Window, image, offline_contract, staff
+from tests.conftest import FakeClock
 
 
 async def test_a_case_lists_what_submit_would_refuse_and_marks_the_minor(

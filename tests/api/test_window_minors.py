@@ -47,9 +47,7 @@ async def test_a_residence_permit_holder_under_18_is_a_minor(agent: Api, anonymo
     await window.staff.post(f"{window.base}/submit", expect=422)
 
 
-async def test_a_foreign_permanent_resident_under_18_is_a_minor(
-    agent: Api, anonymous: Api
-) -> None:
+async def test_a_foreign_permanent_resident_under_18_is_a_minor(agent: Api, anonymous: Api) -> None:
     card = synthetic_id("20150601", "314", region="944840")  # the 2023 18-digit card
     window, _ = await case_of(agent, anonymous, minor_buyer("foreign_permanent_residence", card))
     b2 = party(await window.staff.get(f"{window.base}/case"), "b2")

@@ -63,6 +63,12 @@ def test_a_failed_window_case_load_offers_no_form(browser: Browser, server: Serv
     expect(desk.page.locator("#case-open-form")).to_be_visible()
     go(desk, "#/window/no-such-id")
     expect(desk.page.locator("#case-message")).to_contain_text("没有找到该合同")
-    for part in ("#case-open-form", "#case-forms", "#case-work", "#case-submit", "#case-decide-form"):
+    for part in (
+        "#case-open-form",
+        "#case-forms",
+        "#case-work",
+        "#case-submit",
+        "#case-decide-form",
+    ):
         expect(desk.page.locator(part)).to_be_hidden()
     desk.close()
