@@ -149,10 +149,13 @@ class UnifiedPrincipal:
 
 @dataclass
 class UnifiedBinding:
-    """网签系统账号与统一认证账号关联: strictly one-to-one, both fields unique."""
+    """网签系统账号与统一认证账号关联: strictly one-to-one, both fields unique. A released
+    binding (a password reset) keeps its record, its two ids moved under ``released:`` so that
+    both sides may bind again (the store deletes nothing)."""
 
     id: str
     unified_account_id: str
     netsign_account_id: str
     bound_at: datetime
+    released_at: datetime | None = None
     version: int = 0

@@ -171,7 +171,14 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "CALLBACK_SIGNATURE_INVALID",  # a bank callback not provably from the bank
         }
     ),
-    Forbidden: frozenset({"ROLE_NOT_ALLOWED", "PASSWORD_CHANGE_REQUIRED", "CSRF_REFUSED"}),
+    Forbidden: frozenset(
+        {
+            "ROLE_NOT_ALLOWED",
+            "PASSWORD_CHANGE_REQUIRED",
+            "CSRF_REFUSED",
+            "UNIFIED_ENTERPRISE_MISMATCH",
+        }
+    ),
     NotFound: frozenset(
         {
             "CONTRACT_NOT_FOUND",
@@ -197,6 +204,7 @@ CODES: dict[type[DomainError], frozenset[str]] = {
             "OUT_OF_ORDER",
             "AGENCY_STATE_CONFLICT",
             "PRACTITIONER_STATE_CONFLICT",
+            "BINDING_NEEDS_PASSWORD_CHANGE",
             "PARTY_FINISHED",  # the agent asks for the QR code of a party who is done
             "DOCUMENT_CHANGED",
             "PROPERTY_SEIZED",

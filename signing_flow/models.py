@@ -240,6 +240,8 @@ class Appearance:
     poa_names_matter: bool = False  # the notarised POA names this very matter
     father_present: bool = False
     mother_present: bool = False
+    # 未成年人 as staff found it, for a document that carries no birth date (passport, 通行证)
+    minor: bool = False
     documents: dict[str, str] = field(default_factory=dict)  # WindowDocument → file id
 
 

@@ -1,7 +1,7 @@
 """GET /api/v1/window/cases and GET …/contracts/{id}/case: what the window screen shows. The
 parties' ID numbers and phones are masked as on the printed forms: the screen faces the counter,
-and staff check the original documents. The proxy's number is the one staff typed, given back
-whole so that saving the appearance again keeps it."""
+and staff check the original documents. So is the proxy's number: saving the appearance again
+with the number left out keeps it while the proxy's name is unchanged."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from backend.window.print_views import FORMS, available_forms
 from signing_flow.errors import FieldProblem, ValidationFailed
 from signing_flow.models import Appearance, Contract, Party
 from signing_flow.terms import ID_TYPE_LABELS, PARTY_ROLE_LABELS
-from signing_flow.usecases.window import window_purpose
+from signing_flow.usecases.window import birth_date_on_document, window_purpose
 from signing_flow.usecases.window_cases import list_window_cases, view_window_case
 from signing_flow.validators import mask_id_number
 from signing_flow.vocabulary import CONTRACT_LABELS, OrderPurpose
@@ -46,11 +46,15 @@ class AppearanceOut(BaseModel):
     appeared: bool
     id_checked: bool
     proxy_name: str | None
-    proxy_id_number: str | None
+    proxy_id_number_masked: str | None = Field(description="受托人证件号码（脱敏）")
+    proxy_id_on_file: bool = Field(
+        description="已登记受托人证件号码：姓名不变时，保存到场情况可不再填写"
+    )
     poa_notarised: bool
     poa_names_matter: bool
     father_present: bool
     mother_present: bool
+    minor: bool = Field(description="工作人员认定的未成年人（证件无出生日期时）")
     documents: list[str] = Field(description="已上传的材料种类 (photo, power_of_attorney, …)")
 
     @classmethod
@@ -59,11 +63,13 @@ class AppearanceOut(BaseModel):
             appeared=a.appeared,
             id_checked=a.id_checked,
             proxy_name=a.proxy_name,
-            proxy_id_number=a.proxy_id_number,
+            proxy_id_number_masked=mask_id_number(a.proxy_id_number) if a.proxy_id_number else None,
+            proxy_id_on_file=bool(a.proxy_id_number),
             poa_notarised=a.poa_notarised,
             poa_names_matter=a.poa_names_matter,
             father_present=a.father_present,
             mother_present=a.mother_present,
+            minor=a.minor,
             documents=sorted(a.documents),
         )
 
@@ -77,6 +83,9 @@ class WindowPartyOut(BaseModel):
     id_number_masked: str
     phone_masked: str
     minor: bool = Field(description="未成年人：须父母双方到场，并提供保证书和亲子关系证明")
+    birth_date_on_document: bool = Field(
+        description="证件号码含出生日期；否则（护照、通行证）由工作人员在到场情况中认定是否未成年"
+    )
     appearance: AppearanceOut | None
 
 
@@ -135,6 +144,7 @@ def _party(p: Party, contract: Contract, minors: frozenset[str]) -> WindowPartyO
         id_number_masked=mask_id_number(p.id_number or ""),
         phone_masked=mask_id_number(p.phone or ""),
         minor=p.id in minors,
+        birth_date_on_document=birth_date_on_document(p) is not None,
         appearance=AppearanceOut.of(appearance) if appearance else None,
     )
 

@@ -32,11 +32,17 @@ class AppearanceRequest(Body):
     appeared: bool = False
     id_checked: bool = False
     proxy_name: Name | None = Field(default=None, max_length=64)
-    proxy_id_number: IdNumber | None = None
+    proxy_id_number: IdNumber | None = Field(
+        default=None, description="受托人证件号码；受托人姓名不变时省略则保留已登记的号码"
+    )
     poa_notarised: bool = False
     poa_names_matter: bool = False
     father_present: bool = False
     mother_present: bool = False
+    minor: bool = Field(
+        default=False,
+        description="未成年人：仅对无出生日期的证件（护照、通行证）由工作人员认定；证件号码含出生日期时以其为准",
+    )
 
     def to_domain(self) -> AppearanceInput:
         return AppearanceInput(**self.model_dump())

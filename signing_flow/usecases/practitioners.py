@@ -31,6 +31,7 @@ from signing_flow.usecases.practitioner_logins import (
     revoke_sessions,
     send_password,
 )
+from signing_flow.usecases.unified import release_bindings
 from signing_flow.validators import (
     check_id_number,
     check_phone,
@@ -349,6 +350,7 @@ async def reset_practitioner_password(
 
     account = await with_retries(reset)
     await revoke_sessions(ports, account.id)
+    await release_bindings(ports, account.id)
     sent = await send_password(
         ports, practitioner, account.username, password, purpose="password_reset"
     )

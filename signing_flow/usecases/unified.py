@@ -16,8 +16,9 @@ from signing_flow.errors import (
     InvalidState,
     NotAuthenticated,
 )
+from signing_flow.models import Account
 from signing_flow.ports import Ports
-from signing_flow.repository import accounts, unified_bindings
+from signing_flow.repository import accounts, agencies, unified_bindings
 from signing_flow.roles import Role
 from signing_flow.secrets import new_id
 from signing_flow.usecases.auth import Authenticated, LoginResult, login, logout, start_session
@@ -61,8 +62,10 @@ async def bind_unified_account(
     password: str,
 ) -> LoginResult:
     """关联本地用户: check both logins, link them, and log in (the guide's automatic jump into
-    the net-sign system). The net-sign password is checked like a login (lock-out included);
-    the initial password 123456 works, and the session then has to change it first."""
+    the net-sign system). The net-sign password is checked like a login (lock-out included).
+    An agency admin's username (the company name) and initial password 123456 are public, so
+    a binding needs the password changed first and the unified account's enterprise to be the
+    agency itself; otherwise any verified unified account could take a fresh account for good."""
     principal = await _principal(ports, unified_username, unified_password)
     if not principal.license_verified:
         raise InvalidState(
@@ -84,6 +87,11 @@ async def bind_unified_account(
             "(only agency and practitioner accounts bind unified accounts)",
             code="ROLE_NOT_ALLOWED",
         )
+    try:
+        await _ensure_bindable(ports, principal, result.account)
+    except Exception:
+        await logout(ports, auth)
+        raise
     binding = UnifiedBinding(
         id=new_id(),
         unified_account_id=principal.id,
@@ -103,6 +111,38 @@ async def bind_unified_account(
             raise _unified_taken() from exc
         raise _netsign_taken() from exc
     return result
+
+
+async def _ensure_bindable(ports: Ports, principal: UnifiedPrincipal, account: Account) -> None:
+    if account.must_change_password:
+        raise InvalidState(
+            "请先用初始密码登录网签系统并修改密码，再关联统一认证账号 "
+            "(change the initial net-sign password before binding)",
+            current="must_change_password",
+            allowed=["change_password"],
+            code="BINDING_NEEDS_PASSWORD_CHANGE",
+        )
+    # The unified platform answers no person, only the enterprise: a practitioner's account is
+    # registered for its agency too (guide §1.4.2), so both roles match the agency's name.
+    agency = await agencies(ports.store).get(account.agency_id or "")
+    if agency is None or principal.enterprise_name.strip() != agency.name.strip():
+        raise Forbidden(
+            "统一认证账号的企业名称与该网签账号所属中介机构的登记名称不一致 "
+            "(the unified account's enterprise is not this account's agency)",
+            code="UNIFIED_ENTERPRISE_MISMATCH",
+        )
+
+
+async def release_bindings(ports: Ports, netsign_account_id: str) -> None:
+    """Unbind a net-sign account (its password was reset: whoever bound it may not keep a
+    passwordless way in). Both ids move under ``released:`` so that each side may bind anew."""
+    repo = unified_bindings(ports.store)
+    for binding in await repo.find({"netsign_account_id": netsign_account_id}):
+        prefix = f"released:{binding.id}:"
+        binding.unified_account_id = prefix + binding.unified_account_id
+        binding.netsign_account_id = prefix + binding.netsign_account_id
+        binding.released_at = ports.clock.now()
+        await repo.save(binding)
 
 
 async def unified_login(ports: Ports, username: str, password: str) -> LoginResult:

@@ -9,6 +9,7 @@ the progress in the contract's status and audit log.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +30,12 @@ from signing_flow.secrets import new_id
 from signing_flow.uploads import SCAN_LIMIT, SCANS, accept_upload
 from signing_flow.usecases.cancellation import ensure_registry_allows_cancellation
 from signing_flow.usecases.contracts import get_contract
-from signing_flow.validators import age_on, check_id_number
+from signing_flow.validators import (
+    birth_date_of,
+    check_id_number,
+    id_check_digit,
+    normalize_id_number,
+)
 from signing_flow.vocabulary import (
     Channel,
     ContractAction,
@@ -39,6 +45,7 @@ from signing_flow.vocabulary import (
 )
 
 ADULT_AGE = 18
+_GB11643 = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class AppearanceInput:
     poa_names_matter: bool = False
     father_present: bool = False
     mother_present: bool = False
+    minor: bool = False  # only for a document without a birth date (``birth_date_on_document``)
 
 
 async def get_window_contract(ports: Ports, actor: Actor, contract_id: str) -> Contract:
@@ -171,8 +179,13 @@ async def record_appearance(
         raise ValidationFailed(problems)
     appearance = case.appearance(party_id)
     assert appearance is not None
+    kept_number = appearance.proxy_id_number
+    same_proxy = given.proxy_name is not None and given.proxy_name == appearance.proxy_name
     for name, value in given.__dict__.items():
         setattr(appearance, name, value)
+    if given.proxy_id_number is None and same_proxy:
+        # The screen shows the number masked and sends it only when retyped.
+        appearance.proxy_id_number = kept_number
     contract.record("window_appearance_recorded", actor, ports.clock.now(), {"party_id": party_id})
     await save_contract(ports, contract)
     return contract
@@ -219,10 +232,25 @@ async def upload_signed_pages(
     return contract
 
 
-def is_minor(party: Party, today: date) -> bool:
-    """Under 18 by the birth date in a resident ID number (the guide's 未成年人)."""
-    age = age_on(party.id_number or "", today) if party.id_type == "resident_id" else None
-    return age is not None and age < ADULT_AGE
+def birth_date_on_document(party: Party) -> date | None:
+    """The birth date the party's document carries: a 居民身份证 (15 or 18 digits), or any other
+    number shaped by GB 11643 with its check digit — 港澳台居民居住证 (810000, 820000, 830000)
+    and the 2023 外国人永久居留身份证 (9…). Passports and 通行证 carry none."""
+    number = normalize_id_number(party.id_number or "")
+    if party.id_type == "resident_id":
+        return birth_date_of(number) if len(number) in (15, 18) else None
+    shaped = _GB11643.match(number) and id_check_digit(number[:17]) == number[17]
+    return birth_date_of(number) if shaped else None
+
+
+def is_minor(party: Party, today: date, appearance: Appearance | None = None) -> bool:
+    """Under 18 (the guide's 未成年人): by the birth date on the document when it has one,
+    else as staff recorded it at the window."""
+    born = birth_date_on_document(party)
+    if born is None:
+        return appearance is not None and appearance.minor
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age < ADULT_AGE
 
 
 def case_problems(contract: Contract, case: WindowCase, today: date) -> list[FieldProblem]:
@@ -253,7 +281,7 @@ def case_problems(contract: Contract, case: WindowCase, today: date) -> list[Fie
                     "须本人持有效身份证件原件到场，或委托他人办理 (appear with a valid ID, or by proxy)",
                 )
             )
-        if is_minor(party, today):
+        if is_minor(party, today, a):
             if not (a.father_present and a.mother_present):
                 problems.append(
                     FieldProblem(

@@ -27,20 +27,33 @@ class WindowCaseView:
 async def list_window_cases(
     ports: Ports, actor: Actor, *, in_review: bool | None = None, limit: int = 100
 ) -> list[Contract]:
-    """Contracts with an open window case, the last touched first; ``in_review`` narrows to
-    the cases waiting for a decision (True) or still being prepared (False)."""
+    """Contracts with an open window case, up to ``limit``: first those waiting for a decision,
+    the longest waiting first (so that none drops off the end while newer cases are being
+    prepared), then those still being prepared, the last touched first. ``in_review`` narrows
+    to one of the two."""
     ensure_staff(actor)
-    where: dict[str, object] = dict(OPEN_CASE)
-    if in_review is not None:
-        where["window_case.in_review"] = in_review
-    return await contracts(ports.store).find(where, sort="updated_at", descending=True, limit=limit)
+    repo = contracts(ports.store)
+    found: list[Contract] = []
+    if in_review is not False:
+        waiting = {**OPEN_CASE, "window_case.in_review": True}
+        found += await repo.find(waiting, sort="updated_at", limit=limit)
+    if in_review is not True and len(found) < limit:
+        preparing = {**OPEN_CASE, "window_case.in_review": False}
+        found += await repo.find(
+            preparing, sort="updated_at", descending=True, limit=limit - len(found)
+        )
+    return found
 
 
 async def view_window_case(ports: Ports, actor: Actor, contract_id: str) -> WindowCaseView:
     """The contract at the window: who is a minor, and what the case still lacks."""
     contract = await get_window_contract(ports, actor, contract_id)
     today = ports.clock.now().astimezone(CITY_TZ).date()
-    minors = frozenset(p.id for p in contract.parties() if is_minor(p, today))
     case = contract.window_case
+    minors = frozenset(
+        p.id
+        for p in contract.parties()
+        if is_minor(p, today, case.appearance(p.id) if case else None)
+    )
     missing = case_problems(contract, case, today) if case and not case.in_review else []
     return WindowCaseView(contract, minors, missing)

@@ -132,8 +132,16 @@ async def sms_login(api: Api, phone: str) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
+# The seeded agency of agent_li and agent_wang (backend.demo.AGENCY_NAME)
+DEMO_AGENCY_NAME = "中山市示范房地产代理有限公司"
+
+
 async def register_unified(
-    anonymous: Api, username: str, password: str = "Unified2026", **extra: Any
+    anonymous: Api,
+    username: str,
+    password: str = "Unified2026",
+    enterprise_name: str = DEMO_AGENCY_NAME,
+    **extra: Any,
 ) -> Any:
     return await anonymous.post(
         "/sandbox/v1/unified-accounts",
@@ -141,7 +149,7 @@ async def register_unified(
             "username": username,
             "password": password,
             "applicant_name": "经办人",
-            "enterprise_name": "中山市安居房地产代理有限公司",
+            "enterprise_name": enterprise_name,
             "uscc": uscc("91442000MA4X7B2C3"),
             **extra,
         },

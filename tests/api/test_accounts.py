@@ -638,15 +638,55 @@ async def test_a_bound_unified_account_logs_in_to_its_net_sign_account(anonymous
     await Api(anonymous.client, body["token"]).get("/api/v1/contracts")
 
 
-async def test_binding_works_with_the_initial_password_which_must_then_be_changed(
+async def test_binding_waits_for_the_initial_password_to_be_changed(
+    anonymous: Api, staff: Api
+) -> None:
+    # The agency's username (its name) and 123456 are public: binding then would let anyone
+    # with a verified unified account keep a passwordless way into a fresh agency account.
+    _, username = await open_agency(staff)
+    await register_unified(anonymous, "agency_unified", enterprise_name=username)
+    refused = await bind(anonymous, "agency_unified", username, "123456", 409)
+    assert refused["error"]["code"] == "BINDING_NEEDS_PASSWORD_CHANGE"
+    await first_login(anonymous, username)
+    bound = await bind(anonymous, "agency_unified", username, NEW_PASSWORD, 201)
+    assert bound["must_change_password"] is False
+
+
+async def test_a_unified_account_of_another_enterprise_does_not_bind(
     anonymous: Api, staff: Api
 ) -> None:
     _, username = await open_agency(staff)
-    await register_unified(anonymous, "agency_unified")
-    bound = await bind(anonymous, "agency_unified", username, "123456", 201)
-    assert bound["must_change_password"] is True
-    body = await Api(anonymous.client, bound["token"]).get("/api/v1/agencies", expect=403)
-    assert body["error"]["code"] == "PASSWORD_CHANGE_REQUIRED"
+    await first_login(anonymous, username)
+    await register_unified(anonymous, "other_unified", enterprise_name="中山市别家地产有限公司")
+    refused = await bind(anonymous, "other_unified", username, NEW_PASSWORD, 403)
+    assert refused["error"]["code"] == "UNIFIED_ENTERPRISE_MISMATCH"
+    # A practitioner's unified account is its agency's too.
+    refused = await bind(anonymous, "other_unified", "agent_li", "Wangqian2026", 403)
+    assert refused["error"]["code"] == "UNIFIED_ENTERPRISE_MISMATCH"
+    # Nothing was left behind: the account still binds its own agency's practitioner elsewhere.
+    await register_unified(anonymous, "li_unified")
+    await bind(anonymous, "li_unified", "agent_li", "Wangqian2026", 201)
+
+
+async def test_a_password_reset_releases_the_practitioners_binding(
+    anonymous: Api, demo_admin: Api
+) -> None:
+    await register_unified(anonymous, "li_unified")
+    await bind(anonymous, "li_unified", "agent_li", "Wangqian2026", 201)
+    await demo_admin.post("/api/v1/practitioners/prac-agent_li/password-reset")
+    refused = await anonymous.post(
+        "/api/v1/auth/unified-login",
+        {"username": "li_unified", "password": "Unified2026"},
+        expect=409,
+    )
+    assert refused["error"]["code"] == "UNIFIED_ACCOUNT_NOT_BOUND"
+    # Both sides are free again: the practitioner binds a new unified account after the change.
+    _, password = await sms_login(anonymous, "13800138101")
+    li = await anonymous.login("agent_li", password)
+    await li.post("/api/v1/auth/password", {"old_password": password, "new_password": NEW_PASSWORD})
+    await register_unified(anonymous, "li_new_unified")
+    await bind(anonymous, "li_new_unified", "agent_li", NEW_PASSWORD, 201)
+    await bind(anonymous, "li_unified", "agent_wang", "Wangqian2026", 201)
 
 
 async def test_a_unified_account_binds_only_one_net_sign_account(anonymous: Api) -> None:

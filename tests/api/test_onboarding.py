@@ -105,7 +105,9 @@ async def test_a_new_agency_onboards_a_practitioner_who_then_drafts_a_contract(
     )
 
     # 1.4 Its own unified identity account, bound to its net-sign account, then used to log in.
-    await register_unified(anonymous, "chen_unified", "Unified2026chen")
+    await register_unified(
+        anonymous, "chen_unified", "Unified2026chen", "中山市安居房地产代理有限公司"
+    )
     bound = await anonymous.post(
         "/api/v1/auth/unified-bindings",
         {

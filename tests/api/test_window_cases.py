@@ -3,10 +3,13 @@ what still stops it from going to review."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from backend.demo import DEMO_BUYERS, synthetic_id
 from signing_flow.validators import mask_id_number
-from tests.api.conftest import Api
+from tests.api.conftest import DEMO_BY_ID, Api, full_contract_fields, lookup, seller_fields
 from tests.api.test_window import MINOR, Window, image, offline_contract, staff
+from tests.conftest import FakeClock
 
 
 async def test_a_case_lists_what_submit_would_refuse_and_marks_the_minor(
@@ -56,10 +59,23 @@ async def test_the_case_view_masks_the_parties_id_numbers_and_phones(
     for p in contract["sellers"] + contract["buyers"]:
         assert p["id_number"] not in text and p["phone"] not in text
         assert mask_id_number(p["id_number"]) in text and mask_id_number(p["phone"]) in text
-    seller = next(
-        p for p in (await window.staff.get(f"{window.base}/case"))["parties"] if p["id"] == "s2"
+    assert proxy_id not in text  # the proxy's number is masked too
+
+    async def on_file() -> tuple[bool, str | None]:
+        view = await window.staff.get(f"{window.base}/case")
+        a = next(p for p in view["parties"] if p["id"] == "s2")["appearance"]
+        return a["proxy_id_on_file"], a["proxy_id_number_masked"]
+
+    assert await on_file() == (True, mask_id_number(proxy_id))
+    # Saved again without the number (the screen's 不修改则留空): the same proxy keeps it …
+    del proxy["proxy_id_number"]
+    await window.staff.call("PUT", f"{window.base}/parties/s2/appearance", proxy, 200)
+    assert await on_file() == (True, mask_id_number(proxy_id))
+    # … another proxy does not inherit it.
+    await window.staff.call(
+        "PUT", f"{window.base}/parties/s2/appearance", {**proxy, "proxy_name": "钱律师"}, 200
     )
-    assert seller["appearance"]["proxy_id_number"] == proxy_id  # given back whole, to edit
+    assert await on_file() == (False, None)
 
 
 async def test_open_cases_are_listed_by_stage_until_decided(agent: Api, anonymous: Api) -> None:
@@ -90,3 +106,42 @@ async def test_only_center_staff_look_up_window_cases(agent: Api, anonymous: Api
         for path in ("/api/v1/window/cases", f"/api/v1/window/contracts/{contract['id']}/case"):
             body = await user.get(path, expect=403)
             assert body["error"]["code"] == "ROLE_NOT_ALLOWED"
+
+
+async def offline_on(agent: Api, prop_id: str) -> Any:
+    fields = full_contract_fields(
+        sellers=seller_fields(DEMO_BY_ID[prop_id]),
+        channel="offline",
+        fund_supervision={"enabled": False},
+    )
+    draft = await agent.post(
+        "/api/v1/contracts", {"property": lookup(prop_id), **fields}, expect=201
+    )
+    return await agent.post(f"/api/v1/contracts/{draft['id']}/submit")
+
+
+async def test_cases_waiting_for_review_come_first_the_longest_waiting_first(
+    agent: Api, anonymous: Api, clock: FakeClock
+) -> None:
+    # Newest-first with a cap let cases still being prepared push the oldest reviews off the list.
+    desk = await staff(anonymous)
+    first = await offline_on(agent, "prop-joint")
+    second = await offline_on(agent, "prop-sole")
+    windows = [Window(desk, first["id"]), Window(desk, second["id"])]
+    await windows[0].open()
+    await windows[0].everyone_appears(first)
+    await windows[0].upload("signed-pages", image(), method="POST")
+    await desk.post(f"{windows[0].base}/submit")
+    clock.advance(minutes=5)
+    await windows[1].open()  # touched after the first went to review
+
+    async def listed(query: str = "") -> list[tuple[str, bool]]:
+        items = (await desk.get(f"/api/v1/window/cases{query}"))["items"]
+        return [(c["contract_id"], c["in_review"]) for c in items]
+
+    assert await listed() == [(first["id"], True), (second["id"], False)]
+    await windows[1].everyone_appears(second)
+    clock.advance(minutes=5)
+    await windows[1].upload("signed-pages", image(), method="POST")
+    await desk.post(f"{windows[1].base}/submit")
+    assert await listed("?stage=in_review") == [(first["id"], True), (second["id"], True)]

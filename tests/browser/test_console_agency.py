@@ -82,8 +82,14 @@ def test_an_agency_fills_its_information_uploads_is_rejected_fixes_it_and_is_app
     screen.get_by_role("button", name="保存企业信息").click()
     expect(page.locator("#notice")).to_have_text("企业信息已保存。")
     expect(screen.locator(".field-error")).to_have_count(0)
-    # without a certificate the qualification's validity is the business term's
-    expect(screen.get_by_label("资质有效期")).to_have_value(valid_to.isoformat())
+    # without a certificate the qualification's validity is the business term's: the field is
+    # left empty, so that a changed term saves (a refilled old date would be refused)
+    expect(screen.get_by_label("资质有效期")).to_have_value("")
+    screen.get_by_label("营业期限（止）*").fill((valid_to + timedelta(days=30)).isoformat())
+    with page.expect_response(lambda r: r.url.endswith("/info")) as saved:
+        screen.get_by_role("button", name="保存企业信息").click()
+    assert saved.value.status == 200, saved.value.text()
+    expect(screen.locator(".field-error")).to_have_count(0)
 
     # the API's refusal after an upload: a material not named and saved takes no image
     box = page.locator("#agency-materials")

@@ -1,11 +1,12 @@
 """统一身份认证 in the console (guide §1.4), in Debian's Chromium: a unified account signs in
 only once bound; 关联本地用户 binds it one to one with a net-sign account and signs in (the
-agency account with its initial password, which it must then change); from then on
-统一认证登录 alone signs in; a second binding of either side is refused in Chinese."""
+agency account only once its public initial password is changed); from then on 统一认证登录
+alone signs in; a second binding of either side is refused in Chinese."""
 
 from __future__ import annotations
 
 from tests.browser.agent import AgentApi, need_browser
+from tests.browser.center import login
 from tests.e2e.conftest import Server
 
 need_browser()
@@ -15,9 +16,10 @@ from playwright.sync_api import Browser, Locator, expect  # noqa: E402
 from tests.browser.desk import Desk  # noqa: E402
 
 NAME = "中山市安居房地产代理有限公司"
+DEMO_AGENCY = "中山市示范房地产代理有限公司"  # agent_li's and agent_wang's
 
 
-def register(base_url: str, username: str) -> None:
+def register(base_url: str, username: str, enterprise: str = NAME) -> None:
     AgentApi(base_url).expect(
         "POST",
         "/sandbox/v1/unified-accounts",
@@ -25,7 +27,7 @@ def register(base_url: str, username: str) -> None:
             "username": username,
             "password": "Unified2026",
             "applicant_name": "林安居",
-            "enterprise_name": NAME,
+            "enterprise_name": enterprise,
             "uscc": "91442000MA4X7B2C35",
         },
         201,
@@ -62,12 +64,11 @@ def test_an_agency_binds_its_unified_account_and_then_signs_in_with_it(
 
     unified_login(screen, "anju_unified")
     expect(page.locator("#unified-message")).to_contain_text("尚未关联网签账号")
-    bind(screen, "anju_unified", NAME, "123456")
-    desk.on("password")  # bound with the initial password: it must be changed first
-    page.get_by_label("原密码").fill("123456")
-    page.get_by_label("新密码", exact=True).fill("Anju2026admin")
-    page.get_by_label("再次输入新密码").fill("Anju2026admin")
-    page.get_by_role("button", name="修改密码").click()
+    bind(screen, "anju_unified", NAME, "123456")  # public: not enough to bind
+    expect(page.locator("#unified-message")).to_contain_text("请先用初始密码登录网签系统并修改密码")
+    change = {"old_password": "123456", "new_password": "Anju2026admin"}
+    login(server.base_url, NAME, "123456").expect("POST", "/api/v1/auth/password", change)
+    bind(screen, "anju_unified", NAME, "Anju2026admin")
     desk.on("agency")
     page.get_by_role("button", name="退出登录").click()
 
@@ -82,8 +83,8 @@ def test_an_agency_binds_its_unified_account_and_then_signs_in_with_it(
 
 
 def test_each_side_of_a_binding_binds_only_once(browser: Browser, server: Server) -> None:
-    register(server.base_url, "li_unified")
-    register(server.base_url, "other_unified")
+    register(server.base_url, "li_unified", DEMO_AGENCY)
+    register(server.base_url, "other_unified", DEMO_AGENCY)
     desk = Desk(browser, server.base_url)
     page = desk.page
     page.get_by_role("button", name="统一身份认证登录 / 关联本地用户").click()

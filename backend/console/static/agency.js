@@ -27,6 +27,9 @@ function input(path) {
 function fillInfo(a) {
   const info = a.info || { full_name: a.name };
   for (const path of FIELDS) input(path).value = info[path] ?? "";
+  // Without a certificate the API takes the business term's end as its validity: refilled, the
+  // saved date would be refused (MUST_EQUAL_BUSINESS_TERM) once the term is changed.
+  if (!info.qualification_cert_no) input("qualification_valid_to").value = "";
 }
 
 function readInfo() {

@@ -146,8 +146,17 @@ for (const button of $$("#practitioner-actions [data-action]")) {
   button.addEventListener("click", () => act(button.dataset.action));
 }
 
+// A failed load must leave nothing to act on: every form and button acts on ``current``.
+function forget() {
+  current = null;
+  for (const button of $$("#practitioner-actions [data-action]")) button.hidden = true;
+  for (const el of [editForm, submitForm, $("#practitioner-add-material")]) el.hidden = true;
+  $("#practitioner-materials").replaceChildren();
+}
+
 export async function showPractitioner(id, signal) {
   leaving = signal;
+  forget();
   clear();
   showScreen("practitioner");
   try {

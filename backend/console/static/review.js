@@ -99,6 +99,11 @@ for (const button of form.querySelectorAll("[data-decision]")) {
 }
 
 export async function showReview(kind, id, signal) {
+  // A failed load must leave nothing to decide on: the decision buttons act on ``current``.
+  current = null;
+  form.hidden = true;
+  $("#review-materials").replaceChildren();
+  $("#review-history").replaceChildren();
   showKind(screen, kind);
   screen.querySelector("[data-field=back]").href = `#/reviews/${kind}`;
   message($("#review-message"), "");

@@ -13,11 +13,16 @@ const MESSAGES = {
   UNIFIED_ACCOUNT_NOT_VERIFIED: "该统一认证账号未通过电子营业执照核验（四级），不能关联。",
   UNIFIED_INVALID_CREDENTIALS: "统一认证账号或密码不正确，或账号已锁定（连续 5 次错误锁定 15 分钟）。",
   INVALID_CREDENTIALS: "网签账号名或网签密码不正确，或账号已锁定。",
+  BINDING_NEEDS_PASSWORD_CHANGE: "请先用初始密码登录网签系统并修改密码，再关联统一认证账号。",
+  UNIFIED_ENTERPRISE_MISMATCH: "统一认证账号的企业名称与该网签账号所属中介机构的登记名称不一致，不能关联。",
 };
 
 function values(form) {
   const body = {};
-  for (const input of form.querySelectorAll("[data-path]")) body[input.dataset.path] = input.value.trim();
+  // A password is sent as typed: spaces may be part of it.
+  for (const input of form.querySelectorAll("[data-path]")) {
+    body[input.dataset.path] = input.type === "password" ? input.value : input.value.trim();
+  }
   return body;
 }
 

@@ -73,6 +73,14 @@ function render(data) {
   decideForm.hidden = !kase?.in_review;
 }
 
+// Until a case has loaded, nothing can act: a failed load must not leave the previous
+// contract's forms to act on (their handlers read ``view``).
+function forget() {
+  view = null;
+  for (const el of [openForm, $("#case-forms"), $("#case-work"), $("#case-submit"), decideForm]) el.hidden = true;
+  $("#case-parties").replaceChildren();
+}
+
 async function reload(notice) {
   const { data } = await get(`/api/v1/window/contracts/${view.contract_id}/case`);
   clearProblems(screen);
@@ -149,6 +157,7 @@ for (const button of decideForm.querySelectorAll("[data-decision]")) {
 }
 
 export async function showWindowCase(id, signal) {
+  forget();
   message($("#case-message"), "");
   clearProblems(screen);
   try {

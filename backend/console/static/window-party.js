@@ -50,6 +50,7 @@ function arrange(card, party, business, editable) {
   const chosen = how(card);
   for (const el of $$("[data-for-how]", card)) el.hidden = el.dataset.forHow !== chosen;
   for (const el of $$("[data-show=minor]", card)) el.hidden = !party.minor;
+  for (const el of $$("[data-show=no-birth-date]", card)) el.hidden = party.birth_date_on_document;
   for (const el of $$("[data-business]", card)) el.hidden = el.dataset.business !== business;
   const needed = {
     power_of_attorney: chosen === "proxy",
@@ -71,8 +72,9 @@ function arrange(card, party, business, editable) {
   form.querySelector("button[type=submit]").hidden = !editable;
 }
 
-function body(card) {
+function body(card, party) {
   const parents = { father_present: checked(card, "father_present"), mother_present: checked(card, "mother_present") };
+  if (!party.birth_date_on_document) parents.minor = checked(card, "minor");
   if (how(card) === "self") return { appeared: true, id_checked: checked(card, "id_checked"), ...parents };
   return {
     proxy_name: value(card, "proxy_name") || null,
@@ -102,8 +104,12 @@ export function partyCard(view, party, editable, changed) {
   if (chosen) card.querySelector(`[data-how][value=${chosen}]`).checked = true;
   setChecked(card, "id_checked", a.id_checked);
   card.querySelector('[data-path="proxy_name"]').value = a.proxy_name || "";
-  card.querySelector('[data-path="proxy_id_number"]').value = a.proxy_id_number || "";
-  for (const path of ["poa_notarised", "poa_names_matter", "father_present", "mother_present"]) {
+  // The number on file is shown masked only; left empty it is kept while the name is unchanged.
+  const number = card.querySelector('[data-path="proxy_id_number"]');
+  number.value = "";
+  number.placeholder = a.proxy_id_on_file ? "不修改则留空" : "";
+  setText(card, "proxy_id_number_masked", a.proxy_id_number_masked ? `已登记：${a.proxy_id_number_masked}` : "");
+  for (const path of ["poa_notarised", "poa_names_matter", "father_present", "mother_present", "minor"]) {
     setChecked(card, path, a[path]);
   }
   const business = view.case ? view.case.purpose : view.business;
@@ -125,7 +131,7 @@ export function partyCard(view, party, editable, changed) {
       return;
     }
     try {
-      await call("PUT", `${base}/appearance`, body(card));
+      await call("PUT", `${base}/appearance`, body(card, party));
       await changed(`已保存 ${party.name} 的到场情况。`);
     } catch (error) {
       if (error.fields.length) showFieldProblems(form, error.fields);
