@@ -55,7 +55,11 @@ def load_signer(
     """``file_name``: other keys of the platform (the bank API's) are kept the same way."""
     if configured:
         return Ed25519Signer(base64.b64decode(configured))
-    path = Path(key_dir) / file_name
+    return Ed25519Signer(load_or_create_secret(Path(key_dir) / file_name))
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """32 random bytes kept base64 in ``path`` (mode 0600), made on first use."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written to a private temporary file and linked into place, so that of two processes
@@ -70,4 +74,4 @@ def load_signer(
             pass
         finally:
             tmp.unlink()
-    return Ed25519Signer(base64.b64decode(path.read_text().strip()))
+    return base64.b64decode(path.read_text().strip())

@@ -18,7 +18,6 @@ is made for one signature and dropped by the caller right after it.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import os
@@ -31,6 +30,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from backend.signing_keys import load_or_create_secret
 
 PLATFORM = "中山市存量房网签备案平台（沙箱）"
 # Long enough to cover any sandbox clock (the clock moves forward at most a year or so) and the
@@ -65,21 +66,6 @@ class Authority:
 
 def id_number_hmac(secret: bytes, id_number: str) -> str:
     return hmac.new(secret, id_number.encode(), hashlib.sha256).hexdigest()
-
-
-def _load_or_create_secret(path: Path) -> bytes:
-    if not path.exists():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(base64.b64encode(os.urandom(32)).decode())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return base64.b64decode(path.read_text().strip())
 
 
 def _name(common_name: str, *extra: tuple[x509.ObjectIdentifier, str]) -> x509.Name:
@@ -199,7 +185,7 @@ def load_authority(key_dir: str) -> Authority:
         folder / "platform-seal.pem",
         lambda: make_leaf("网签平台电子签章 (wangqian platform seal)", None),
     )
-    secret = _load_or_create_secret(folder / "id-number-secret.b64")
+    secret = load_or_create_secret(folder / "id-number-secret.b64")
     return Authority(ca=ca, tsa=tsa, seal=seal, id_secret=secret)
 
 
