@@ -62,16 +62,21 @@ def load_or_create_secret(path: Path) -> bytes:
     """32 random bytes kept base64 in ``path`` (mode 0600), made on first use."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Written to a private temporary file and linked into place, so that of two processes
-        # starting at once one key wins and neither reads a half-written file.
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(base64.b64encode(os.urandom(32)).decode())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+        write_private_once(path, base64.b64encode(os.urandom(32)))
     return base64.b64decode(path.read_text().strip())
+
+
+def write_private_once(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` (mode 0600) unless it exists. Written to a private temporary file
+    and linked into place, so that of two processes starting at once one key wins and neither
+    reads a half-written file."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from backend.signing_keys import load_or_create_secret
+from backend.signing_keys import load_or_create_secret, write_private_once
 
 PLATFORM = "中山市存量房网签备案平台（沙箱）"
 # Long enough to cover any sandbox clock (the clock moves forward at most a year or so) and the
@@ -138,16 +137,7 @@ def _load_or_create(path: Path, create: Callable[[], KeyAndCert]) -> KeyAndCert:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(pem + made.cert_pem)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+        write_private_once(path, pem + made.cert_pem)
     data = path.read_bytes()
     key = serialization.load_pem_private_key(data, password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
